@@ -1,0 +1,11 @@
+/** Base URL of the avatar API in the US region. */
+export const AVATAR_API_US = 'https://api.avatar.us.kaltura.ai/v1'
+
+/** Base URL of the avatar API in the EU region. */
+export const AVATAR_API_EU = 'https://api.avatar.eu.kaltura.ai/v1'
+
+/** How often the vendor asks for a keep-alive, in ms. */
+export const DEFAULT_KEEP_ALIVE_INTERVAL = 10_000
+
+/** How long one keep-alive request may take before it is aborted, in ms. */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT = 5_000

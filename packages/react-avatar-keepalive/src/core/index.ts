@@ -1,0 +1,19 @@
+export { AVATAR_API_EU, AVATAR_API_US, DEFAULT_KEEP_ALIVE_INTERVAL, DEFAULT_KEEP_ALIVE_TIMEOUT } from './constants'
+export { AvatarKeepAliveError } from './AvatarKeepAliveError'
+export type { AvatarKeepAliveErrorInit, AvatarKeepAliveErrorKind } from './AvatarKeepAliveError'
+export { classifyHttpStatus } from './classifyHttpStatus'
+export { parseRetryAfter } from './parseRetryAfter'
+export { keepAliveUrl } from './keepAliveUrl'
+export { sendKeepAlive } from './sendKeepAlive'
+export type { SendKeepAliveOptions } from './sendKeepAlive'
+export { AVATAR_SESSION_STATUSES } from './AvatarSessionStatus'
+export type { AvatarSessionStatus } from './AvatarSessionStatus'
+export { statusForError } from './statusForError'
+export { isHaltedStatus } from './isHaltedStatus'
+export { createAvatarSessionStore, IDLE_SNAPSHOT } from './createAvatarSessionStore'
+export type {
+  AvatarSessionSnapshot,
+  AvatarSessionStore,
+  AvatarSessionStoreState,
+} from './createAvatarSessionStore'
+export { avatarSessionStore } from './avatarSessionStore'

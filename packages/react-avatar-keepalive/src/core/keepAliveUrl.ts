@@ -1,0 +1,25 @@
+import { AVATAR_API_US } from './constants'
+
+/**
+ * The keep-alive URL of a session: trailing slashes of `baseUrl` dropped, the id URL-encoded.
+ * Throws a `TypeError` for an empty session id or base URL, so no request goes to a malformed URL.
+ *
+ * @example
+ * ```ts
+ * keepAliveUrl('a/b', 'https://api.example/v1/') // 'https://api.example/v1/avatar-session/a%2Fb/keep-alive'
+ * ```
+ */
+export function keepAliveUrl(sessionId: string, baseUrl: string = AVATAR_API_US): string {
+  return sessionUrl(sessionId, baseUrl, 'keep-alive')
+}
+
+/** `{base}/avatar-session/{id}/{action}`, shared by every session call. */
+export function sessionUrl(sessionId: string, baseUrl: string, action: string): string {
+  if (typeof sessionId !== 'string' || sessionId.trim() === '') {
+    throw new TypeError('react-avatar-keepalive: `sessionId` must be a non-empty string')
+  }
+  if (typeof baseUrl !== 'string' || baseUrl.trim() === '') {
+    throw new TypeError('react-avatar-keepalive: `baseUrl` must be a non-empty string')
+  }
+  return `${baseUrl.replace(/\/+$/, '')}/avatar-session/${encodeURIComponent(sessionId)}/${action}`
+}

@@ -1,0 +1,12 @@
+import { defineProject, type UserWorkspaceConfig } from 'vitest/config'
+
+const config: UserWorkspaceConfig = defineProject({
+  test: {
+    name: 'react-avatar-keepalive',
+    environment: 'jsdom',
+    include: ['src/**/*.test.{ts,tsx}'],
+    restoreMocks: true,
+  },
+})
+
+export default config
