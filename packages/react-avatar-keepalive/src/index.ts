@@ -1,1 +1,8 @@
 export * from './core/index'
+export { useAvatarKeepAlive } from './useAvatarKeepAlive'
+export type { UseAvatarKeepAliveOptions, UseAvatarKeepAliveResult } from './useAvatarKeepAlive'
+export { useSessionStatus } from './useSessionStatus'
+export type { SessionStatus, UseSessionStatusOptions } from './useSessionStatus'
+export { SessionStatusBadge } from './SessionStatusBadge'
+export type { SessionStatusBadgeProps } from './SessionStatusBadge'
+export { SESSION_STATUS_LABELS } from './sessionStatusLabels'

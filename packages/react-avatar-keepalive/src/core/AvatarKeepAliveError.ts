@@ -62,7 +62,13 @@ export class AvatarKeepAliveError extends Error {
   /** How long the server asked to wait (`Retry-After`), in ms, or `null`. */
   readonly retryAfter: number | null
 
-  constructor({ kind, httpStatus = null, retryAfter = null, serverMessage, cause }: AvatarKeepAliveErrorInit) {
+  constructor({
+    kind,
+    httpStatus = null,
+    retryAfter = null,
+    serverMessage,
+    cause,
+  }: AvatarKeepAliveErrorInit) {
     const status = httpStatus === null ? '' : ` (HTTP ${httpStatus})`
     const server = serverMessage ? `: ${serverMessage}` : ''
     super(`Keep-alive failed, ${DESCRIPTIONS[kind]}${status}${server}`, { cause })

@@ -12,6 +12,9 @@ import type { AvatarSessionStatus } from './AvatarSessionStatus'
  */
 export function isHaltedStatus(status: AvatarSessionStatus): boolean {
   return (
-    status === 'expired' || status === 'not-found' || status === 'unauthorized' || status === 'error'
+    status === 'expired' ||
+    status === 'not-found' ||
+    status === 'unauthorized' ||
+    status === 'error'
   )
 }

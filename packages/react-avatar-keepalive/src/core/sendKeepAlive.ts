@@ -49,6 +49,10 @@ export async function sendKeepAlive({
   if (typeof token !== 'string' || token === '') {
     throw new TypeError('react-avatar-keepalive: `token` must be a non-empty string')
   }
+  // Timers clamp larger delays to ~1 ms, which would time every request out at once.
+  if (typeof timeout !== 'number' || !(timeout > 0 && timeout <= MAX_TIMEOUT)) {
+    throw new TypeError('react-avatar-keepalive: `timeout` must be a number of ms above 0')
+  }
   signal?.throwIfAborted()
 
   const controller = new AbortController()
@@ -89,6 +93,8 @@ export async function sendKeepAlive({
   }
 }
 
+const MAX_TIMEOUT = 2 ** 31 - 1
+
 async function readJson(response: Response): Promise<unknown> {
   const text = await response.text()
   try {
@@ -99,11 +105,14 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 function isSuccess(body: unknown): boolean {
-  return typeof body === 'object' && body !== null && (body as { success?: unknown }).success === true
+  return (
+    typeof body === 'object' && body !== null && (body as { success?: unknown }).success === true
+  )
 }
 
 // A server may echo what it was sent; the token must not reach a message through it.
 function serverMessage(body: unknown, token: string): string | null {
-  const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : null
+  const error =
+    typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : null
   return typeof error === 'string' && error !== '' ? error.split(token).join('[redacted]') : null
 }

@@ -1,0 +1,97 @@
+'use client'
+import {
+  forwardRef,
+  useEffect,
+  useState,
+  type ComponentPropsWithoutRef,
+  type ForwardRefExoticComponent,
+  type RefAttributes,
+} from 'react'
+import type { AvatarSessionStatus } from './core/AvatarSessionStatus'
+import type { AvatarSessionStore } from './core/createAvatarSessionStore'
+import { SESSION_STATUS_LABELS } from './sessionStatusLabels'
+import { useSessionStatus } from './useSessionStatus'
+
+export interface SessionStatusBadgeProps extends ComponentPropsWithoutRef<'span'> {
+  /** The session to show; none shows `Idle`. */
+  sessionId: string | null | undefined
+  /**
+   * The store `useAvatarKeepAlive` writes to.
+   * @default avatarSessionStore
+   */
+  store?: AvatarSessionStore
+  /**
+   * Text for some or all statuses.
+   * @default SESSION_STATUS_LABELS
+   */
+  labels?: Partial<Record<AvatarSessionStatus, string>>
+  /**
+   * Text for a status; wins over `labels`.
+   * @default undefined
+   */
+  getLabel?: (status: AvatarSessionStatus) => string
+  /**
+   * Adds "last ping 3 s ago", updated every second, and the exact time as a tooltip.
+   * @default false
+   */
+  showLastPing?: boolean
+}
+
+/**
+ * An accessible status indicator for an avatar session: a polite live region with a decorative
+ * dot and a text label, styled through `data-state` by `react-avatar-keepalive/styles.css`.
+ *
+ * @example
+ * ```tsx
+ * import 'react-avatar-keepalive/styles.css'
+ *
+ * <SessionStatusBadge sessionId={sessionId} showLastPing />
+ * ```
+ */
+export const SessionStatusBadge: ForwardRefExoticComponent<
+  SessionStatusBadgeProps & RefAttributes<HTMLSpanElement>
+> = forwardRef<HTMLSpanElement, SessionStatusBadgeProps>(function SessionStatusBadge(
+  { sessionId, store, labels, getLabel, showLastPing = false, ...props },
+  ref,
+) {
+  const status = useSessionStatus(sessionId, { store, selector: (s) => s.status })
+  const label = getLabel?.(status) ?? labels?.[status] ?? SESSION_STATUS_LABELS[status]
+  return (
+    <span
+      ref={ref}
+      role="status"
+      aria-live="polite"
+      aria-atomic="true"
+      data-avatar-keepalive-badge=""
+      data-state={status}
+      {...props}
+    >
+      <span data-part="dot" aria-hidden="true" />
+      <span data-part="label">{label}</span>
+      {showLastPing && <LastPing sessionId={sessionId} store={store} />}
+    </span>
+  )
+})
+
+function LastPing({
+  sessionId,
+  store,
+}: {
+  sessionId: string | null | undefined
+  store: AvatarSessionStore | undefined
+}) {
+  const lastAliveAt = useSessionStatus(sessionId, { store, selector: (s) => s.lastAliveAt })
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(timer)
+  }, [])
+  if (lastAliveAt === null) return null
+  const seconds = Math.max(0, Math.round((now - lastAliveAt) / 1000))
+  // Visual only: inside the live region a ticking clock would be announced every second.
+  return (
+    <span data-part="last-ping" aria-hidden="true" title={new Date(lastAliveAt).toLocaleString()}>
+      last ping {seconds} s ago
+    </span>
+  )
+}

@@ -1,0 +1,64 @@
+import { QueryClient } from '@tanstack/react-query'
+import { act, render } from '@testing-library/react'
+import { setupServer } from 'msw/node'
+import { StrictMode, type ReactNode } from 'react'
+import { vi } from 'vitest'
+import { createAvatarSessionStore } from '../core/createAvatarSessionStore'
+import { createAvatarApiMock } from '../testing/createAvatarApiMock'
+import {
+  useAvatarKeepAlive,
+  type UseAvatarKeepAliveOptions,
+  type UseAvatarKeepAliveResult,
+} from '../useAvatarKeepAlive'
+
+export const FAKE_TIMERS: Parameters<typeof vi.useFakeTimers>[0] = {
+  toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+}
+
+/** One mock API and msw server for a test file; `api.reset()` between tests. */
+export function createTestApi() {
+  const api = createAvatarApiMock({ sessions: { s1: 'token-1', s2: 'token-2' } })
+  const server = setupServer(...api.handlers)
+  return { api, server }
+}
+
+/** Advances fake time inside `act`, letting msw and react-query settle. */
+export const advance = (ms = 0): Promise<void> =>
+  act(async () => {
+    await vi.advanceTimersByTimeAsync(ms)
+  })
+
+export interface ProbeProps {
+  sessionId: string | null | undefined
+  token: string | null | undefined
+  options?: UseAvatarKeepAliveOptions
+}
+
+/** Renders `useAvatarKeepAlive` with a fresh QueryClient and store, and records every render. */
+export function renderKeepAlive(
+  initial: ProbeProps,
+  { strict = false, consumers = 1 }: { strict?: boolean; consumers?: number } = {},
+) {
+  const queryClient = new QueryClient()
+  const store = createAvatarSessionStore()
+  const renders: UseAvatarKeepAliveResult[] = []
+  function Probe({ sessionId, token, options }: ProbeProps) {
+    const result = useAvatarKeepAlive(sessionId, token, { queryClient, store, ...options })
+    renders.push(result)
+    return <output>{result.status}</output>
+  }
+  const ui = (props: ProbeProps): ReactNode => {
+    const probes = Array.from({ length: consumers }, (_, i) => <Probe key={i} {...props} />)
+    return strict ? <StrictMode>{probes}</StrictMode> : <>{probes}</>
+  }
+  const view = render(ui(initial))
+  return {
+    ...view,
+    queryClient,
+    store,
+    renders,
+    latest: (): UseAvatarKeepAliveResult => renders[renders.length - 1]!,
+    snapshot: (sessionId = 's1') => store.getState().sessions[sessionId],
+    rerenderWith: (props: ProbeProps) => view.rerender(ui(props)),
+  }
+}
