@@ -85,7 +85,7 @@ export function useAvatarKeepAlive(
   const timing = resolveKeepAliveOptions(options)
   const queryClient = useKeepAliveQueryClient(options.queryClient)
   const id = isValidSessionId(sessionId) ? sessionId : ''
-  const secret = token ? token : ''
+  const secret = token?.trim() ? token : ''
   const ready = id !== '' && secret !== ''
 
   // Read at send time, so a rotated token is used by the next attempt without a new schedule.

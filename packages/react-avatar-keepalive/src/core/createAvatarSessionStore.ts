@@ -23,6 +23,7 @@ export interface AvatarSessionStoreState {
   recordAttempt: (sessionId: string, at?: number) => void
   recordSuccess: (sessionId: string, at?: number) => void
   recordFailure: (sessionId: string, error: AvatarKeepAliveError) => void
+  /** The browser is offline while something keeps the session alive; halted statuses stay. */
   recordOffline: (sessionId: string) => void
   /** Nobody keeps the session alive any more; halted statuses stay as they are. */
   recordStop: (sessionId: string) => void
@@ -96,10 +97,12 @@ export function createAvatarSessionStore(): AvatarSessionStore {
             : { ...s, status: 'stopped' },
         ),
       clearSession: (sessionId) => {
-        const { [sessionId]: _removed, ...rest } = get().sessions
-        set({ sessions: rest })
+        const { [sessionId]: removed, ...rest } = get().sessions
+        if (removed) set({ sessions: rest })
       },
-      clearAll: () => set({ sessions: {} }),
+      clearAll: () => {
+        if (Object.keys(get().sessions).length > 0) set({ sessions: {} })
+      },
     }
   })
 }

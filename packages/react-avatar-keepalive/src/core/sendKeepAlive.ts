@@ -46,7 +46,7 @@ export async function sendKeepAlive({
   fetch: fetchFn = globalThis.fetch,
 }: SendKeepAliveOptions): Promise<void> {
   const url = keepAliveUrl(sessionId, baseUrl)
-  if (typeof token !== 'string' || token === '') {
+  if (typeof token !== 'string' || token.trim() === '') {
     throw new TypeError('react-avatar-keepalive: `token` must be a non-empty string')
   }
   // Timers clamp larger delays to ~1 ms, which would time every request out at once.
@@ -73,12 +73,17 @@ export async function sendKeepAlive({
   }
 
   try {
-    const response = await fetchFn(url, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: '{}',
-      signal: controller.signal,
-    }).catch(fail)
+    // Through a promise, so that a fetch that throws (rather than rejects) is classified too.
+    const response = await Promise.resolve()
+      .then(() =>
+        fetchFn(url, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: '{}',
+          signal: controller.signal,
+        }),
+      )
+      .catch(fail)
     const body = await readJson(response).catch(fail)
     if (response.ok && isSuccess(body)) return
     throw new AvatarKeepAliveError({
