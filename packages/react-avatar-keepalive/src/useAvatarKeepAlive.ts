@@ -6,6 +6,7 @@ import type { AvatarKeepAliveError } from './core/AvatarKeepAliveError'
 import type { AvatarSessionStatus } from './core/AvatarSessionStatus'
 import { avatarSessionStore } from './core/avatarSessionStore'
 import { IDLE_SNAPSHOT, type AvatarSessionStore } from './core/createAvatarSessionStore'
+import { endAvatarSession } from './core/endAvatarSession'
 import { isKeepAliveHalted } from './core/isKeepAliveHalted'
 import { keepAliveQueryKey, keepAliveQueryOptions } from './core/keepAliveQueryOptions'
 import { isValidSessionId } from './core/keepAliveUrl'
@@ -22,6 +23,13 @@ export interface UseAvatarKeepAliveOptions extends KeepAliveTimingOptions {
    * @default true
    */
   enabled?: boolean
+  /**
+   * End the session (`endAvatarSession` with `fetch(..., { keepalive: true })`) when the page goes
+   * away (`pagehide`), so an abandoned tab stops holding, and billing, the session. Unmounting does
+   * not end it. A page put in the back/forward cache is ended too: it could not keep it alive.
+   * @default false
+   */
+  endOnPageHide?: boolean
   /**
    * The `fetch` to send keep-alives with.
    * @default globalThis.fetch
@@ -81,19 +89,25 @@ export function useAvatarKeepAlive(
   token: string | null | undefined,
   options: UseAvatarKeepAliveOptions = {},
 ): UseAvatarKeepAliveResult {
-  const { enabled = true, store = avatarSessionStore, onStatusChange, onExpired, onError } = options
+  const {
+    enabled = true,
+    endOnPageHide = false,
+    store = avatarSessionStore,
+    fetch,
+    onStatusChange,
+    onExpired,
+    onError,
+  } = options
   const timing = resolveKeepAliveOptions(options)
   const queryClient = useKeepAliveQueryClient(options.queryClient)
   const id = isValidSessionId(sessionId) ? sessionId : ''
   const secret = token?.trim() ? token : ''
   const ready = id !== '' && secret !== ''
 
-  // Read at send time, so a rotated token is used by the next attempt without a new schedule.
-  const tokenRef = useRef(secret)
-  const callbacks = useRef({ onStatusChange, onExpired, onError })
+  // Read when used, so a rotated token or a new callback applies without a new schedule.
+  const latest = useRef({ token: secret, fetch, onStatusChange, onExpired, onError })
   useEffect(() => {
-    tokenRef.current = secret
-    callbacks.current = { onStatusChange, onExpired, onError }
+    latest.current = { token: secret, fetch, onStatusChange, onExpired, onError }
   })
 
   const status = useStore(store, (s) => (ready ? (s.sessions[id]?.status ?? 'idle') : 'idle'))
@@ -108,10 +122,10 @@ export function useAvatarKeepAlive(
       ...keepAliveQueryOptions({
         ...timing,
         sessionId: id,
-        getToken: () => tokenRef.current,
+        getToken: () => latest.current.token,
         store,
         online: onlineManager,
-        fetch: options.fetch,
+        fetch,
       }),
       enabled: active,
       notifyOnChangeProps: [],
@@ -150,11 +164,24 @@ export function useAvatarKeepAlive(
   }, [active, id, store, queryClient, refetch, timing.interval])
 
   useEffect(() => {
+    if (!active || !endOnPageHide) return
+    const onPageHide = (): void => {
+      const { token, fetch } = latest.current
+      // The first consumer's call marks the session expired; the others see it and stay quiet.
+      if (isKeepAliveHalted(store, id, token)) return
+      const end = { sessionId: id, token, baseUrl: timing.baseUrl, fetch, store, keepalive: true }
+      endAvatarSession(end).catch(() => {}) // the page is going away: nobody is left to tell
+    }
+    window.addEventListener('pagehide', onPageHide)
+    return () => window.removeEventListener('pagehide', onPageHide)
+  }, [active, endOnPageHide, id, store, timing.baseUrl])
+
+  useEffect(() => {
     if (!ready) return
     return store.subscribe((state, previous) => {
       const next = state.sessions[id] ?? IDLE_SNAPSHOT
       const before = previous.sessions[id] ?? IDLE_SNAPSHOT
-      const { onStatusChange, onExpired, onError } = callbacks.current
+      const { onStatusChange, onExpired, onError } = latest.current
       if (next.error && next.error !== before.error) onError?.(next.error)
       if (next.status === before.status) return
       onStatusChange?.(next.status, before.status)
@@ -164,7 +191,7 @@ export function useAvatarKeepAlive(
 
   const ping = useCallback(async (): Promise<AvatarSessionStatus> => {
     if (!ready) return 'idle'
-    if (!isKeepAliveHalted(store, id, tokenRef.current)) await refetch({ cancelRefetch: false })
+    if (!isKeepAliveHalted(store, id, latest.current.token)) await refetch({ cancelRefetch: false })
     return store.getState().sessions[id]?.status ?? 'idle'
   }, [ready, id, store, refetch])
 

@@ -25,6 +25,8 @@ export interface AvatarSessionStoreState {
   recordFailure: (sessionId: string, error: AvatarKeepAliveError) => void
   /** The browser is offline while something keeps the session alive; halted statuses stay. */
   recordOffline: (sessionId: string) => void
+  /** The session was ended on purpose (`endAvatarSession`): `expired`, and no more keep-alives. */
+  recordEnded: (sessionId: string) => void
   /** Nobody keeps the session alive any more; halted statuses stay as they are. */
   recordStop: (sessionId: string) => void
   clearSession: (sessionId: string) => void
@@ -89,6 +91,10 @@ export function createAvatarSessionStore(): AvatarSessionStore {
       recordOffline: (sessionId) =>
         update(sessionId, (s) =>
           isHaltedStatus(s.status) || s.status === 'offline' ? s : { ...s, status: 'offline' },
+        ),
+      recordEnded: (sessionId) =>
+        update(sessionId, (s) =>
+          s.status === 'expired' ? s : { ...s, status: 'expired', error: null },
         ),
       recordStop: (sessionId) =>
         update(sessionId, (s) =>

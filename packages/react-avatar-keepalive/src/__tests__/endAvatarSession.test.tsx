@@ -1,0 +1,188 @@
+import { act, cleanup } from '@testing-library/react'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
+import { AvatarKeepAliveError } from '../core/AvatarKeepAliveError'
+import { createAvatarSessionStore } from '../core/createAvatarSessionStore'
+import { endAvatarSession } from '../core/endAvatarSession'
+import { advance, createTestApi, FAKE_TIMERS, renderKeepAlive } from './keepAliveTestUtils'
+
+const { api, server } = createTestApi()
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterAll(() => server.close())
+beforeEach(() => {
+  vi.useFakeTimers(FAKE_TIMERS)
+  api.reset()
+})
+afterEach(() => {
+  cleanup()
+  vi.useRealTimers()
+})
+
+const ends = () => api.requests.filter((r) => r.endpoint === 'end')
+
+describe('endAvatarSession', () => {
+  test('sends POST {base}/avatar-session/{id}/end with the Bearer token and {}', async () => {
+    const fetch = vi.fn(async () => Response.json({ success: true }))
+    const store = createAvatarSessionStore()
+    const result = endAvatarSession({
+      sessionId: 'a/b',
+      token: 'token-1',
+      baseUrl: 'https://api.avatar.eu.kaltura.ai/v1/',
+      fetch,
+      store,
+    })
+    await advance(0)
+    await expect(result).resolves.toBe('ended')
+    expect(fetch).toHaveBeenCalledWith(
+      'https://api.avatar.eu.kaltura.ai/v1/avatar-session/a%2Fb/end',
+      expect.objectContaining({
+        method: 'POST',
+        body: '{}',
+        headers: { Authorization: 'Bearer token-1', 'Content-Type': 'application/json' },
+      }),
+    )
+    expect(fetch.mock.calls[0]![1]).not.toHaveProperty('keepalive')
+  })
+
+  test('keepalive: true reaches fetch', async () => {
+    const fetch = vi.fn(async () => Response.json({ success: true }))
+    const result = endAvatarSession({ sessionId: 's1', token: 't', fetch, keepalive: true })
+    await advance(0)
+    await result
+    expect(fetch.mock.calls[0]![1]).toMatchObject({ keepalive: true })
+  })
+
+  test('ends the session on the server and marks the store entry expired', async () => {
+    const store = createAvatarSessionStore()
+    store.getState().recordSuccess('s1')
+    const result = endAvatarSession({ sessionId: 's1', token: 'token-1', store })
+    expect(store.getState().sessions.s1?.status).toBe('expired') // at once: keep-alives stop now
+    await advance(0)
+    await expect(result).resolves.toBe('ended')
+    expect(api.isEnded('s1')).toBe(true)
+    expect(ends()).toHaveLength(1)
+  })
+
+  test.each([
+    ['410, already ended', 410],
+    ['404, unknown', 404],
+  ])('%s → already-ended, not an error', async (_, code) => {
+    const fetch = vi.fn(async () =>
+      Response.json({ success: false, error: 'Session ended' }, { status: code }),
+    )
+    const result = endAvatarSession({ sessionId: 's1', token: 'token-1', fetch })
+    await advance(0)
+    await expect(result).resolves.toBe('already-ended')
+  })
+
+  test('ending twice against the mock: the second answer is already-ended', async () => {
+    const first = endAvatarSession({ sessionId: 's1', token: 'token-1' })
+    await advance(0)
+    await first
+    const second = endAvatarSession({ sessionId: 's1', token: 'token-1' })
+    await advance(0)
+    await expect(second).resolves.toBe('already-ended')
+  })
+
+  test.each([
+    [401, 'unauthorized'],
+    [500, 'server'],
+  ])('%i rejects with an AvatarKeepAliveError of kind %s', async (code, kind) => {
+    const fetch = vi.fn(async () =>
+      Response.json({ success: false, error: 'nope token-secret' }, { status: code }),
+    )
+    const result = endAvatarSession({ sessionId: 's1', token: 'token-secret', fetch })
+    result.catch(() => {})
+    await advance(0)
+    const error = await result.catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AvatarKeepAliveError)
+    expect(error).toMatchObject({ kind, httpStatus: code })
+    expect((error as Error).message).not.toContain('token-secret')
+  })
+
+  test('bad input throws before anything is sent or stored', async () => {
+    const fetch = vi.fn()
+    const store = createAvatarSessionStore()
+    await expect(endAvatarSession({ sessionId: '', token: 't', fetch, store })).rejects.toThrow(
+      TypeError,
+    )
+    await expect(endAvatarSession({ sessionId: 's1', token: '', fetch, store })).rejects.toThrow(
+      TypeError,
+    )
+    expect(fetch).not.toHaveBeenCalled()
+    expect(store.getState().sessions).toEqual({})
+  })
+
+  test('a running keep-alive stops once the session is ended', async () => {
+    const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })
+    await advance(0)
+    await act(async () => {
+      const done = endAvatarSession({ sessionId: 's1', token: 'token-1', store: view.store })
+      await vi.advanceTimersByTimeAsync(0)
+      await done
+    })
+    expect(view.latest().status).toBe('expired')
+    await advance(60_000)
+    expect(api.count('s1')).toBe(1)
+  })
+})
+
+describe('endOnPageHide', () => {
+  const pageHide = () =>
+    act(() => {
+      window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }))
+    })
+
+  test('ends the session on pagehide with keepalive: true, once for all consumers', async () => {
+    const fetch = vi.fn(globalThis.fetch)
+    const view = renderKeepAlive(
+      { sessionId: 's1', token: 'token-1', options: { endOnPageHide: true, fetch } },
+      { consumers: 3 },
+    )
+    await advance(0)
+    pageHide()
+    await advance(0)
+    const endCalls = fetch.mock.calls.filter(([url]) => String(url).endsWith('/end'))
+    expect(endCalls).toHaveLength(1)
+    expect(endCalls[0]![1]).toMatchObject({ keepalive: true, method: 'POST' })
+    expect(ends()).toHaveLength(1)
+    expect(api.isEnded('s1')).toBe(true)
+    expect(view.latest().status).toBe('expired')
+    await advance(60_000)
+    expect(api.count('s1')).toBe(1)
+  })
+
+  test('does not end the session on unmount', async () => {
+    const view = renderKeepAlive({
+      sessionId: 's1',
+      token: 'token-1',
+      options: { endOnPageHide: true },
+    })
+    await advance(0)
+    view.unmount()
+    await advance(0)
+    pageHide()
+    await advance(0)
+    expect(ends()).toHaveLength(0)
+    expect(api.isEnded('s1')).toBe(false)
+  })
+
+  test('does nothing on pagehide when not enabled (the default)', async () => {
+    renderKeepAlive({ sessionId: 's1', token: 'token-1' })
+    await advance(0)
+    pageHide()
+    await advance(0)
+    expect(ends()).toHaveLength(0)
+  })
+
+  test('does nothing on pagehide while the hook is disabled', async () => {
+    renderKeepAlive({
+      sessionId: 's1',
+      token: 'token-1',
+      options: { endOnPageHide: true, enabled: false },
+    })
+    await advance(0)
+    pageHide()
+    await advance(0)
+    expect(ends()).toHaveLength(0)
+  })
+})
