@@ -6,6 +6,11 @@ const config: UserWorkspaceConfig = defineProject({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    typecheck: {
+      enabled: true,
+      include: ['src/**/*.test-d.{ts,tsx}'],
+      tsconfig: './tsconfig.json',
+    },
   },
 })
 

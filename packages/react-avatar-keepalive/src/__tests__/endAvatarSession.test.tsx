@@ -21,7 +21,7 @@ const ends = () => api.requests.filter((r) => r.endpoint === 'end')
 
 describe('endAvatarSession', () => {
   test('sends POST {base}/avatar-session/{id}/end with the Bearer token and {}', async () => {
-    const fetch = vi.fn(async () => Response.json({ success: true }))
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => Response.json({ success: true }))
     const store = createAvatarSessionStore()
     const result = endAvatarSession({
       sessionId: 'a/b',
@@ -44,7 +44,7 @@ describe('endAvatarSession', () => {
   })
 
   test('keepalive: true reaches fetch', async () => {
-    const fetch = vi.fn(async () => Response.json({ success: true }))
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => Response.json({ success: true }))
     const result = endAvatarSession({ sessionId: 's1', token: 't', fetch, keepalive: true })
     await advance(0)
     await result
