@@ -82,11 +82,14 @@ function LastPing({
 }) {
   const lastAliveAt = useSessionStatus(sessionId, { store, selector: (s) => s.lastAliveAt })
   const [now, setNow] = useState(() => Date.now())
+  const shown = lastAliveAt !== null
+  // No clock before the first success: nothing is shown, so nothing needs to tick.
   useEffect(() => {
+    if (!shown) return
     const timer = setInterval(() => setNow(Date.now()), 1000)
     return () => clearInterval(timer)
-  }, [])
-  if (lastAliveAt === null) return null
+  }, [shown])
+  if (!shown) return null
   const seconds = Math.max(0, Math.round((now - lastAliveAt) / 1000))
   // Visual only: inside the live region a ticking clock would be announced every second.
   return (

@@ -1,0 +1,349 @@
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
+import { createRef, Profiler, type ReactNode } from 'react'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { AvatarKeepAliveError } from '../core/AvatarKeepAliveError'
+import { AVATAR_SESSION_STATUSES, type AvatarSessionStatus } from '../core/AvatarSessionStatus'
+import { avatarSessionStore } from '../core/avatarSessionStore'
+import { createAvatarSessionStore, type AvatarSessionStore } from '../core/createAvatarSessionStore'
+import { SessionStatusBadge, type SessionStatusBadgeProps } from '../SessionStatusBadge'
+import { FAKE_TIMERS } from './keepAliveTestUtils'
+
+const ID = 's1'
+const T0 = Date.UTC(2025, 0, 1, 12, 0, 0)
+
+// Written out rather than imported, so a changed default label fails here.
+const DEFAULT_LABELS: Record<AvatarSessionStatus, string> = {
+  idle: 'Idle',
+  connecting: 'Connecting…',
+  alive: 'Live',
+  degraded: 'Reconnecting…',
+  offline: 'Offline',
+  expired: 'Session ended',
+  'not-found': 'Not found',
+  unauthorized: 'Unauthorized',
+  error: 'Error',
+  stopped: 'Stopped',
+}
+
+let store: AvatarSessionStore
+
+beforeEach(() => {
+  store = createAvatarSessionStore()
+})
+
+afterEach(() => {
+  cleanup()
+  vi.useRealTimers()
+})
+
+/** Puts session `ID` in `status` through the store's own actions, inside `act`. */
+function reach(status: AvatarSessionStatus, at = Date.now()): void {
+  const s = store.getState()
+  const fail = (kind: AvatarKeepAliveError['kind'], httpStatus: number) =>
+    s.recordFailure(ID, new AvatarKeepAliveError({ kind, httpStatus }))
+  act(() => {
+    if (status === 'idle') return
+    s.recordAttempt(ID, at)
+    if (status === 'alive' || status === 'offline' || status === 'stopped') s.recordSuccess(ID, at)
+    if (status === 'degraded') fail('server', 500)
+    if (status === 'offline') s.recordOffline(ID)
+    if (status === 'stopped') s.recordStop(ID)
+    if (status === 'expired') fail('expired', 410)
+    if (status === 'not-found') fail('not-found', 404)
+    if (status === 'unauthorized') fail('unauthorized', 401)
+    if (status === 'error') fail('bad-request', 400)
+  })
+  expect(store.getState().sessions[ID]?.status ?? 'idle').toBe(status)
+}
+
+/** Renders the badge under a Profiler; `commits()` counts the badge's renders. */
+function renderBadge(props: Partial<SessionStatusBadgeProps> = {}) {
+  let commits = 0
+  const ui = (next: Partial<SessionStatusBadgeProps>): ReactNode => (
+    <Profiler id="badge" onRender={() => commits++}>
+      <SessionStatusBadge sessionId={ID} store={store} {...next} />
+    </Profiler>
+  )
+  const view = render(ui(props))
+  return {
+    ...view,
+    badge: () => screen.getByRole('status'),
+    commits: () => commits,
+    rerenderWith: (next: Partial<SessionStatusBadgeProps>) => view.rerender(ui(next)),
+  }
+}
+
+/** Routine keep-alives on a live session: each attempt and success is its own store update. */
+const pings = (count: number, from: number) => {
+  for (let i = 0; i < count; i++) {
+    act(() => store.getState().recordAttempt(ID, from + i * 10_000))
+    act(() => store.getState().recordSuccess(ID, from + i * 10_000 + 50))
+  }
+}
+
+describe('every status', () => {
+  test('the default labels cover exactly the known statuses', () => {
+    expect(Object.keys(DEFAULT_LABELS).sort()).toEqual([...AVATAR_SESSION_STATUSES].sort())
+  })
+
+  test.each(AVATAR_SESSION_STATUSES)(
+    '%s → data-state, text label, polite atomic live region, hidden dot',
+    (status) => {
+      const { badge } = renderBadge()
+      reach(status)
+      const el = badge()
+      expect(el.tagName).toBe('SPAN')
+      expect(el.getAttribute('data-state')).toBe(status)
+      expect(el.textContent).toBe(DEFAULT_LABELS[status])
+      expect(el.getAttribute('aria-live')).toBe('polite')
+      expect(el.getAttribute('aria-atomic')).toBe('true')
+      expect(el.hasAttribute('data-avatar-keepalive-badge')).toBe(true)
+      const dot = el.querySelector('[data-part="dot"]')
+      expect(dot?.getAttribute('aria-hidden')).toBe('true')
+      expect(dot?.textContent).toBe('')
+      expect(el.querySelector('[data-part="label"]')?.textContent).toBe(DEFAULT_LABELS[status])
+      expect(el.querySelector('[data-part="last-ping"]')).toBeNull()
+    },
+  )
+
+  test('follows the store from status to status in place', () => {
+    const { badge } = renderBadge()
+    const el = badge()
+    for (const status of ['connecting', 'alive', 'degraded', 'alive', 'expired'] as const) {
+      act(() => {
+        const s = store.getState()
+        if (status === 'connecting') s.recordAttempt(ID)
+        if (status === 'alive') s.recordSuccess(ID)
+        if (status === 'degraded')
+          s.recordFailure(ID, new AvatarKeepAliveError({ kind: 'network' }))
+        if (status === 'expired') s.recordFailure(ID, new AvatarKeepAliveError({ kind: 'expired' }))
+      })
+      expect(badge()).toBe(el)
+      expect(el.getAttribute('data-state')).toBe(status)
+      expect(el.textContent).toBe(DEFAULT_LABELS[status])
+    }
+  })
+})
+
+describe('labels', () => {
+  test('`labels` overrides some statuses; the rest keep their default', () => {
+    const { badge } = renderBadge({ labels: { alive: 'Online', degraded: 'Flaky' } })
+    expect(badge().textContent).toBe('Idle')
+    reach('alive')
+    expect(badge().textContent).toBe('Online')
+    reach('degraded')
+    expect(badge().textContent).toBe('Flaky')
+    reach('expired')
+    expect(badge().textContent).toBe('Session ended')
+  })
+
+  test('`getLabel` wins over `labels` and receives the status', () => {
+    const getLabel = vi.fn((status: AvatarSessionStatus) => `Avatar ${status}`)
+    const { badge } = renderBadge({ labels: { alive: 'Online' }, getLabel })
+    reach('alive')
+    expect(badge().textContent).toBe('Avatar alive')
+    expect(getLabel).toHaveBeenLastCalledWith('alive')
+    reach('unauthorized')
+    expect(badge().textContent).toBe('Avatar unauthorized')
+  })
+})
+
+describe('re-renders', () => {
+  test('routine pings do not re-render the badge; a status change renders once', () => {
+    const { badge, commits } = renderBadge()
+    expect(commits()).toBe(1)
+    act(() => store.getState().recordAttempt(ID, T0 - 1000))
+    expect(commits()).toBe(2)
+    act(() => store.getState().recordSuccess(ID, T0 - 950))
+    const afterAlive = commits()
+    expect(afterAlive).toBe(3)
+    pings(20, T0)
+    expect(store.getState().sessions[ID]?.lastAliveAt).toBe(T0 + 190_050)
+    expect(commits()).toBe(afterAlive)
+    act(() => store.getState().recordFailure(ID, new AvatarKeepAliveError({ kind: 'timeout' })))
+    expect(badge().getAttribute('data-state')).toBe('degraded')
+    expect(commits()).toBe(afterAlive + 1)
+  })
+
+  test('another session changing does not re-render the badge', () => {
+    const { commits } = renderBadge()
+    act(() => {
+      store.getState().recordAttempt('s2')
+      store.getState().recordSuccess('s2')
+    })
+    expect(commits()).toBe(1)
+  })
+
+  test('without showLastPing no timer runs', () => {
+    vi.useFakeTimers(FAKE_TIMERS)
+    renderBadge()
+    reach('alive')
+    expect(vi.getTimerCount()).toBe(0)
+  })
+})
+
+describe('showLastPing', () => {
+  beforeEach(() => {
+    vi.useFakeTimers(FAKE_TIMERS)
+    vi.setSystemTime(T0)
+  })
+
+  const lastPing = () => screen.getByRole('status').querySelector('[data-part="last-ping"]')
+
+  test('"last ping N s ago", updated each second, aria-hidden, exact time as title', async () => {
+    const { badge } = renderBadge({ showLastPing: true })
+    reach('alive', T0)
+    expect(lastPing()?.textContent).toBe('last ping 0 s ago')
+    expect(lastPing()?.getAttribute('aria-hidden')).toBe('true')
+    expect(lastPing()?.getAttribute('title')).toBe(new Date(T0).toLocaleString())
+    await act(() => vi.advanceTimersByTimeAsync(1000))
+    expect(lastPing()?.textContent).toBe('last ping 1 s ago')
+    await act(() => vi.advanceTimersByTimeAsync(2000))
+    expect(lastPing()?.textContent).toBe('last ping 3 s ago')
+    // The label stays the only announced text of the live region.
+    expect(badge().querySelector('[data-part="label"]')?.textContent).toBe('Live')
+    expect(badge().textContent).toBe('Livelast ping 3 s ago')
+  })
+
+  test('a new ping resets the count and moves the title', async () => {
+    renderBadge({ showLastPing: true })
+    reach('alive', T0)
+    await act(() => vi.advanceTimersByTimeAsync(9000))
+    expect(lastPing()?.textContent).toBe('last ping 9 s ago')
+    await act(() => vi.advanceTimersByTimeAsync(1000))
+    act(() => store.getState().recordSuccess(ID, T0 + 10_000))
+    expect(lastPing()?.textContent).toBe('last ping 0 s ago')
+    expect(lastPing()?.getAttribute('title')).toBe(new Date(T0 + 10_000).toLocaleString())
+    await act(() => vi.advanceTimersByTimeAsync(2000))
+    expect(lastPing()?.textContent).toBe('last ping 2 s ago')
+  })
+
+  test('keeps counting after the session halts, from the last success', async () => {
+    renderBadge({ showLastPing: true })
+    reach('alive', T0)
+    await act(() => vi.advanceTimersByTimeAsync(5000))
+    act(() => store.getState().recordFailure(ID, new AvatarKeepAliveError({ kind: 'expired' })))
+    await act(() => vi.advanceTimersByTimeAsync(2000))
+    expect(screen.getByRole('status').textContent).toBe('Session endedlast ping 7 s ago')
+  })
+
+  test('shows nothing and runs no timer before the first success', async () => {
+    const { badge, commits } = renderBadge({ showLastPing: true })
+    reach('connecting', T0)
+    const before = commits()
+    await act(() => vi.advanceTimersByTimeAsync(5000))
+    expect(lastPing()).toBeNull()
+    expect(badge().textContent).toBe('Connecting…')
+    expect(vi.getTimerCount()).toBe(0)
+    expect(commits()).toBe(before)
+    act(() => store.getState().recordSuccess(ID, T0 + 5000))
+    expect(lastPing()?.textContent).toBe('last ping 0 s ago')
+    expect(vi.getTimerCount()).toBe(1)
+    await act(() => vi.advanceTimersByTimeAsync(1000))
+    expect(lastPing()?.textContent).toBe('last ping 1 s ago')
+  })
+
+  test('one interval while shown, cleared on unmount', () => {
+    const { unmount } = renderBadge({ showLastPing: true })
+    reach('alive', T0)
+    expect(vi.getTimerCount()).toBe(1)
+    unmount()
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  test('turning showLastPing off clears the interval and the text; on again restarts it', async () => {
+    const { rerenderWith, commits } = renderBadge({ showLastPing: true })
+    reach('alive', T0)
+    expect(vi.getTimerCount()).toBe(1)
+    rerenderWith({ showLastPing: false })
+    expect(vi.getTimerCount()).toBe(0)
+    expect(lastPing()).toBeNull()
+    const before = commits()
+    await act(() => vi.advanceTimersByTimeAsync(5000))
+    expect(commits()).toBe(before)
+    rerenderWith({ showLastPing: true })
+    expect(vi.getTimerCount()).toBe(1)
+    expect(lastPing()?.textContent).toBe('last ping 5 s ago')
+  })
+})
+
+describe('props and ref', () => {
+  test('forwards the ref to the outer span', () => {
+    const ref = createRef<HTMLSpanElement>()
+    render(<SessionStatusBadge ref={ref} sessionId={ID} store={store} />)
+    expect(ref.current).toBeInstanceOf(HTMLSpanElement)
+    expect(ref.current).toBe(screen.getByRole('status'))
+  })
+
+  test('spreads user props last: className, id, data-*, aria overrides, handlers', () => {
+    const onClick = vi.fn()
+    render(
+      <SessionStatusBadge
+        sessionId={ID}
+        store={store}
+        className="my-badge"
+        id="avatar-status"
+        data-testid="badge"
+        data-tone="custom"
+        aria-label="Avatar connection: idle"
+        aria-live="assertive"
+        onClick={onClick}
+      />,
+    )
+    const el = screen.getByRole('status', { name: 'Avatar connection: idle' })
+    expect(el).toBe(screen.getByTestId('badge'))
+    expect(el.className).toBe('my-badge')
+    expect(el.id).toBe('avatar-status')
+    expect(el.getAttribute('data-tone')).toBe('custom')
+    expect(el.getAttribute('aria-live')).toBe('assertive')
+    expect(el.getAttribute('data-state')).toBe('idle')
+    fireEvent.click(el)
+    expect(onClick).toHaveBeenCalledTimes(1)
+  })
+
+  test('does not leak its own props to the DOM', () => {
+    render(
+      <SessionStatusBadge
+        sessionId={ID}
+        store={store}
+        labels={{ idle: 'Waiting' }}
+        getLabel={() => 'Waiting'}
+        showLastPing={false}
+      />,
+    )
+    const names = screen.getByRole('status').getAttributeNames().sort()
+    expect(names).toEqual([
+      'aria-atomic',
+      'aria-live',
+      'data-avatar-keepalive-badge',
+      'data-state',
+      'role',
+    ])
+  })
+})
+
+describe('no session', () => {
+  test.each([null, undefined, ''])('sessionId %j → Idle, whatever the store holds', (id) => {
+    act(() => {
+      store.getState().recordAttempt('')
+      store.getState().recordSuccess('')
+      store.getState().recordAttempt(ID)
+    })
+    render(<SessionStatusBadge sessionId={id} store={store} showLastPing />)
+    const el = screen.getByRole('status')
+    expect(el.getAttribute('data-state')).toBe('idle')
+    expect(el.textContent).toBe('Idle')
+  })
+
+  test('without `store` it reads the shared avatarSessionStore', () => {
+    render(<SessionStatusBadge sessionId="shared-1" />)
+    expect(screen.getByRole('status').textContent).toBe('Idle')
+    try {
+      act(() => avatarSessionStore.getState().recordAttempt('shared-1'))
+      expect(screen.getByRole('status').getAttribute('data-state')).toBe('connecting')
+    } finally {
+      act(() => avatarSessionStore.getState().clearAll())
+    }
+    expect(screen.getByRole('status').getAttribute('data-state')).toBe('idle')
+  })
+})
