@@ -52,6 +52,23 @@ describe('schedule', () => {
     })
   })
 
+  test('the interval runs from the start of each keep-alive, so latency does not stretch it', async () => {
+    api.queue(...Array.from({ length: 5 }, () => ({ delay: 700 })))
+    renderKeepAlive({ sessionId: 's1', token: 'token-1' })
+    await advance(40_700)
+    expect(api.requests.map((r) => r.at - api.requests[0]!.at)).toEqual([
+      0, 10_000, 20_000, 30_000, 40_000,
+    ])
+    expect(api.requests.every((r) => r.status === 200)).toBe(true)
+  })
+
+  test('in a hidden page the next ping aims 100 ms early, as Chrome rounds timers up to whole seconds', async () => {
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden')
+    renderKeepAlive({ sessionId: 's1', token: 'token-1' })
+    await advance(20_000)
+    expect(api.requests.map((r) => r.at - api.requests[0]!.at)).toEqual([0, 9_900, 19_800])
+  })
+
   test('uses the interval option', async () => {
     renderKeepAlive({ sessionId: 's1', token: 'token-1', options: { interval: 2_000 } })
     await advance(0)

@@ -27,6 +27,7 @@ export type {
 export { avatarSessionStore } from './avatarSessionStore'
 export { resolveKeepAliveOptions } from './resolveKeepAliveOptions'
 export type { KeepAliveTimingOptions, ResolvedKeepAliveTiming } from './resolveKeepAliveOptions'
+export { nextPingDelay } from './nextPingDelay'
 export { retryDelay } from './retryDelay'
 export type { RetryDelayInput } from './retryDelay'
 export type { OnlineSource } from './OnlineSource'

@@ -1,4 +1,5 @@
 import { isKeepAliveHalted } from './isKeepAliveHalted'
+import { nextPingDelay } from './nextPingDelay'
 import { runKeepAlive, type KeepAliveRun } from './runKeepAlive'
 
 export type KeepAliveQueryKey = readonly ['react-avatar-keepalive', 'keep-alive', string]
@@ -7,7 +8,7 @@ export type KeepAliveQueryKey = readonly ['react-avatar-keepalive', 'keep-alive'
 export interface KeepAliveQueryOptions {
   queryKey: KeepAliveQueryKey
   queryFn: (context: { signal: AbortSignal }) => Promise<number>
-  refetchInterval: () => number | false
+  refetchInterval: (query: { state: { fetchStatus: string } }) => number | false
   refetchIntervalInBackground: true
   staleTime: () => number
   gcTime: number
@@ -32,8 +33,8 @@ export function keepAliveQueryKey(sessionId: string): KeepAliveQueryKey {
 }
 
 /**
- * TanStack Query options that keep one session alive: `refetchInterval` drives the schedule (and
- * keeps going in background tabs), every consumer of the session shares one query, and the
+ * TanStack Query options that keep one session alive: `refetchInterval` drives the schedule, one
+ * interval from the start of the previous keep-alive (and keeps going in background tabs), every consumer of the session shares one query, and the
  * session counts as fresh only while it is known alive, so a stopped, offline or failed session
  * pings at once on mount, focus or reconnect while a healthy one just joins the schedule.
  *
@@ -47,7 +48,12 @@ export function keepAliveQueryOptions(run: KeepAliveRun): KeepAliveQueryOptions 
   return {
     queryKey: keepAliveQueryKey(sessionId),
     queryFn: ({ signal }) => runKeepAlive(run, signal),
-    refetchInterval: () => (isKeepAliveHalted(store, sessionId, run.getToken()) ? false : interval),
+    refetchInterval: (query) => {
+      if (isKeepAliveHalted(store, sessionId, run.getToken())) return false
+      // While a request is in flight a tick only joins it; the real delay is set when it settles.
+      if (query.state.fetchStatus !== 'idle') return interval
+      return nextPingDelay(interval, store.getState().sessions[sessionId]?.lastAttemptAt ?? null)
+    },
     refetchIntervalInBackground: true,
     staleTime: () => (store.getState().sessions[sessionId]?.status === 'alive' ? interval : 0),
     // Answers are not worth caching: liveness lives in the store.
