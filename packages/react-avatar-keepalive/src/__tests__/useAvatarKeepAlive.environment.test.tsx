@@ -62,6 +62,17 @@ describe('offline', () => {
     expect(api.count('s1')).toBe(2)
   })
 
+  test('going offline while a request is out shows offline even if that request succeeds', async () => {
+    api.queue({ delay: 1_000 })
+    const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })
+    await advance(500)
+    act(() => onlineManager.setOnline(false))
+    await advance(1_000)
+    expect(api.requests[0]?.status).toBe(200)
+    expect(view.latest().status).toBe('offline')
+    expect(view.snapshot()?.lastAliveAt).not.toBeNull()
+  })
+
   test('mounting while offline sends nothing until online', async () => {
     act(() => onlineManager.setOnline(false))
     const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })

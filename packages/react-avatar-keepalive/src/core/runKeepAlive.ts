@@ -52,6 +52,8 @@ export async function runKeepAlive(run: KeepAliveRun, signal: AbortSignal): Prom
       rejectedTokens.delete(store, sessionId)
       const at = Date.now()
       store.getState().recordSuccess(sessionId, at)
+      // The browser went offline while this request was out: nothing more goes until it is back.
+      if (!online.isOnline()) store.getState().recordOffline(sessionId)
       return at
     } catch (error) {
       if (!(error instanceof AvatarKeepAliveError)) throw error
