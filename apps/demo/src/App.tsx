@@ -1,0 +1,254 @@
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { DEFAULT_KEEP_ALIVE_INTERVAL } from 'react-avatar-keepalive'
+import { Markdownish } from './components/Markdownish'
+import { startMockWorker, stopMockWorker } from './mock/worker'
+import { ControlsPanel } from './panels/ControlsPanel'
+import { RequestsPanel } from './panels/RequestsPanel'
+import { SettingsPanel, type WorkerState } from './panels/SettingsPanel'
+import { argsFromQuery, queryFromArgs } from './story/args'
+import type { Args } from './story/csf'
+import type { Connection } from './story/DemoContext'
+import { groupStories, stories, type Story } from './story/registry'
+import { parseRoute, replaceRoute, storyHref, useHash } from './story/route'
+import { StoryHost } from './story/StoryHost'
+
+type Tab = 'controls' | 'requests' | 'settings'
+type Theme = 'auto' | 'light' | 'dark'
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'controls', label: 'Controls' },
+  { id: 'requests', label: 'Requests' },
+  { id: 'settings', label: 'Settings' },
+]
+
+const groups = groupStories(stories)
+
+export function App({ initialWorker }: { initialWorker: WorkerState }) {
+  const hash = useHash()
+  const { story, args } = useMemo(() => {
+    const route = parseRoute(hash)
+    const found = stories.find((candidate) => candidate.id === route.storyId) ?? null
+    return {
+      story: found,
+      args: found ? argsFromQuery(route.query, found.args, found.argTypes) : {},
+    }
+  }, [hash])
+
+  const [tab, setTab] = useState<Tab>('requests')
+  const [panelOpen, setPanelOpen] = useState(true)
+  const [theme, setTheme] = useState<Theme>('auto')
+  const [generation, setGeneration] = useState(0)
+  const [worker, setWorker] = useState<WorkerState>(initialWorker)
+  const [connection, setConnection] = useState<Connection>({ mode: 'mock' })
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme
+  }, [theme])
+
+  const updateArgs = useCallback(
+    (changes: Args) => {
+      if (!story) return
+      replaceRoute(storyHref(story.id, queryFromArgs({ ...args, ...changes }, story.args)))
+    },
+    [story, args],
+  )
+  const resetArgs = useCallback(() => {
+    if (story) replaceRoute(storyHref(story.id))
+  }, [story])
+
+  const connectReal = (real: Extract<Connection, { mode: 'real' }>): void => {
+    stopMockWorker()
+    setWorker({ state: 'stopped' })
+    setConnection(real)
+    setGeneration((n) => n + 1)
+  }
+  const switchToMock = async (): Promise<void> => {
+    if (connection.mode === 'mock' && worker.state === 'running') return
+    setWorker({ state: 'starting' })
+    try {
+      await startMockWorker()
+      setWorker({ state: 'running' })
+    } catch (error) {
+      setWorker({
+        state: 'failed',
+        message: error instanceof Error ? error.message : String(error),
+      })
+    }
+    setConnection({ mode: 'mock' })
+    setGeneration((n) => n + 1)
+  }
+
+  const interval = typeof args.interval === 'number' ? args.interval : DEFAULT_KEEP_ALIVE_INTERVAL
+
+  return (
+    <div className="app" data-panel={panelOpen ? 'open' : 'closed'}>
+      <header className="topbar">
+        <a className="brand" href={storyHref(stories[0]?.id ?? '')}>
+          <span className="brand__dot" aria-hidden="true" />
+          react-avatar-keepalive <span className="brand__sub">demo</span>
+        </a>
+        <span className="mode-pill" data-mode={connection.mode} data-testid="mode-indicator">
+          {connection.mode === 'mock' ? 'Mock API · msw' : 'Real endpoint'}
+        </span>
+        <span className="topbar__spacer" />
+        <label className="theme-select">
+          Theme
+          <select value={theme} onChange={(event) => setTheme(event.target.value as Theme)}>
+            <option value="auto">System</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </label>
+      </header>
+
+      <nav className="sidebar" aria-label="Stories">
+        {groups.map(([group, list]) => (
+          <section key={group} className="sidebar__group">
+            <h2>{group}</h2>
+            <ul>
+              {list.map((item) => (
+                <li key={item.id}>
+                  <a
+                    href={storyHref(item.id)}
+                    data-testid={`story-link-${item.id}`}
+                    aria-current={item.id === story?.id ? 'page' : undefined}
+                  >
+                    {item.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
+      </nav>
+
+      <main className="canvas" data-testid="canvas" data-story={story?.id ?? ''}>
+        {story ? (
+          <>
+            <CanvasHeader story={story} onRestart={() => setGeneration((n) => n + 1)} />
+            {connection.mode === 'real' && (
+              <p className="banner" data-tone="info">
+                Real endpoint <code>{connection.baseUrl}</code>, session{' '}
+                <code>{connection.sessionId}</code>. Buttons and args that drive the mock do nothing
+                here.
+              </p>
+            )}
+            {connection.mode === 'mock' && worker.state === 'failed' && (
+              <p className="banner" data-tone="danger">
+                The mock service worker did not start ({worker.message}): keep-alives reach the dev
+                server and get 404. Reload, or use a real endpoint in Settings.
+              </p>
+            )}
+            <div className="canvas__stage">
+              <StoryHost
+                key={`${story.id}:${generation}`}
+                story={story}
+                args={args}
+                connection={connection}
+                updateArgs={updateArgs}
+                resetArgs={resetArgs}
+              />
+            </div>
+          </>
+        ) : (
+          <div className="not-found">
+            <h1>No such story</h1>
+            <p>
+              Pick one on the left, or start with{' '}
+              <a href={storyHref(stories[0]?.id ?? '')}>{stories[0]?.title}</a>.
+            </p>
+          </div>
+        )}
+      </main>
+
+      <section className="panel" aria-label="Addons">
+        <div className="panel__tabs" role="tablist">
+          {TABS.map(({ id, label }) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              id={`tab-${id}`}
+              aria-selected={tab === id}
+              aria-controls={`tabpanel-${id}`}
+              data-testid={`tab-${id}`}
+              onClick={() => {
+                setTab(id)
+                setPanelOpen(true)
+              }}
+            >
+              {label}
+            </button>
+          ))}
+          <button
+            type="button"
+            className="panel__toggle small"
+            aria-expanded={panelOpen}
+            onClick={() => setPanelOpen((open) => !open)}
+            data-testid="toggle-panel"
+          >
+            {panelOpen ? 'Hide panel' : 'Show panel'}
+          </button>
+        </div>
+        <div className="panel__body" hidden={!panelOpen}>
+          <div
+            role="tabpanel"
+            id="tabpanel-controls"
+            aria-labelledby="tab-controls"
+            hidden={tab !== 'controls'}
+          >
+            {story && (
+              <ControlsPanel
+                story={story}
+                args={args}
+                updateArgs={updateArgs}
+                resetArgs={resetArgs}
+              />
+            )}
+          </div>
+          <div
+            role="tabpanel"
+            id="tabpanel-requests"
+            aria-labelledby="tab-requests"
+            hidden={tab !== 'requests'}
+          >
+            <RequestsPanel interval={interval} mode={connection.mode} active={tab === 'requests'} />
+          </div>
+          <div
+            role="tabpanel"
+            id="tabpanel-settings"
+            aria-labelledby="tab-settings"
+            hidden={tab !== 'settings'}
+          >
+            <SettingsPanel
+              connection={connection}
+              worker={worker}
+              onConnect={connectReal}
+              onUseMock={() => void switchToMock()}
+            />
+          </div>
+        </div>
+      </section>
+    </div>
+  )
+}
+
+function CanvasHeader({ story, onRestart }: { story: Story; onRestart: () => void }) {
+  const description = story.parameters.docs?.description
+  return (
+    <header className="canvas__header">
+      <div className="canvas__title">
+        <p className="canvas__crumb">{story.title.split('/').slice(0, -1).join(' / ')}</p>
+        <h1>{story.title.split('/').at(-1)}</h1>
+        <button type="button" className="small" onClick={onRestart} data-testid="restart-story">
+          Restart story
+        </button>
+      </div>
+      {(description?.story ?? description?.component) && (
+        <p className="canvas__description">
+          <Markdownish text={description?.story ?? description?.component ?? ''} />
+        </p>
+      )}
+    </header>
+  )
+}

@@ -1,0 +1,125 @@
+import { useState, type CSSProperties } from 'react'
+import {
+  AVATAR_SESSION_STATUSES,
+  AvatarKeepAliveError,
+  createAvatarSessionStore,
+  SessionStatusBadge,
+  type AvatarSessionStatus,
+  type AvatarSessionStore,
+} from 'react-avatar-keepalive'
+import type { Meta, StoryObj } from '../story/csf'
+
+interface Args {
+  showLastPing: boolean
+  labels: 'default' | 'custom'
+  size: 'small' | 'medium' | 'large'
+}
+
+const DESCRIPTIONS: Record<AvatarSessionStatus, string> = {
+  idle: 'no session id or token yet',
+  connecting: 'first keep-alive on its way',
+  alive: 'last keep-alive succeeded',
+  degraded: 'a retryable failure; retrying',
+  offline: 'browser offline; pings on reconnect',
+  expired: 'server ended the session (410)',
+  'not-found': 'server does not know it (404)',
+  unauthorized: 'token refused (401); paused',
+  error: 'request refused (400); paused',
+  stopped: 'no component keeps it alive',
+}
+
+const CUSTOM_LABELS: Partial<Record<AvatarSessionStatus, string>> = {
+  alive: 'Connected',
+  degraded: 'Weak connection',
+  expired: 'Call ended',
+  unauthorized: 'Sign in again',
+}
+
+const FONT_SIZES = { small: '0.75rem', medium: '0.875rem', large: '1.05rem' }
+
+// Puts each `badge-<status>` session in its status with the store's own actions.
+function driveEveryStatus(store: AvatarSessionStore): void {
+  const actions = store.getState()
+  const now = Date.now()
+  const fail = (id: string, kind: AvatarKeepAliveError['kind'], httpStatus: number | null) =>
+    actions.recordFailure(id, new AvatarKeepAliveError({ kind, httpStatus }))
+  actions.recordAttempt('badge-connecting')
+  actions.recordSuccess('badge-alive', now - 4_000)
+  actions.recordSuccess('badge-degraded', now - 12_000)
+  fail('badge-degraded', 'server', 503)
+  actions.recordSuccess('badge-offline', now - 8_000)
+  actions.recordOffline('badge-offline')
+  fail('badge-expired', 'expired', 410)
+  fail('badge-not-found', 'not-found', 404)
+  fail('badge-unauthorized', 'unauthorized', 401)
+  fail('badge-error', 'bad-request', 400)
+  actions.recordSuccess('badge-stopped', now - 30_000)
+  actions.recordStop('badge-stopped')
+}
+
+function AllStatuses({ showLastPing, labels, size }: Args) {
+  const [store] = useState(() => {
+    const created = createAvatarSessionStore()
+    driveEveryStatus(created)
+    return created
+  })
+  const style = { '--rak-badge-font-size': FONT_SIZES[size] } as CSSProperties
+  return (
+    <div className="badge-matrix" style={style}>
+      {(['light', 'dark'] as const).map((scheme) => (
+        <section
+          key={scheme}
+          className="badge-matrix__column"
+          data-scheme={scheme}
+          data-testid={`badges-${scheme}`}
+        >
+          <h3>{scheme === 'light' ? 'Light' : 'Dark'}</h3>
+          <ul>
+            {AVATAR_SESSION_STATUSES.map((status) => (
+              <li key={status}>
+                <code>{status}</code>
+                <SessionStatusBadge
+                  sessionId={`badge-${status}`}
+                  store={store}
+                  showLastPing={showLastPing}
+                  labels={labels === 'custom' ? CUSTOM_LABELS : undefined}
+                />
+                <span className="muted">{DESCRIPTIONS[status]}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </div>
+  )
+}
+
+export default {
+  title: 'Badge/All statuses',
+  id: 'badge-all-statuses',
+  component: AllStatuses,
+  args: { showLastPing: true, labels: 'default', size: 'medium' },
+  argTypes: {
+    showLastPing: { description: '`showLastPing`: adds "last ping N s ago" where known' },
+    labels: {
+      description: '`labels`: the default text, or a few statuses renamed',
+      control: 'radio',
+      options: ['default', 'custom'],
+    },
+    size: {
+      description: '`--rak-badge-font-size`, one of the CSS custom properties',
+      control: 'select',
+      options: ['small', 'medium', 'large'],
+    },
+  },
+  parameters: {
+    docs: {
+      description: {
+        component:
+          'Every status of `<SessionStatusBadge>`, driven through a dedicated store with its own actions (`recordSuccess`, `recordFailure`, `recordOffline`, `recordStop`…), in a forced light and a forced dark scheme (`--rak-badge-color-scheme`). No request is sent.',
+      },
+    },
+  },
+} satisfies Meta<Args>
+
+export const Default: StoryObj<Args> = {}

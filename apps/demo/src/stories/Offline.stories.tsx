@@ -1,0 +1,119 @@
+import { onlineManager } from '@tanstack/react-query'
+import { useSyncExternalStore } from 'react'
+import { useAvatarKeepAlive } from 'react-avatar-keepalive'
+import { SessionCard } from '../components/SessionCard'
+import { useEventLog } from '../components/useEventLog'
+import type { Meta, StoryContext, StoryObj } from '../story/csf'
+import { useArgs, useDemo } from '../story/DemoContext'
+import { intervalArg } from './args'
+
+interface Args {
+  simulateOffline: boolean
+  interval: number
+}
+
+function simulateOffline({ args }: StoryContext<Args>): (() => void) | void {
+  if (!args.simulateOffline) return
+  onlineManager.setOnline(false)
+  return () => onlineManager.setOnline(navigator.onLine)
+}
+
+function subscribeNavigator(listener: () => void): () => void {
+  window.addEventListener('online', listener)
+  window.addEventListener('offline', listener)
+  return () => {
+    window.removeEventListener('online', listener)
+    window.removeEventListener('offline', listener)
+  }
+}
+
+function Offline({ interval, simulateOffline: simulated }: Args) {
+  const demo = useDemo()
+  const [, updateArgs] = useArgs<Args>()
+  const { sessionId, token } = demo.session('session-a')
+  const log = useEventLog()
+  const keepAlive = useAvatarKeepAlive(sessionId, token, {
+    ...demo.options,
+    interval,
+    onStatusChange: log.onStatusChange,
+    onError: log.onError,
+  })
+  const browserOnline = useSyncExternalStore(subscribeNavigator, () => navigator.onLine)
+  const queryOnline = useSyncExternalStore(
+    (listener) => onlineManager.subscribe(listener),
+    () => onlineManager.isOnline(),
+  )
+  return (
+    <div className="stack">
+      <section className="card">
+        <h3>Go offline</h3>
+        <ol className="steps">
+          <li>
+            For real: DevTools → <strong>Network</strong> → throttling menu →{' '}
+            <strong>Offline</strong>. The browser fires <code>offline</code>; TanStack Query&rsquo;s{' '}
+            <code>onlineManager</code> hears it and the hook shows <em>Offline</em>. Switch back to{' '}
+            <em>No throttling</em>: it pings at once.
+          </li>
+          <li>
+            Or simulated: the toggle calls <code>onlineManager.setOnline(false)</code>. The network
+            stays up; only the hook&rsquo;s idea of it changes.
+          </li>
+        </ol>
+        <div className="actions">
+          <button
+            type="button"
+            className={simulated ? 'primary' : undefined}
+            aria-pressed={simulated}
+            data-testid="simulate-offline"
+            onClick={() => updateArgs({ simulateOffline: !simulated })}
+          >
+            {simulated ? 'Simulated offline: on (click to go back online)' : 'Simulate offline'}
+          </button>
+        </div>
+        <dl className="facts">
+          <div>
+            <dt>navigator.onLine</dt>
+            <dd>{String(browserOnline)}</dd>
+          </div>
+          <div>
+            <dt>onlineManager.isOnline()</dt>
+            <dd data-testid="query-online">
+              {String(queryOnline)}
+              {simulated && ' (simulated)'}
+            </dd>
+          </div>
+        </dl>
+      </section>
+      <SessionCard
+        title="useAvatarKeepAlive"
+        sessionId={sessionId}
+        keepAlive={keepAlive}
+        events={log.events}
+      />
+    </div>
+  )
+}
+
+export default {
+  title: 'Scenarios/Offline',
+  id: 'scenario-offline',
+  component: Offline,
+  args: { simulateOffline: false, interval: 2000 },
+  argTypes: {
+    simulateOffline: {
+      description: 'Simulated: `onlineManager.setOnline(false)`; the network itself stays up',
+    },
+    interval: intervalArg,
+  },
+  beforeEach: simulateOffline,
+  parameters: {
+    docs: {
+      description: {
+        component:
+          'Offline, the hook sends nothing and shows `offline` (a gap on the timeline); back online it pings at once. Offline for longer than the server timeout, that ping gets 410.',
+      },
+    },
+  },
+} satisfies Meta<Args>
+
+export const Default: StoryObj<Args> = {}

@@ -1,0 +1,99 @@
+import { QueryClient } from '@tanstack/react-query'
+import { useEffect, useMemo, useState, type ReactNode } from 'react'
+import { createAvatarSessionStore } from 'react-avatar-keepalive'
+import { MOCK_BASE_URL, MOCK_SESSIONS, resetMock } from '../mock/api'
+import { mockClientLog, mockRequestLog, realRequestLog } from '../mock/requestLog'
+import type { Args, StoryContext } from './csf'
+import {
+  ArgsContext,
+  DemoContext,
+  type Connection,
+  type Demo,
+  type UpdateArgs,
+} from './DemoContext'
+import { ErrorBoundary } from './ErrorBoundary'
+import type { Story } from './registry'
+
+interface StoryHostProps {
+  story: Story
+  args: Args
+  connection: Connection
+  updateArgs: UpdateArgs
+  resetArgs: () => void
+}
+
+/**
+ * One mount of a story: a fresh QueryClient and session store, a clean mock, the story's
+ * `beforeEach` (re-run when the args change, so mock controls apply live), then the story.
+ * Give it a new `key` to start the story over.
+ */
+export function StoryHost({ story, args, connection, updateArgs, resetArgs }: StoryHostProps) {
+  const [{ queryClient, store }] = useState(() => ({
+    queryClient: new QueryClient(),
+    store: createAvatarSessionStore(),
+  }))
+
+  const demo = useMemo<Demo>(() => {
+    const real = connection.mode === 'real' ? connection : null
+    return {
+      mode: connection.mode,
+      queryClient,
+      store,
+      options: real
+        ? { queryClient, store, baseUrl: real.baseUrl, fetch: realRequestLog.fetch }
+        : { queryClient, store, baseUrl: MOCK_BASE_URL, fetch: mockClientLog.fetch },
+      session: (mockSessionId = 'session-a') =>
+        real
+          ? { sessionId: real.sessionId, token: real.token }
+          : { sessionId: mockSessionId, token: MOCK_SESSIONS[mockSessionId] },
+      requests: real ? realRequestLog : mockRequestLog,
+    }
+  }, [connection, queryClient, store])
+
+  const context: StoryContext = {
+    id: story.id,
+    title: story.title,
+    name: story.name,
+    args,
+    parameters: story.parameters,
+  }
+  const argsContext = useMemo<[Args, UpdateArgs, () => void]>(
+    () => [args, updateArgs, resetArgs],
+    [args, updateArgs, resetArgs],
+  )
+
+  return (
+    <DemoContext.Provider value={demo}>
+      <ArgsContext.Provider value={argsContext}>
+        {/* Before the story in the tree, so its effects run before the story's own. */}
+        <BeforeEach story={story} context={context} />
+        <ErrorBoundary resetKey={args}>
+          <Render story={story} context={context} />
+        </ErrorBoundary>
+      </ArgsContext.Provider>
+    </DemoContext.Provider>
+  )
+}
+
+function BeforeEach({ story, context }: { story: Story; context: StoryContext }) {
+  // Once per mount: a clean mock and an empty log.
+  useEffect(() => {
+    resetMock()
+    mockClientLog.clear()
+    realRequestLog.clear()
+  }, [])
+
+  const { args } = context
+  useEffect(() => {
+    const { id, title, name, parameters } = story
+    const cleanups = story.beforeEach.map((fn) => fn({ id, title, name, parameters, args }))
+    return () => {
+      for (const cleanup of cleanups.reverse()) cleanup?.()
+    }
+  }, [story, args])
+  return null
+}
+
+function Render({ story, context }: { story: Story; context: StoryContext }): ReactNode {
+  return story.render(context.args, context)
+}

@@ -1,0 +1,41 @@
+import { useSyncExternalStore } from 'react'
+
+// Hash routing: `#/story/<id>?<args>`. The URL is the single source of truth for the story and its
+// args; arg edits replace the history entry, story changes push one.
+
+export interface Route {
+  storyId: string | null
+  query: URLSearchParams
+}
+
+const listeners = new Set<() => void>()
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener)
+  window.addEventListener('hashchange', listener)
+  return () => {
+    listeners.delete(listener)
+    window.removeEventListener('hashchange', listener)
+  }
+}
+
+export function useHash(): string {
+  return useSyncExternalStore(subscribe, () => window.location.hash)
+}
+
+export function parseRoute(hash: string): Route {
+  const match = /^#\/story\/([^?]+)(?:\?(.*))?$/.exec(hash)
+  if (!match) return { storyId: null, query: new URLSearchParams() }
+  return { storyId: decodeURIComponent(match[1] ?? ''), query: new URLSearchParams(match[2] ?? '') }
+}
+
+export function storyHref(storyId: string, query = ''): string {
+  return `#/story/${storyId}${query ? `?${query}` : ''}`
+}
+
+/** Changes the URL without a new history entry (arg edits). */
+export function replaceRoute(href: string): void {
+  if (href === window.location.hash) return
+  window.history.replaceState(window.history.state, '', href)
+  for (const listener of listeners) listener()
+}
