@@ -1,0 +1,12 @@
+import type { QueryClient } from '@tanstack/react-query'
+import type { AvatarSessionStore } from 'react-avatar-keepalive/core'
+
+/** What every implementation under test is given; the references ignore the last two. */
+export interface ConsumerProps {
+  sessionId: string
+  token: string
+  /** Ours: the QueryClient to schedule on (else its own fallback client). */
+  queryClient?: QueryClient
+  /** Ours: the store to publish to (else the default store). */
+  store?: AvatarSessionStore
+}

@@ -1,0 +1,36 @@
+import { useEffect, useState } from 'react'
+import type { ConsumerProps } from './ConsumerProps'
+
+type NaiveStatus = 'connecting' | 'alive' | 'error'
+
+/** The keep-alive hook most apps write by hand: an interval in an effect, the status in state. */
+export function useNaiveKeepAlive(sessionId: string, token: string) {
+  const [status, setStatus] = useState<NaiveStatus>('connecting')
+  const [lastPing, setLastPing] = useState<number | null>(null)
+  useEffect(() => {
+    const id = setInterval(async () => {
+      try {
+        const response = await fetch(
+          `https://api.avatar.us.kaltura.ai/v1/avatar-session/${sessionId}/keep-alive`,
+          {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+            body: '{}',
+          },
+        )
+        if (!response.ok) throw new Error(`Keep-alive failed: HTTP ${response.status}`)
+        setStatus('alive')
+        setLastPing(Date.now())
+      } catch {
+        setStatus('error')
+      }
+    }, 10_000)
+    return () => clearInterval(id)
+  }, [sessionId, token])
+  return { status, lastPing }
+}
+
+export function NaiveHookConsumer({ sessionId, token }: ConsumerProps) {
+  useNaiveKeepAlive(sessionId, token)
+  return null
+}

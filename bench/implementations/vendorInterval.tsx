@@ -1,0 +1,31 @@
+import { useEffect } from 'react'
+import type { ConsumerProps } from './ConsumerProps'
+
+/**
+ * The vendor's documented manual keep-alive (keep-alive-endpoint.txt, "Manual Keep-Alive"), as is,
+ * in a useEffect: first ping after one interval, no status, and the interval cleared on the first
+ * error. Only a rejected `fetch` (a network error) counts as an error there: 4xx/5xx answers do not.
+ */
+export function VendorIntervalConsumer({ sessionId, token }: ConsumerProps) {
+  useEffect(() => {
+    // Start keep-alive interval
+    const keepAliveInterval = setInterval(async () => {
+      try {
+        await fetch(`https://api.avatar.us.kaltura.ai/v1/avatar-session/${sessionId}/keep-alive`, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${token}`,
+          },
+        })
+        console.log('Keep-alive sent')
+      } catch (error) {
+        console.error('Keep-alive failed:', error)
+        clearInterval(keepAliveInterval)
+      }
+    }, 10000) // Every 10 seconds
+
+    // Stop when session ends
+    return () => clearInterval(keepAliveInterval)
+  }, [sessionId, token])
+  return null
+}
