@@ -6,6 +6,7 @@ const config: UserWorkspaceConfig = defineProject({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    env: { EXPECTED_REACT: '19', EXPECTED_ZUSTAND: '5' },
     typecheck: {
       enabled: true,
       include: ['src/**/*.test-d.{ts,tsx}'],

@@ -1,6 +1,16 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { act, cleanup, render, screen } from '@testing-library/react'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  onTestFinished,
+  test,
+  vi,
+} from 'vitest'
 import { useAvatarKeepAlive } from '../useAvatarKeepAlive'
 import { advance, createTestApi, FAKE_TIMERS, renderKeepAlive } from './keepAliveTestUtils'
 
@@ -283,6 +293,10 @@ describe('idle input', () => {
     [{ baseUrl: '' }, /`baseUrl`/],
   ])('invalid options %j throw a TypeError naming the option', (options, message) => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
+    // React 18 also reports the render error as an uncaught window error; it is expected here.
+    const quiet = (event: ErrorEvent): void => event.preventDefault()
+    window.addEventListener('error', quiet)
+    onTestFinished(() => window.removeEventListener('error', quiet))
     expect(() => renderKeepAlive({ sessionId: 's1', token: 'token-1', options })).toThrow(
       expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(message) }),
     )
