@@ -1,6 +1,13 @@
 import type { AvatarSessionStatus } from './core/AvatarSessionStatus'
 
-/** The badge's default text for each status. */
+/**
+ * The badge's default text for each status.
+ *
+ * @example
+ * ```tsx
+ * <SessionStatusBadge sessionId={id} labels={{ ...SESSION_STATUS_LABELS, alive: 'On air' }} />
+ * ```
+ */
 export const SESSION_STATUS_LABELS: Readonly<Record<AvatarSessionStatus, string>> = {
   idle: 'Idle',
   connecting: 'Connecting…',

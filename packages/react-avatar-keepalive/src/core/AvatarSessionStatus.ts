@@ -24,7 +24,14 @@ export type AvatarSessionStatus =
   | 'error'
   | 'stopped'
 
-/** Every status, in a stable order (for UIs, docs and tests). */
+/**
+ * Every status, in a stable order (for UIs, docs and tests).
+ *
+ * @example
+ * ```ts
+ * AVATAR_SESSION_STATUSES.map((status) => SESSION_STATUS_LABELS[status])
+ * ```
+ */
 export const AVATAR_SESSION_STATUSES: readonly AvatarSessionStatus[] = [
   'idle',
   'connecting',

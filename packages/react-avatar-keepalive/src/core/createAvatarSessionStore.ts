@@ -35,7 +35,14 @@ export interface AvatarSessionStoreState {
 
 export type AvatarSessionStore = StoreApi<AvatarSessionStoreState>
 
-/** The snapshot of a session nobody has pinged. */
+/**
+ * The snapshot of a session nobody has pinged.
+ *
+ * @example
+ * ```ts
+ * const snapshot = store.getState().sessions[sessionId] ?? IDLE_SNAPSHOT
+ * ```
+ */
 export const IDLE_SNAPSHOT: AvatarSessionSnapshot = Object.freeze({
   status: 'idle',
   lastAliveAt: null,
