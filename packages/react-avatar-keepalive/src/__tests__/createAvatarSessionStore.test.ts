@@ -9,6 +9,7 @@ import {
   type AvatarSessionStatus,
   type AvatarSessionStore,
 } from '../core/index'
+import { deepText } from './deepText'
 
 const ID = 'session-1'
 const OTHER = 'session-2'
@@ -77,22 +78,6 @@ function subscribe(): ReturnType<typeof vi.fn> {
   const listener = vi.fn()
   store.subscribe(listener)
   return listener
-}
-
-/** Every own property (enumerable or not: message, stack, cause) of every object, as text. */
-function deepText(value: unknown, seen: Set<unknown> = new Set()): string {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
-    return String(value)
-  }
-  if (seen.has(value)) return ''
-  seen.add(value)
-  return Reflect.ownKeys(value)
-    .map((key) => {
-      const descriptor = Object.getOwnPropertyDescriptor(value, key)
-      const inner = descriptor && 'value' in descriptor ? descriptor.value : undefined
-      return `${String(key)}=${deepText(inner, seen)}`
-    })
-    .join(';')
 }
 
 describe('createAvatarSessionStore', () => {

@@ -1,21 +1,11 @@
-import { act, cleanup } from '@testing-library/react'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
+import { act } from '@testing-library/react'
+import { describe, expect, test, vi } from 'vitest'
 import { AvatarKeepAliveError } from '../core/AvatarKeepAliveError'
 import { createAvatarSessionStore } from '../core/createAvatarSessionStore'
 import { endAvatarSession } from '../core/endAvatarSession'
-import { advance, createTestApi, FAKE_TIMERS, renderKeepAlive } from './keepAliveTestUtils'
+import { advance, renderKeepAlive, setupMockApi } from './keepAliveTestUtils'
 
-const { api, server } = createTestApi()
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-afterAll(() => server.close())
-beforeEach(() => {
-  vi.useFakeTimers(FAKE_TIMERS)
-  api.reset()
-})
-afterEach(() => {
-  cleanup()
-  vi.useRealTimers()
-})
+const api = setupMockApi()
 
 const ends = () => api.requests.filter((r) => r.endpoint === 'end')
 

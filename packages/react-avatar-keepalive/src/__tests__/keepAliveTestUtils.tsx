@@ -1,10 +1,10 @@
-import { QueryClient } from '@tanstack/react-query'
-import { act, render } from '@testing-library/react'
+import { focusManager, onlineManager, QueryClient } from '@tanstack/react-query'
+import { act, cleanup, render } from '@testing-library/react'
 import { setupServer } from 'msw/node'
 import { StrictMode, type ReactNode } from 'react'
-import { vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest'
 import { createAvatarSessionStore } from '../core/createAvatarSessionStore'
-import { createAvatarApiMock } from '../testing/createAvatarApiMock'
+import { createAvatarApiMock, type AvatarApiMock } from '../testing/createAvatarApiMock'
 import {
   useAvatarKeepAlive,
   type UseAvatarKeepAliveOptions,
@@ -15,11 +15,26 @@ export const FAKE_TIMERS: Parameters<typeof vi.useFakeTimers>[0] = {
   toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
 }
 
-/** One mock API and msw server for a test file; `api.reset()` between tests. */
-export function createTestApi() {
+/**
+ * One mock API behind msw for a test file, with fake timers in every test and everything global
+ * (the mock, online and focus state, the DOM) put back after each.
+ */
+export function setupMockApi(): AvatarApiMock {
   const api = createAvatarApiMock({ sessions: { s1: 'token-1', s2: 'token-2' } })
   const server = setupServer(...api.handlers)
-  return { api, server }
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+  afterAll(() => server.close())
+  beforeEach(() => {
+    vi.useFakeTimers(FAKE_TIMERS)
+    api.reset()
+  })
+  afterEach(() => {
+    cleanup()
+    onlineManager.setOnline(true)
+    focusManager.setFocused(undefined)
+    vi.useRealTimers()
+  })
+  return api
 }
 
 /** Advances fake time inside `act`, letting msw and react-query settle. */

@@ -9,6 +9,7 @@ import {
   sendKeepAlive,
   type AvatarKeepAliveErrorKind,
 } from '../core/index'
+import { deepText } from './deepText'
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig-Xy9'
 const ID = 'session-1'
@@ -98,22 +99,6 @@ function track(promise: Promise<unknown>): {
     },
   )
   return state
-}
-
-/** Every own property (enumerable or not: message, stack, cause) of every object, as text. */
-function deepText(value: unknown, seen: Set<unknown> = new Set()): string {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
-    return String(value)
-  }
-  if (seen.has(value)) return ''
-  seen.add(value)
-  return Reflect.ownKeys(value)
-    .map((key) => {
-      const descriptor = Object.getOwnPropertyDescriptor(value, key)
-      const inner = descriptor && 'value' in descriptor ? descriptor.value : undefined
-      return `${String(key)}=${deepText(inner, seen)}`
-    })
-    .join(';')
 }
 
 const FAKE_TIMERS: Parameters<typeof vi.useFakeTimers>[0] = {

@@ -1,21 +1,9 @@
 import { focusManager, onlineManager } from '@tanstack/react-query'
-import { act, cleanup } from '@testing-library/react'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
-import { advance, createTestApi, FAKE_TIMERS, renderKeepAlive } from './keepAliveTestUtils'
+import { act } from '@testing-library/react'
+import { describe, expect, test, vi } from 'vitest'
+import { advance, renderKeepAlive, setupMockApi } from './keepAliveTestUtils'
 
-const { api, server } = createTestApi()
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-afterAll(() => server.close())
-beforeEach(() => {
-  vi.useFakeTimers(FAKE_TIMERS)
-  api.reset()
-})
-afterEach(() => {
-  cleanup()
-  onlineManager.setOnline(true)
-  focusManager.setFocused(undefined)
-  vi.useRealTimers()
-})
+const api = setupMockApi()
 
 /** Moves the clock without running timers, as a frozen or throttled page experiences it. */
 const sleepThrough = (ms: number): void => {

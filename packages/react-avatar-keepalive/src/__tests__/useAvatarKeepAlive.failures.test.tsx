@@ -1,20 +1,11 @@
 import { focusManager } from '@tanstack/react-query'
-import { act, cleanup } from '@testing-library/react'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
-import { advance, createTestApi, FAKE_TIMERS, renderKeepAlive } from './keepAliveTestUtils'
+import { act } from '@testing-library/react'
+import { beforeEach, describe, expect, test, vi } from 'vitest'
+import { advance, renderKeepAlive, setupMockApi } from './keepAliveTestUtils'
 
-const { api, server } = createTestApi()
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-afterAll(() => server.close())
+const api = setupMockApi()
 beforeEach(() => {
-  vi.useFakeTimers(FAKE_TIMERS)
   vi.spyOn(Math, 'random').mockReturnValue(0.5) // no jitter: retries at exactly 1 s, 2 s, 4 s…
-  api.reset()
-})
-afterEach(() => {
-  cleanup()
-  focusManager.setFocused(undefined)
-  vi.useRealTimers()
 })
 
 /** Times (ms since the first request) at which keep-alives arrived. */

@@ -1,30 +1,10 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { act, cleanup, render, screen } from '@testing-library/react'
-import {
-  afterAll,
-  afterEach,
-  beforeAll,
-  beforeEach,
-  describe,
-  expect,
-  onTestFinished,
-  test,
-  vi,
-} from 'vitest'
+import { act, render, screen } from '@testing-library/react'
+import { describe, expect, onTestFinished, test, vi } from 'vitest'
 import { useAvatarKeepAlive } from '../useAvatarKeepAlive'
-import { advance, createTestApi, FAKE_TIMERS, renderKeepAlive } from './keepAliveTestUtils'
+import { advance, renderKeepAlive, setupMockApi } from './keepAliveTestUtils'
 
-const { api, server } = createTestApi()
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-afterAll(() => server.close())
-beforeEach(() => {
-  vi.useFakeTimers(FAKE_TIMERS)
-  api.reset()
-})
-afterEach(() => {
-  cleanup()
-  vi.useRealTimers()
-})
+const api = setupMockApi()
 
 describe('schedule', () => {
   test('sends the first keep-alive right after mount, then one every interval', async () => {
