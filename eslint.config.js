@@ -18,6 +18,8 @@ export default defineConfig([
     '**/node_modules/',
     '**/coverage/',
     '**/public/mockServiceWorker.js',
+    '**/.next/',
+    '**/next-env.d.ts',
     '.ci/out/',
   ]),
   js.configs.recommended,
