@@ -5,7 +5,11 @@ import { join } from 'node:path'
 import { act, Profiler, type ReactNode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { createAvatarSessionStore } from 'react-avatar-keepalive/core'
-import { createAvatarApiMock, type AvatarApiMockOptions } from 'react-avatar-keepalive/testing'
+import {
+  createAvatarApiMock,
+  type AvatarApiMock,
+  type AvatarApiMockOptions,
+} from 'react-avatar-keepalive/testing'
 import { afterAll, expect, vi } from 'vitest'
 import {
   IMPLEMENTATION_NAMES,
@@ -27,21 +31,6 @@ export interface BenchResult {
   goal: string
   met: 'yes' | 'no' | '—'
   note?: string
-}
-
-// The clock react-query and msw work with (see shared/README.md): promises and setImmediate stay real.
-export function installFakeClock(): void {
-  vi.useFakeTimers({
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
-  })
-}
-
-/** The mock avatar API behind msw, for one measurement. */
-export function startApi(options: AvatarApiMockOptions = {}) {
-  const api = createAvatarApiMock(options)
-  const server = setupServer(...api.handlers)
-  server.listen({ onUnhandledRequest: 'error' })
-  return { api, close: () => server.close() }
 }
 
 /** Runs `measure` once per implementation, in table order. */
@@ -80,7 +69,7 @@ export async function advance(ms: number): Promise<void> {
 }
 
 /** A React root of its own, driven through `act`. */
-export function mountRoot() {
+function mountRoot() {
   const container = document.createElement('div')
   document.body.append(container)
   const root = createRoot(container)
@@ -92,6 +81,34 @@ export function mountRoot() {
       await act(() => root.unmount())
       container.remove()
     },
+  }
+}
+
+type Root = ReturnType<typeof mountRoot>
+
+/**
+ * One measurement: installs the fake clock react-query and msw work with (promises and
+ * setImmediate stay real), starts the mock avatar API behind msw and mounts a root of its own,
+ * then runs `measure`. Whatever happens, the root is unmounted, the API closed and the real
+ * timers are back afterwards.
+ */
+export async function withMockApi<T>(
+  options: AvatarApiMockOptions,
+  measure: (api: AvatarApiMock, root: Root) => Promise<T>,
+): Promise<T> {
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+  })
+  const api = createAvatarApiMock(options)
+  const server = setupServer(...api.handlers)
+  server.listen({ onUnhandledRequest: 'error' })
+  const root = mountRoot()
+  try {
+    return await measure(api, root)
+  } finally {
+    await root.unmount()
+    server.close()
+    vi.useRealTimers()
   }
 }
 
@@ -154,6 +171,13 @@ export function writeResults(file: string, results: BenchResult[]): void {
   mkdirSync(RESULTS_DIR, { recursive: true })
   writeFileSync(join(RESULTS_DIR, `${file}.json`), `${JSON.stringify(results, null, 2)}\n`)
 }
+
+/** The cells of one table line: each implementation's result, formatted. */
+export const cells = <T,>(
+  results: Partial<Record<Column, T>>,
+  format: (result: T) => string,
+): Partial<Record<Column, string>> =>
+  Object.fromEntries(Object.entries(results).map(([impl, result]) => [impl, format(result)]))
 
 /** A number for the table: thousands separated, at most `digits` decimals. */
 export const formatNumber = (value: number, digits = 0): string =>

@@ -2,16 +2,15 @@ import { act } from 'react'
 import { test, vi } from 'vitest'
 import {
   advance,
+  cells,
   consumersUi,
   forEachImplementation,
   formatNumber,
   INTERVAL,
   median,
-  mountRoot,
   oursContext,
   silenceConsole,
-  startApi,
-  installFakeClock,
+  withMockApi,
   writeResults,
 } from '../harness'
 import type { ImplementationName } from '../implementations'
@@ -26,13 +25,10 @@ interface PingCost {
 
 // The whole path of one routine ping: the timer, the request through msw and the mock, the state
 // update and its notifications, in µs of process CPU time (user + system) and of wall time.
-async function costPerPing(impl: ImplementationName): Promise<PingCost> {
-  installFakeClock()
-  const { api, close } = startApi({ sessions: { s1: 'token-1' } })
-  const root = mountRoot()
-  const cpu: number[] = []
-  const wall: number[] = []
-  try {
+function costPerPing(impl: ImplementationName): Promise<PingCost> {
+  return withMockApi({ sessions: { s1: 'token-1' } }, async (api, root) => {
+    const cpu: number[] = []
+    const wall: number[] = []
     await root.render(
       consumersUi(impl, [{ key: 0, sessionId: 's1', token: 'token-1' }], oursContext()),
     )
@@ -49,11 +45,7 @@ async function costPerPing(impl: ImplementationName): Promise<PingCost> {
       api.clearRequests()
     }
     return { cpu: median(cpu), wall: median(wall) }
-  } finally {
-    await root.unmount()
-    close()
-    vi.useRealTimers()
-  }
+  })
 }
 
 silenceConsole()
@@ -64,12 +56,7 @@ test('8. CPU time per ping', async () => {
     {
       id: '8',
       measure: `CPU time per routine ping, whole path (timer, msw, state, notify), median of ${formatNumber(PINGS)} (wall time in brackets)`,
-      values: Object.fromEntries(
-        Object.entries(costs).map(([impl, { cpu, wall }]) => [
-          impl,
-          `${formatNumber(cpu)} µs (${formatNumber(wall)} µs)`,
-        ]),
-      ),
+      values: cells(costs, ({ cpu, wall }) => `${formatNumber(cpu)} µs (${formatNumber(wall)} µs)`),
       goal: '—',
       met: '—',
     },

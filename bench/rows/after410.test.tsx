@@ -1,15 +1,14 @@
-import { test, vi } from 'vitest'
+import { test } from 'vitest'
 import {
   advance,
+  cells,
   consumersUi,
   forEachImplementation,
   formatNumber,
   INTERVAL,
-  mountRoot,
   oursContext,
   silenceConsole,
-  startApi,
-  installFakeClock,
+  withMockApi,
   writeResults,
 } from '../harness'
 import type { ImplementationName } from '../implementations'
@@ -18,11 +17,8 @@ const MEASURED_INTERVALS = 10
 
 // The server ends the session; once a keep-alive has been answered 410, the requests of the next
 // 10 intervals are counted.
-async function requestsAfter410(impl: ImplementationName): Promise<number> {
-  installFakeClock()
-  const { api, close } = startApi({ sessions: { s1: 'token-1' } })
-  const root = mountRoot()
-  try {
+function requestsAfter410(impl: ImplementationName): Promise<number> {
+  return withMockApi({ sessions: { s1: 'token-1' } }, async (api, root) => {
     await root.render(
       consumersUi(impl, [{ key: 0, sessionId: 's1', token: 'token-1' }], oursContext()),
     )
@@ -35,11 +31,7 @@ async function requestsAfter410(impl: ImplementationName): Promise<number> {
     api.clearRequests()
     await advance(MEASURED_INTERVALS * INTERVAL)
     return api.count()
-  } finally {
-    await root.unmount()
-    close()
-    vi.useRealTimers()
-  }
+  })
 }
 
 silenceConsole()
@@ -50,9 +42,7 @@ test('5. requests after a 410', async () => {
     {
       id: '5',
       measure: `Requests sent after a 410 (over ${MEASURED_INTERVALS} intervals)`,
-      values: Object.fromEntries(
-        Object.entries(requests).map(([impl, value]) => [impl, formatNumber(value)]),
-      ),
+      values: cells(requests, (value) => formatNumber(value)),
       goal: '0',
       met: requests.ours === 0 ? 'yes' : 'no',
     },

@@ -2,24 +2,20 @@ import { act } from 'react'
 import { test, vi } from 'vitest'
 import {
   advance,
+  cells,
   consumersUi,
   forEachImplementation,
   formatNumber,
-  mountRoot,
   oursContext,
   silenceConsole,
-  startApi,
-  installFakeClock,
+  withMockApi,
   writeResults,
 } from '../harness'
 import type { ImplementationName } from '../implementations'
 
 // Fake ms from the mount to the first keep-alive reaching the mock API.
-async function msToFirstRequest(impl: ImplementationName): Promise<number> {
-  installFakeClock()
-  const { api, close } = startApi({ sessions: { s1: 'token-1' } })
-  const root = mountRoot()
-  try {
+function msToFirstRequest(impl: ImplementationName): Promise<number> {
+  return withMockApi({ sessions: { s1: 'token-1' } }, async (api, root) => {
     const mountedAt = Date.now()
     await root.render(
       consumersUi(impl, [{ key: 0, sessionId: 's1', token: 'token-1' }], oursContext()),
@@ -31,11 +27,7 @@ async function msToFirstRequest(impl: ImplementationName): Promise<number> {
     const first = api.requests[0]
     if (!first) throw new Error(`${impl}: no request`)
     return first.at - mountedAt
-  } finally {
-    await root.unmount()
-    close()
-    vi.useRealTimers()
-  }
+  })
 }
 
 silenceConsole()
@@ -46,9 +38,7 @@ test('3. time from mount to first request, fake clock', async () => {
     {
       id: '3a',
       measure: 'Time from mount to first request, fake clock',
-      values: Object.fromEntries(
-        Object.entries(ms).map(([impl, value]) => [impl, `${formatNumber(value)} ms`]),
-      ),
+      values: cells(ms, (value) => `${formatNumber(value)} ms`),
       goal: '0 ms (at mount)',
       met: ms.ours === 0 ? 'yes' : 'no',
     },

@@ -2,16 +2,15 @@ import { avatarSessionStore } from 'react-avatar-keepalive/core'
 import { test, vi } from 'vitest'
 import {
   advance,
+  cells,
   consumersUi,
   forEachImplementation,
   formatNumber,
-  mountRoot,
   oursContext,
   sessionMap,
   sessions,
   silenceConsole,
-  startApi,
-  installFakeClock,
+  withMockApi,
   writeResults,
   type BenchResult,
 } from '../harness'
@@ -59,16 +58,13 @@ function slope(points: readonly (readonly [number, number])[]): number {
 // unmounts it. Ours uses a QueryClient it is given, so that its cache can be read, and the
 // default store. All sessions share one token: the mock redacts every token it knows from each
 // logged URL, which would make it slower with every session added.
-async function leaks(impl: ImplementationName): Promise<Leaks> {
-  installFakeClock()
+function leaks(impl: ImplementationName): Promise<Leaks> {
   const list = sessions(DISTINCT_SESSIONS).map((s) => ({ ...s, token: 'token-shared' }))
-  const { api, close } = startApi({ sessions: sessionMap(list) })
-  const root = mountRoot()
-  const { queryClient } = oursContext()
-  avatarSessionStore.getState().clearAll()
-  const context = { queryClient, store: undefined }
-  const heap: [number, number][] = []
-  try {
+  return withMockApi({ sessions: sessionMap(list) }, async (api, root) => {
+    const { queryClient } = oursContext()
+    avatarSessionStore.getState().clearAll()
+    const context = { queryClient, store: undefined }
+    const heap: [number, number][] = []
     for (let cycle = 0; cycle < CYCLES; cycle += BATCH) {
       const batch = Array.from({ length: BATCH }, (_, i) => ({
         ...list[(cycle + i) % DISTINCT_SESSIONS]!,
@@ -96,11 +92,7 @@ async function leaks(impl: ImplementationName): Promise<Leaks> {
       heapGrowth: heap.length < 2 ? null : heap.at(-1)![1] - heap[0]![1],
       heapTrend: heap.length < 2 ? null : slope(heap),
     }
-  } finally {
-    await root.unmount()
-    close()
-    vi.useRealTimers()
-  }
+  })
 }
 
 const signed = (value: number, text: string) => `${value < 0 ? '−' : '+'}${text}`
@@ -114,36 +106,36 @@ silenceConsole()
 
 test('6. 10,000 mount/unmount cycles over 1,000 sessions', async () => {
   const results = await forEachImplementation(leaks)
-  const cells = (pick: (r: Leaks) => string) =>
-    Object.fromEntries(Object.entries(results).map(([impl, r]) => [impl, pick(r)]))
   const ours = results.ours!
   const scope = `after ${formatNumber(CYCLES)} mount/unmount cycles over ${formatNumber(DISTINCT_SESSIONS)} sessions`
   const rows: BenchResult[] = [
     {
       id: '6a',
       measure: `Timers still scheduled ${scope} (\`vi.getTimerCount()\`)`,
-      values: cells((r) => formatNumber(r.timers)),
+      values: cells(results, (r) => formatNumber(r.timers)),
       goal: '0',
       met: ours.timers === 0 ? 'yes' : 'no',
     },
     {
       id: '6b',
       measure: `Queries still cached past their gc time ${scope}`,
-      values: cells((r) => (r.cachedQueries === null ? '—' : formatNumber(r.cachedQueries))),
+      values: cells(results, (r) =>
+        r.cachedQueries === null ? '—' : formatNumber(r.cachedQueries),
+      ),
       goal: '0',
       met: ours.cachedQueries === 0 ? 'yes' : 'no',
     },
     {
       id: '6c',
       measure: `Entries left in the default session store ${scope}`,
-      values: cells((r) => (r.storeEntries === null ? '—' : formatNumber(r.storeEntries))),
+      values: cells(results, (r) => (r.storeEntries === null ? '—' : formatNumber(r.storeEntries))),
       goal: `bounded: ≤ 1 per session (${formatNumber(DISTINCT_SESSIONS)})`,
       met: ours.storeEntries !== null && ours.storeEntries <= DISTINCT_SESSIONS ? 'yes' : 'no',
     },
     {
       id: '6d',
       measure: `Heap growth from cycle ${formatNumber(CHECKPOINT)} to ${formatNumber(CYCLES)}, after a full GC (trend: least-squares slope over ${formatNumber(CYCLES / CHECKPOINT)} readings)`,
-      values: cells(heapCell),
+      values: cells(results, heapCell),
       goal: `bounded: trend < ${HEAP_TREND_LIMIT} B/cycle`,
       met: ours.heapTrend === null ? '—' : ours.heapTrend < HEAP_TREND_LIMIT ? 'yes' : 'no',
       note:

@@ -1,15 +1,14 @@
-import { test, vi } from 'vitest'
+import { test } from 'vitest'
 import {
   advance,
+  cells,
   consumersUi,
   forEachImplementation,
   formatNumber,
   INTERVAL,
-  mountRoot,
   oursContext,
   silenceConsole,
-  startApi,
-  installFakeClock,
+  withMockApi,
   writeResults,
   type BenchResult,
 } from '../harness'
@@ -19,12 +18,9 @@ const MEASURED_INTERVALS = 10
 
 // Consumers of one session mount one after the other, spread evenly over one interval; then the
 // requests of the next 10 intervals are counted.
-async function requestsPerInterval(impl: ImplementationName, consumers: number): Promise<number> {
-  installFakeClock()
-  const { api, close } = startApi({ sessions: { s1: 'token-1' } })
-  const root = mountRoot()
-  const context = oursContext()
-  try {
+function requestsPerInterval(impl: ImplementationName, consumers: number): Promise<number> {
+  return withMockApi({ sessions: { s1: 'token-1' } }, async (api, root) => {
+    const context = oursContext()
     const mounted = []
     for (let key = 0; key < consumers; key++) {
       mounted.push({ key, sessionId: 's1', token: 'token-1' })
@@ -34,11 +30,7 @@ async function requestsPerInterval(impl: ImplementationName, consumers: number):
     api.clearRequests()
     await advance(MEASURED_INTERVALS * INTERVAL)
     return api.count('s1') / MEASURED_INTERVALS
-  } finally {
-    await root.unmount()
-    close()
-    vi.useRealTimers()
-  }
+  })
 }
 
 silenceConsole()
@@ -50,9 +42,7 @@ test('1. requests per interval for 1, 10 and 100 consumers of one session', asyn
     rows.push({
       id: `1${'abc'[index]}`,
       measure: `Requests per interval, ${consumers} consumer${consumers > 1 ? 's' : ''} of one session (mounted over one interval, counted over the next ${MEASURED_INTERVALS})`,
-      values: Object.fromEntries(
-        Object.entries(perInterval).map(([impl, value]) => [impl, formatNumber(value, 2)]),
-      ),
+      values: cells(perInterval, (value) => formatNumber(value, 2)),
       goal: '1',
       met: perInterval.ours === 1 ? 'yes' : 'no',
     })

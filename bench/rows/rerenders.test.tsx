@@ -1,15 +1,14 @@
-import { test, vi } from 'vitest'
+import { test } from 'vitest'
 import {
   advance,
+  cells,
   consumersUi,
   forEachImplementation,
   formatNumber,
   INTERVAL,
-  mountRoot,
   oursContext,
   silenceConsole,
-  startApi,
-  installFakeClock,
+  withMockApi,
   writeResults,
 } from '../harness'
 import type { ImplementationName } from '../implementations'
@@ -18,12 +17,9 @@ const PINGS = 100
 
 // Renders of the component that calls the hook (counted by a Profiler around it) while it sends
 // 100 routine, successful keep-alives, after its first success.
-async function rendersPerPing(impl: ImplementationName): Promise<number> {
-  installFakeClock()
-  const { api, close } = startApi({ sessions: { s1: 'token-1' } })
-  const root = mountRoot()
-  let renders = 0
-  try {
+function rendersPerPing(impl: ImplementationName): Promise<number> {
+  return withMockApi({ sessions: { s1: 'token-1' } }, async (api, root) => {
+    let renders = 0
     await root.render(
       consumersUi(impl, [{ key: 0, sessionId: 's1', token: 'token-1' }], oursContext(), () => {
         renders++
@@ -36,11 +32,7 @@ async function rendersPerPing(impl: ImplementationName): Promise<number> {
     const ok = api.requests.filter((r) => r.status === 200).length
     if (ok !== PINGS) throw new Error(`${impl}: expected ${PINGS} successful pings, got ${ok}`)
     return renders / PINGS
-  } finally {
-    await root.unmount()
-    close()
-    vi.useRealTimers()
-  }
+  })
 }
 
 silenceConsole()
@@ -51,9 +43,7 @@ test('2. re-renders per routine successful ping', async () => {
     {
       id: '2',
       measure: `Re-renders of the component calling the hook, per routine successful ping (over ${PINGS} pings)`,
-      values: Object.fromEntries(
-        Object.entries(perPing).map(([impl, value]) => [impl, formatNumber(value, 2)]),
-      ),
+      values: cells(perPing, (value) => formatNumber(value, 2)),
       goal: '0',
       met: perPing.ours === 0 ? 'yes' : 'no',
     },

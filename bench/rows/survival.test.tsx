@@ -1,17 +1,16 @@
-import { test, vi } from 'vitest'
+import { test } from 'vitest'
 import {
   advance,
+  cells,
   consumersUi,
   forEachImplementation,
   formatNumber,
   INTERVAL,
-  mountRoot,
   oursContext,
   sessionMap,
   sessions,
   silenceConsole,
-  startApi,
-  installFakeClock,
+  withMockApi,
   writeResults,
 } from '../harness'
 import type { ImplementationName } from '../implementations'
@@ -32,20 +31,18 @@ interface Survival {
 
 // SESSIONS sessions, each kept alive by one consumer, all in one render; 30 % of keep-alives fail
 // (500, 503, network error or 429, evenly) and the mock ends a session after 30 s without success.
-async function survival(impl: ImplementationName): Promise<Survival> {
-  installFakeClock()
+function survival(impl: ImplementationName): Promise<Survival> {
   const list = sessions(SESSIONS)
-  const { api, close } = startApi({
+  const apiOptions = {
     sessions: sessionMap(list),
     failureRate: FAILURE_RATE,
     seed: SEED,
-    failureAnswers: [500, 503, 'network-error', 429],
-  })
-  const root = mountRoot()
-  const lost = () => list.filter((s) => api.isEnded(s.sessionId)).length
-  let requests = 0
-  let intervals = 0
-  try {
+    failureAnswers: [500, 503, 'network-error', 429] as const,
+  }
+  return withMockApi(apiOptions, async (api, root) => {
+    const lost = () => list.filter((s) => api.isEnded(s.sessionId)).length
+    let requests = 0
+    let intervals = 0
     await root.render(
       consumersUi(
         impl,
@@ -61,11 +58,7 @@ async function survival(impl: ImplementationName): Promise<Survival> {
       if (intervals % 10 === 0 && lost() === SESSIONS) break
     }
     return { lost: lost(), requests, intervals }
-  } finally {
-    await root.unmount()
-    close()
-    vi.useRealTimers()
-  }
+  })
 }
 
 silenceConsole()
@@ -79,7 +72,7 @@ test('4. session survival with 30 % transient failures', async () => {
     {
       id: '4',
       measure: `Sessions lost over ${formatNumber(INTERVALS)} intervals, ${FAILURE_RATE * 100} % transient failures (500/503/network error/429), 30 s server idle timeout; ${SESSIONS} sessions in one render`,
-      values: Object.fromEntries(Object.entries(results).map(([impl, r]) => [impl, cell(r)])),
+      values: cells(results, cell),
       goal: '0',
       met: results.ours?.lost === 0 ? 'yes' : 'no',
       note: `Keep-alive requests sent: ${Object.entries(results)

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { DEFAULT_KEEP_ALIVE_INTERVAL } from 'react-avatar-keepalive'
 import { Markdownish } from './components/Markdownish'
 import { startMockWorker, stopMockWorker } from './mock/worker'
@@ -191,12 +191,7 @@ export function App({ initialWorker }: { initialWorker: WorkerState }) {
           </button>
         </div>
         <div className="panel__body" hidden={!panelOpen}>
-          <div
-            role="tabpanel"
-            id="tabpanel-controls"
-            aria-labelledby="tab-controls"
-            hidden={tab !== 'controls'}
-          >
+          <TabPanel id="controls" selected={tab}>
             {story && (
               <ControlsPanel
                 story={story}
@@ -205,30 +200,34 @@ export function App({ initialWorker }: { initialWorker: WorkerState }) {
                 resetArgs={resetArgs}
               />
             )}
-          </div>
-          <div
-            role="tabpanel"
-            id="tabpanel-requests"
-            aria-labelledby="tab-requests"
-            hidden={tab !== 'requests'}
-          >
+          </TabPanel>
+          <TabPanel id="requests" selected={tab}>
             <RequestsPanel interval={interval} mode={connection.mode} active={tab === 'requests'} />
-          </div>
-          <div
-            role="tabpanel"
-            id="tabpanel-settings"
-            aria-labelledby="tab-settings"
-            hidden={tab !== 'settings'}
-          >
+          </TabPanel>
+          <TabPanel id="settings" selected={tab}>
             <SettingsPanel
               connection={connection}
               worker={worker}
               onConnect={connectReal}
               onUseMock={() => void switchToMock()}
             />
-          </div>
+          </TabPanel>
         </div>
       </section>
+    </div>
+  )
+}
+
+/** The panel of tab `id` (labelled by the tab button `tab-<id>`); hidden unless selected. */
+function TabPanel({ id, selected, children }: { id: Tab; selected: Tab; children: ReactNode }) {
+  return (
+    <div
+      role="tabpanel"
+      id={`tabpanel-${id}`}
+      aria-labelledby={`tab-${id}`}
+      hidden={selected !== id}
+    >
+      {children}
     </div>
   )
 }

@@ -1,7 +1,5 @@
-import { useAvatarKeepAlive } from 'react-avatar-keepalive'
 import type { MockAnswer } from 'react-avatar-keepalive/testing'
-import { SessionCard } from '../components/SessionCard'
-import { useEventLog } from '../components/useEventLog'
+import { KeepAliveCard } from '../components/KeepAliveCard'
 import { api } from '../mock/api'
 import type { Meta, StoryContext, StoryObj } from '../story/csf'
 import { useDemo } from '../story/DemoContext'
@@ -32,22 +30,11 @@ function applyFailureRate({ args }: StoryContext<Args>): void {
 
 function FlakyServer({ interval, retry }: Args) {
   const demo = useDemo()
-  const { sessionId, token } = demo.session('session-a')
-  const log = useEventLog()
-  const keepAlive = useAvatarKeepAlive(sessionId, token, {
-    ...demo.options,
-    interval,
-    retry,
-    onStatusChange: log.onStatusChange,
-    onError: log.onError,
-    onExpired: log.onExpired,
-  })
   return (
-    <SessionCard
-      title="useAvatarKeepAlive"
-      sessionId={sessionId}
-      keepAlive={keepAlive}
-      events={log.events}
+    <KeepAliveCard
+      session="session-a"
+      options={{ interval, retry }}
+      logExpired
       actions={
         <button
           type="button"

@@ -1,8 +1,5 @@
-import { useAvatarKeepAlive } from 'react-avatar-keepalive'
-import { SessionCard } from '../components/SessionCard'
-import { useEventLog } from '../components/useEventLog'
+import { KeepAliveCard } from '../components/KeepAliveCard'
 import type { Meta, StoryObj } from '../story/csf'
-import { useDemo } from '../story/DemoContext'
 import { intervalArg, retryArg } from './args'
 
 interface Args {
@@ -12,26 +9,7 @@ interface Args {
 }
 
 function HealthySession({ interval, retry, enabled }: Args) {
-  const demo = useDemo()
-  const { sessionId, token } = demo.session('session-a')
-  const log = useEventLog()
-  const keepAlive = useAvatarKeepAlive(sessionId, token, {
-    ...demo.options,
-    interval,
-    retry,
-    enabled,
-    onStatusChange: log.onStatusChange,
-    onError: log.onError,
-    onExpired: log.onExpired,
-  })
-  return (
-    <SessionCard
-      title="useAvatarKeepAlive"
-      sessionId={sessionId}
-      keepAlive={keepAlive}
-      events={log.events}
-    />
-  )
+  return <KeepAliveCard session="session-a" options={{ interval, retry, enabled }} logExpired />
 }
 
 export default {

@@ -1,10 +1,8 @@
 import { onlineManager } from '@tanstack/react-query'
 import { useSyncExternalStore } from 'react'
-import { useAvatarKeepAlive } from 'react-avatar-keepalive'
-import { SessionCard } from '../components/SessionCard'
-import { useEventLog } from '../components/useEventLog'
+import { KeepAliveCard } from '../components/KeepAliveCard'
 import type { Meta, StoryContext, StoryObj } from '../story/csf'
-import { useArgs, useDemo } from '../story/DemoContext'
+import { useArgs } from '../story/DemoContext'
 import { intervalArg } from './args'
 
 interface Args {
@@ -28,16 +26,7 @@ function subscribeNavigator(listener: () => void): () => void {
 }
 
 function Offline({ interval, simulateOffline: simulated }: Args) {
-  const demo = useDemo()
   const [, updateArgs] = useArgs<Args>()
-  const { sessionId, token } = demo.session('session-a')
-  const log = useEventLog()
-  const keepAlive = useAvatarKeepAlive(sessionId, token, {
-    ...demo.options,
-    interval,
-    onStatusChange: log.onStatusChange,
-    onError: log.onError,
-  })
   const browserOnline = useSyncExternalStore(subscribeNavigator, () => navigator.onLine)
   const queryOnline = useSyncExternalStore(
     (listener) => onlineManager.subscribe(listener),
@@ -84,12 +73,7 @@ function Offline({ interval, simulateOffline: simulated }: Args) {
           </div>
         </dl>
       </section>
-      <SessionCard
-        title="useAvatarKeepAlive"
-        sessionId={sessionId}
-        keepAlive={keepAlive}
-        events={log.events}
-      />
+      <KeepAliveCard session="session-a" options={{ interval }} />
     </div>
   )
 }

@@ -1,6 +1,4 @@
-import { useAvatarKeepAlive } from 'react-avatar-keepalive'
-import { SessionCard } from '../components/SessionCard'
-import { useEventLog } from '../components/useEventLog'
+import { KeepAliveCard } from '../components/KeepAliveCard'
 import { api } from '../mock/api'
 import type { Meta, StoryContext, StoryObj } from '../story/csf'
 import { useDemo } from '../story/DemoContext'
@@ -32,21 +30,11 @@ function endAfterPings({ args }: StoryContext<Args>): () => void {
 
 function SessionExpires({ interval }: Args) {
   const demo = useDemo()
-  const { sessionId, token } = demo.session(SESSION)
-  const log = useEventLog()
-  const keepAlive = useAvatarKeepAlive(sessionId, token, {
-    ...demo.options,
-    interval,
-    onStatusChange: log.onStatusChange,
-    onError: log.onError,
-    onExpired: log.onExpired,
-  })
   return (
-    <SessionCard
-      title="useAvatarKeepAlive"
-      sessionId={sessionId}
-      keepAlive={keepAlive}
-      events={log.events}
+    <KeepAliveCard
+      session={SESSION}
+      options={{ interval }}
+      logExpired
       actions={
         <button type="button" onClick={() => api.end(SESSION)} disabled={demo.mode !== 'mock'}>
           End the session on the server now

@@ -1,6 +1,4 @@
-import { useAvatarKeepAlive } from 'react-avatar-keepalive'
-import { SessionCard } from '../components/SessionCard'
-import { useEventLog } from '../components/useEventLog'
+import { KeepAliveCard } from '../components/KeepAliveCard'
 import { api } from '../mock/api'
 import type { Meta, StoryContext, StoryObj } from '../story/csf'
 import { useDemo } from '../story/DemoContext'
@@ -20,21 +18,10 @@ function applyLatency({ args }: StoryContext<Args>): void {
 
 function SlowServer({ interval, timeout }: Args) {
   const demo = useDemo()
-  const { sessionId, token } = demo.session('session-a')
-  const log = useEventLog()
-  const keepAlive = useAvatarKeepAlive(sessionId, token, {
-    ...demo.options,
-    interval,
-    timeout,
-    onStatusChange: log.onStatusChange,
-    onError: log.onError,
-  })
   return (
-    <SessionCard
-      title="useAvatarKeepAlive"
-      sessionId={sessionId}
-      keepAlive={keepAlive}
-      events={log.events}
+    <KeepAliveCard
+      session="session-a"
+      options={{ interval, timeout }}
       actions={
         <button type="button" onClick={() => api.queue('hang')} disabled={demo.mode !== 'mock'}>
           Next request hangs
