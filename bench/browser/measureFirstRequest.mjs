@@ -1,18 +1,9 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium } from 'playwright-core'
+import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.mjs'
 import { build, defaultClientConditions } from 'vite'
 import { COLUMNS, RESULTS_DIR } from '../results.mjs'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 const ORIGIN = 'http://bench.invalid'
 const OUT_DIR = join(RESULTS_DIR, 'browser')
 // Ours sends at mount: a few page loads give a stable median. The references wait a full
@@ -29,8 +20,8 @@ const SETTLE = 200
  * @returns {Promise<{ ms: Record<string, number>, runsOurs: number, rangeOurs: number[] } | { skipped: string }>}
  */
 export async function measureFirstRequest() {
-  if (!existsSync(CHROMIUM)) {
-    return { skipped: `no Chromium at ${CHROMIUM} (apt-get install -y chromium)` }
+  if (!existsSync(CHROMIUM_PATH)) {
+    return { skipped: `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)` }
   }
   // Vite's build sets NODE_ENV=production for the rest of this process (and its children).
   const nodeEnv = process.env.NODE_ENV
@@ -44,7 +35,7 @@ export async function measureFirstRequest() {
   })
   if (nodeEnv === undefined) delete process.env.NODE_ENV
   else process.env.NODE_ENV = nodeEnv
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+  const browser = await launchChromium()
   try {
     const context = await browser.newContext()
     await context.route(`${ORIGIN}/**`, (route) =>

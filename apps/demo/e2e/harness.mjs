@@ -8,21 +8,13 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import { preview } from 'vite'
+import { CHROMIUM_ARGS, launchChromium } from '../../../scripts/chromium.mjs'
 
 const demoRoot = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const screenshotDir = join(demoRoot, 'e2e', 'screenshots')
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 // The binary behind Debian's /usr/bin/chromium wrapper, started by hand for the hidden-tab test.
 export const CHROMIUM_BINARY = process.env.CHROMIUM_BINARY ?? '/usr/lib/chromium/chromium'
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 
 /** Serves apps/demo/dist (built by `vite build` before the tests) on a free port of 127.0.0.1. */
 export async function serveDemo() {
@@ -37,9 +29,7 @@ export async function serveDemo() {
 }
 
 /** Playwright's own launch: fine for everything but background throttling, which it switches off. */
-export function launchBrowser() {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
-}
+export const launchBrowser = launchChromium
 
 /**
  * Chromium started by hand and attached over CDP with `noDefaults`, so that hidden pages are

@@ -11,21 +11,11 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { launchChromium } from '../../../scripts/chromium.mjs'
 
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..')
 const screenshotDir = join(appRoot, 'e2e', 'screenshots')
 const nextBin = createRequire(join(appRoot, 'package.json')).resolve('next/dist/bin/next')
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 
 // What the proxy route is given on the server; the browser never sees the token.
 const PROXY_SESSION_ID = 'proxy-session'
@@ -49,7 +39,7 @@ before(async () => {
     AVATAR_SESSION_ID: PROXY_SESSION_ID,
     AVATAR_SESSION_TOKEN: SERVER_TOKEN,
   })
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  browser = await launchChromium()
 })
 
 after(async () => {
