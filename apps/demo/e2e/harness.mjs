@@ -46,7 +46,8 @@ export async function launchRealChromium() {
       ...CHROMIUM_ARGS,
       'about:blank',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group, so that closing ends Chromium's helper processes too.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   )
   const endpoint = await new Promise((resolve, reject) => {
     let stderr = ''
@@ -73,10 +74,14 @@ export async function launchRealChromium() {
       await browser.close().catch(() => {})
       if (child.exitCode === null) {
         const exited = once(child, 'exit')
-        child.kill()
+        process.kill(-child.pid, 'SIGTERM')
         await exited
       }
-      rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
+      try {
+        rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
+      } catch {
+        // A helper process may still be writing its profile; a leftover temp folder is harmless.
+      }
     },
   }
 }
