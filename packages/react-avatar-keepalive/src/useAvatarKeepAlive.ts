@@ -7,6 +7,7 @@ import type { AvatarSessionStatus } from './core/AvatarSessionStatus'
 import { avatarSessionStore } from './core/avatarSessionStore'
 import { IDLE_SNAPSHOT, type AvatarSessionStore } from './core/createAvatarSessionStore'
 import { endAvatarSession } from './core/endAvatarSession'
+import { isAliveStatus } from './core/isAliveStatus'
 import { isKeepAliveHalted } from './core/isKeepAliveHalted'
 import { keepAliveQueryKey, keepAliveQueryOptions } from './core/keepAliveQueryOptions'
 import { isValidSessionId } from './core/keepAliveUrl'
@@ -195,5 +196,5 @@ export function useAvatarKeepAlive(
     return store.getState().sessions[id]?.status ?? 'idle'
   }, [ready, id, store, refetch])
 
-  return { status, isAlive: status === 'alive' || status === 'degraded', error, ping }
+  return { status, isAlive: isAliveStatus(status), error, ping }
 }

@@ -1,6 +1,7 @@
 'use client'
 import { useStore } from 'zustand'
 import { avatarSessionStore } from './core/avatarSessionStore'
+import { isAliveStatus } from './core/isAliveStatus'
 import {
   IDLE_SNAPSHOT,
   type AvatarSessionSnapshot,
@@ -38,7 +39,7 @@ function toSessionStatus(snapshot: AvatarSessionSnapshot): SessionStatus {
     status = {
       ...snapshot,
       label: SESSION_STATUS_LABELS[snapshot.status],
-      isAlive: snapshot.status === 'alive' || snapshot.status === 'degraded',
+      isAlive: isAliveStatus(snapshot.status),
     }
     derived.set(snapshot, status)
   }

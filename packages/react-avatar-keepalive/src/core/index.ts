@@ -17,6 +17,7 @@ export type { SendKeepAliveOptions } from './sendKeepAlive'
 export { AVATAR_SESSION_STATUSES } from './AvatarSessionStatus'
 export type { AvatarSessionStatus } from './AvatarSessionStatus'
 export { statusForError } from './statusForError'
+export { isAliveStatus } from './isAliveStatus'
 export { isHaltedStatus } from './isHaltedStatus'
 export { createAvatarSessionStore, IDLE_SNAPSHOT } from './createAvatarSessionStore'
 export type {
