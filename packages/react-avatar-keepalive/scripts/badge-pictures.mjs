@@ -4,14 +4,15 @@
 //   pnpm --filter react-avatar-keepalive pictures
 //
 // The component is loaded from src/ through Vite's SSR loader, so the picture never shows a stale
-// build. Needs Chromium at /usr/bin/chromium (Debian: apt-get install -y chromium) or
+// build, and rendered with react-dom/client in a jsdom document: a server render of the badge is
+// always idle (it is what hydration must match), whatever the store holds. Needs Chromium at /usr/bin/chromium (Debian: apt-get install -y chromium) or
 // CHROMIUM_PATH=/path/to/chromium.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { launchChromium } from '../../../scripts/chromium.mjs'
+import { JSDOM } from 'jsdom'
 import { createElement } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { createServer } from 'vite'
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -28,36 +29,54 @@ const vite = await createServer({
 const lib = await vite.ssrLoadModule('/src/index.ts')
 await vite.close()
 const { AVATAR_SESSION_STATUSES, AvatarKeepAliveError, SessionStatusBadge } = lib
-const { createAvatarSessionStore } = lib
+const { createAvatarSessionStore, IDLE_SNAPSHOT } = lib
 
-/** The store actions that lead a session to each status; `ago` is the last success, in s. */
+/** A store holding the session in `status`; `ago` is the last success, in s. */
 function storeIn(status, ago = 3) {
-  const store = createAvatarSessionStore()
-  const s = store.getState()
-  const lastAliveAt = Date.now() - ago * 1000
-  const fail = (kind) => s.recordFailure(ID, new AvatarKeepAliveError({ kind }))
-  if (status !== 'idle') s.recordAttempt(ID, lastAliveAt)
-  if (['alive', 'degraded', 'offline', 'stopped'].includes(status)) s.recordSuccess(ID, lastAliveAt)
-  if (status === 'degraded') fail('network')
-  if (status === 'offline') s.recordOffline(ID)
-  if (status === 'stopped') s.recordStop(ID)
-  if (status === 'expired' || status === 'not-found' || status === 'unauthorized') fail(status)
-  if (status === 'error') fail('bad-request')
-  const reached = store.getState().sessions[ID]?.status ?? 'idle'
-  if (reached !== status) throw new Error(`expected ${status}, reached ${reached}`)
-  // Server rendering reads a zustand store's initial state (what hydration must match), so hand the
-  // badge a store whose initial state is the state reached above.
-  return { ...store, getInitialState: store.getState }
+  const store = createAvatarSessionStore({ crossTab: null })
+  const at = Date.now() - ago * 1000
+  const failed = (kind) => ({ consecutiveFailures: 1, error: new AvatarKeepAliveError({ kind }) })
+  const wasAlive = { lastAttemptAt: at, lastAliveAt: at }
+  const fields = {
+    idle: {},
+    connecting: { lastAttemptAt: at },
+    alive: { ...wasAlive, isAlive: true },
+    degraded: { ...wasAlive, isAlive: true, ...failed('network') },
+    offline: wasAlive,
+    expired: { lastAttemptAt: at, endReason: 'server', ...failed('expired') },
+    'not-found': { lastAttemptAt: at, endReason: 'not-found', ...failed('not-found') },
+    unauthorized: { lastAttemptAt: at, ...failed('unauthorized') },
+    error: { lastAttemptAt: at, ...failed('bad-request') },
+    stopped: wasAlive,
+  }[status]
+  if (!fields) throw new Error(`no snapshot for the status ${status}`)
+  if (status !== 'idle') store.session(ID).setState({ ...IDLE_SNAPSHOT, ...fields, status }, true)
+  return store
 }
 
-const badge = (status, props = {}) =>
-  renderToStaticMarkup(
-    createElement(SessionStatusBadge, {
-      sessionId: ID,
-      store: storeIn(status, props.ago),
-      ...props,
-    }),
+// react-dom decides at load time whether it has a DOM, so the globals come first.
+const { window } = new JSDOM('<!doctype html><html><body></body></html>')
+Object.assign(globalThis, { window, document: window.document })
+// Node 21 and later have a navigator of their own.
+globalThis.navigator ??= window.navigator
+const { flushSync } = await import('react-dom')
+const { createRoot } = await import('react-dom/client')
+
+function badge(status, { ago, ...props } = {}) {
+  const container = document.createElement('div')
+  const root = createRoot(container)
+  flushSync(() =>
+    root.render(
+      createElement(SessionStatusBadge, { sessionId: ID, store: storeIn(status, ago), ...props }),
+    ),
   )
+  const html = container.innerHTML
+  const state = container.querySelector('[data-state]')?.getAttribute('data-state')
+  // Unmounting also stops the last-ping clock.
+  root.unmount()
+  if (state !== status) throw new Error(`expected a ${status} badge, rendered ${state}`)
+  return html
+}
 
 const rows = [
   ...AVATAR_SESSION_STATUSES.map((status) => ({ name: status, status, props: {} })),

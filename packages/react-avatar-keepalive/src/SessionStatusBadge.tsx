@@ -7,9 +7,9 @@ import {
   type ForwardRefExoticComponent,
   type RefAttributes,
 } from 'react'
-import type { AvatarSessionStatus } from './core/AvatarSessionStatus'
-import type { AvatarSessionStore } from './core/createAvatarSessionStore'
-import { SESSION_STATUS_LABELS } from './sessionStatusLabels'
+import type { AvatarSessionStatus } from './core/status'
+import type { AvatarSessionStore } from './core/store'
+import { SESSION_STATUS_LABELS, sessionEndText } from './sessionStatusLabels'
 import { useSessionStatus } from './useSessionStatus'
 
 export interface SessionStatusBadgeProps extends ComponentPropsWithoutRef<'span'> {
@@ -55,6 +55,8 @@ export const SessionStatusBadge: ForwardRefExoticComponent<
   ref,
 ) {
   const status = useSessionStatus(sessionId, { store, selector: (s) => s.status })
+  const endReason = useSessionStatus(sessionId, { store, selector: (s) => s.endReason })
+  const missed = useSessionStatus(sessionId, { store, selector: (s) => s.missed })
   const label = getLabel?.(status) ?? labels?.[status] ?? SESSION_STATUS_LABELS[status]
   return (
     <span
@@ -64,6 +66,7 @@ export const SessionStatusBadge: ForwardRefExoticComponent<
       aria-atomic="true"
       data-avatar-keepalive-badge=""
       data-state={status}
+      title={endReason ? sessionEndText(endReason, missed) : undefined}
       {...props}
     >
       <span data-part="dot" aria-hidden="true" />

@@ -1,44 +1,39 @@
 'use client'
-import { onlineManager, useQuery, type QueryClient } from '@tanstack/react-query'
-import { useCallback, useEffect, useRef } from 'react'
-import { useStore } from 'zustand'
-import type { AvatarKeepAliveError } from './core/AvatarKeepAliveError'
-import type { AvatarSessionStatus } from './core/AvatarSessionStatus'
-import { avatarSessionStore } from './core/avatarSessionStore'
-import { IDLE_SNAPSHOT, type AvatarSessionStore } from './core/createAvatarSessionStore'
-import { endAvatarSession } from './core/endAvatarSession'
-import { isAliveStatus } from './core/isAliveStatus'
-import { isKeepAliveHalted } from './core/isKeepAliveHalted'
-import { keepAliveQueryKey, keepAliveQueryOptions } from './core/keepAliveQueryOptions'
-import { isValidSessionId } from './core/keepAliveUrl'
 import {
-  resolveKeepAliveOptions,
-  type KeepAliveTimingOptions,
-} from './core/resolveKeepAliveOptions'
-import { useKeepAliveQueryClient } from './useKeepAliveQueryClient'
+  focusManager,
+  onlineManager,
+  QueryClient,
+  QueryObserver,
+  type QueryObserverOptions,
+} from '@tanstack/react-query'
+import { useCallback, useEffect, useMemo, useRef } from 'react'
+import { useStore } from 'zustand'
+import type { AvatarKeepAliveError } from './core/error'
+import {
+  joinKeeper,
+  markSessionActive,
+  type KeepAliveDriverFactory,
+  type KeeperHandle,
+  type KeeperOptions,
+} from './core/keeper'
+import { keepAliveQueryOptions } from './core/queryOptions'
+import { isValidSessionId } from './core/request'
+import { resolveKeepAliveOptions } from './core/schedule'
+import type { AvatarSessionEndReason, AvatarSessionStatus } from './core/status'
+import { avatarSessionStore, sessionView, type AvatarSessionStore } from './core/store'
+import { watchSession, type SessionCallbacks } from './core/watchSession'
 
-export interface UseAvatarKeepAliveOptions extends KeepAliveTimingOptions {
+export interface UseAvatarKeepAliveOptions extends KeeperOptions, SessionCallbacks {
   /**
    * `false` stops pinging (and aborts a request in flight) as if this component unmounted;
-   * `true` again pings at once.
+   * `true` again pings at once if one is due.
    * @default true
    */
   enabled?: boolean
   /**
-   * End the session (`endAvatarSession` with `fetch(..., { keepalive: true })`) when the page goes
-   * away (`pagehide`), so an abandoned tab stops holding, and billing, the session. Unmounting does
-   * not end it. A page put in the back/forward cache is ended too: it could not keep it alive.
-   * @default false
-   */
-  endOnPageHide?: boolean
-  /**
-   * The `fetch` to send keep-alives with.
-   * @default globalThis.fetch
-   */
-  fetch?: typeof fetch
-  /**
-   * The QueryClient to schedule on.
-   * @default the one from `QueryClientProvider`, else one private to this package
+   * The QueryClient whose `refetchInterval` drives the schedule. Pass yours to see the keep-alive
+   * in its devtools and cache (marked `meta.avatarKeepAlive`).
+   * @default a QueryClient private to this package, so app-wide query operations never meet it
    */
   queryClient?: QueryClient
   /**
@@ -46,36 +41,49 @@ export interface UseAvatarKeepAliveOptions extends KeepAliveTimingOptions {
    * @default avatarSessionStore
    */
   store?: AvatarSessionStore
-  /**
-   * Called when the session's status changes while this component is mounted.
-   * @default undefined
-   */
-  onStatusChange?: (status: AvatarSessionStatus, previous: AvatarSessionStatus) => void
-  /**
-   * Called once when the server ends the session (410).
-   * @default undefined
-   */
-  onExpired?: () => void
-  /**
-   * Called for every failed keep-alive.
-   * @default undefined
-   */
-  onError?: (error: AvatarKeepAliveError) => void
 }
 
 export interface UseAvatarKeepAliveResult {
   status: AvatarSessionStatus
-  /** `true` while the session is believed alive on the server: `alive` or `degraded`. */
+  /** Whether the session is believed alive on the server (see the snapshot's `isAlive`). */
   isAlive: boolean
   /** The last failure, until the next success. */
   error: AvatarKeepAliveError | null
-  /** Sends a keep-alive now (or joins the one in flight) and resolves to the resulting status. */
+  /** Why the session ended, once it has. */
+  endReason: AvatarSessionEndReason | null
+  /**
+   * Sends a keep-alive now, or joins the one in flight or just sent, and resolves to the resulting
+   * status; when nothing can be sent (offline, stopped, ended, unmounted) it resolves at once.
+   */
   ping: () => Promise<AvatarSessionStatus>
+  /** Counts as user activity for `idleTimeout` (say, when the user speaks). */
+  markActive: () => void
 }
+
+let privateClient: QueryClient | undefined
+
+// One QueryObserver per kept session, whatever the number of components keeping it.
+const queryDriver =
+  (client: QueryClient): KeepAliveDriverFactory =>
+  (keeper) => {
+    const observer = new QueryObserver(
+      client,
+      keepAliveQueryOptions(keeper) as QueryObserverOptions,
+    )
+    const stop = observer.subscribe(() => {})
+    // Decide now, then let the query's update re-arm `refetchInterval` (it may join a fetch in
+    // progress, whose end re-arms it as well).
+    const wake = (): void => {
+      keeper.tick()
+      void observer.refetch({ cancelRefetch: false })
+    }
+    return { wake, stop }
+  }
 
 /**
  * Keeps an avatar session alive while the calling component is mounted: one keep-alive right away,
- * then one every `interval` ms, shared by every component that passes the same session id.
+ * then one every `interval` ms, shared by every component (and every tab) that keeps the same
+ * session id.
  *
  * @example
  * ```tsx
@@ -90,111 +98,48 @@ export function useAvatarKeepAlive(
   token: string | null | undefined,
   options: UseAvatarKeepAliveOptions = {},
 ): UseAvatarKeepAliveResult {
-  const {
-    enabled = true,
-    endOnPageHide = false,
-    store = avatarSessionStore,
-    fetch,
-    onStatusChange,
-    onExpired,
-    onError,
-  } = options
-  const timing = resolveKeepAliveOptions(options)
-  const queryClient = useKeepAliveQueryClient(options.queryClient)
+  const { enabled = true, store = avatarSessionStore, queryClient } = options
+  resolveKeepAliveOptions(options)
   const id = isValidSessionId(sessionId) ? sessionId : ''
-  const secret = token?.trim() ? token : ''
+  const secret = typeof token === 'string' && token.trim() !== '' ? token : ''
   const ready = id !== '' && secret !== ''
 
+  const view = useMemo(() => sessionView(store, ready ? id : ''), [store, ready, id])
+  const status = useStore(view, (s) => s.status)
+  const isAlive = useStore(view, (s) => s.isAlive)
+  const error = useStore(view, (s) => s.error)
+  const endReason = useStore(view, (s) => s.endReason)
+
   // Read when used, so a rotated token or a new callback applies without a new schedule.
-  const latest = useRef({ token: secret, fetch, onStatusChange, onExpired, onError })
+  const latest = useRef({ token: secret, options, status })
+  const keeper = useRef<KeeperHandle | null>(null)
   useEffect(() => {
-    latest.current = { token: secret, fetch, onStatusChange, onExpired, onError }
+    latest.current = { token: secret, options, status }
+    keeper.current?.update(secret, options)
   })
-
-  const status = useStore(store, (s) => (ready ? (s.sessions[id]?.status ?? 'idle') : 'idle'))
-  const error = useStore(store, (s) => (ready ? (s.sessions[id]?.error ?? null) : null))
-  // Re-evaluated on every status change, since the status is what this component subscribes to.
-  const active = enabled && ready && !isKeepAliveHalted(store, id, secret)
-
-  const { refetch } = useQuery(
-    {
-      // getToken is called when a request is sent, never during render.
-      // eslint-disable-next-line react-hooks/refs
-      ...keepAliveQueryOptions({
-        ...timing,
-        sessionId: id,
-        getToken: () => latest.current.token,
-        store,
-        online: onlineManager,
-        fetch,
-      }),
-      enabled: active,
-      notifyOnChangeProps: [],
-    },
-    queryClient,
-  )
-
-  useEffect(() => {
-    if (!active) return
-    const markOffline = (online: boolean): void => {
-      if (!online) store.getState().recordOffline(id)
-    }
-    markOffline(onlineManager.isOnline())
-    const unsubscribe = onlineManager.subscribe(markOffline)
-    // A frozen page runs no timers; on resume, ping at once if one is overdue.
-    const onResume = (): void => {
-      const { lastAliveAt } = store.getState().sessions[id] ?? IDLE_SNAPSHOT
-      if (lastAliveAt === null || Date.now() - lastAliveAt >= timing.interval) {
-        void refetch({ cancelRefetch: false })
-      }
-    }
-    document.addEventListener('resume', onResume)
-    return () => {
-      unsubscribe()
-      document.removeEventListener('resume', onResume)
-      // After this commit settles: if no active consumer is left, abort and mark the session stopped.
-      queueMicrotask(() => {
-        const query = queryClient
-          .getQueryCache()
-          .find({ queryKey: keepAliveQueryKey(id), exact: true })
-        if (query?.isActive()) return
-        void query?.cancel({ revert: true })
-        store.getState().recordStop(id)
-      })
-    }
-  }, [active, id, store, queryClient, refetch, timing.interval])
-
-  useEffect(() => {
-    if (!active || !endOnPageHide) return
-    const onPageHide = (): void => {
-      const { token, fetch } = latest.current
-      // The first consumer's call marks the session expired; the others see it and stay quiet.
-      if (isKeepAliveHalted(store, id, token)) return
-      const end = { sessionId: id, token, baseUrl: timing.baseUrl, fetch, store, keepalive: true }
-      endAvatarSession(end).catch(() => {}) // the page is going away: nobody is left to tell
-    }
-    window.addEventListener('pagehide', onPageHide)
-    return () => window.removeEventListener('pagehide', onPageHide)
-  }, [active, endOnPageHide, id, store, timing.baseUrl])
 
   useEffect(() => {
     if (!ready) return
-    return store.subscribe((state, previous) => {
-      const next = state.sessions[id] ?? IDLE_SNAPSHOT
-      const before = previous.sessions[id] ?? IDLE_SNAPSHOT
-      const { onStatusChange, onExpired, onError } = latest.current
-      if (next.error && next.error !== before.error) onError?.(next.error)
-      if (next.status === before.status) return
-      onStatusChange?.(next.status, before.status)
-      if (next.status === 'expired') onExpired?.()
-    })
+    return watchSession(store, id, () => latest.current.options, latest.current.status)
   }, [ready, id, store])
 
-  const ping = useCallback(async (): Promise<AvatarSessionStatus> => {
-    if (!ready) return 'idle'
-    if (!isKeepAliveHalted(store, id, latest.current.token)) await refetch({ cancelRefetch: false })
-    return store.getState().sessions[id]?.status ?? 'idle'
-  }, [ready, id, store, refetch])
+  useEffect(() => {
+    if (!ready || !enabled) return
+    const client = queryClient ?? (privateClient ??= new QueryClient())
+    const env = { online: onlineManager, focus: focusManager, driver: queryDriver(client) }
+    const joined = joinKeeper(store, id, latest.current.token, latest.current.options, env)
+    keeper.current = joined
+    return () => {
+      keeper.current = null
+      joined.stop()
+    }
+  }, [ready, enabled, id, store, queryClient])
 
-  return { status, isAlive: isAliveStatus(status), error, ping }
+  const ping = useCallback(
+    () => keeper.current?.ping() ?? Promise.resolve(view.getState().status),
+    [view],
+  )
+  const markActive = useCallback(() => markSessionActive(id, store), [id, store])
+
+  return { status, isAlive, error, endReason, ping, markActive }
 }

@@ -1,19 +1,17 @@
 'use client'
+import { useMemo } from 'react'
 import { useStore } from 'zustand'
-import { avatarSessionStore } from './core/avatarSessionStore'
-import { isAliveStatus } from './core/isAliveStatus'
 import {
-  IDLE_SNAPSHOT,
+  avatarSessionStore,
+  sessionView,
   type AvatarSessionSnapshot,
   type AvatarSessionStore,
-} from './core/createAvatarSessionStore'
+} from './core/store'
 import { SESSION_STATUS_LABELS } from './sessionStatusLabels'
 
 export interface SessionStatus extends AvatarSessionSnapshot {
   /** Human text for the status (`Live`, `Reconnecting…`…). */
   label: string
-  /** `true` while the session is believed alive on the server: `alive` or `degraded`. */
-  isAlive: boolean
 }
 
 export interface UseSessionStatusOptions<T> {
@@ -35,20 +33,14 @@ const derived = new WeakMap<AvatarSessionSnapshot, SessionStatus>()
 // One derived object per snapshot, so selectors see stable values between pings.
 function toSessionStatus(snapshot: AvatarSessionSnapshot): SessionStatus {
   let status = derived.get(snapshot)
-  if (!status) {
-    status = {
-      ...snapshot,
-      label: SESSION_STATUS_LABELS[snapshot.status],
-      isAlive: isAliveStatus(snapshot.status),
-    }
-    derived.set(snapshot, status)
-  }
+  if (!status)
+    derived.set(snapshot, (status = { ...snapshot, label: SESSION_STATUS_LABELS[snapshot.status] }))
   return status
 }
 
 /**
  * Reads a session's liveness from the store, anywhere in the tree: the headless half of
- * `<SessionStatusBadge>`.
+ * `<SessionStatusBadge>`. Subscribes to that session only: other sessions' keep-alives never wake it.
  *
  * @example
  * ```tsx
@@ -68,8 +60,9 @@ export function useSessionStatus<T>(
   sessionId: string | null | undefined,
   { store = avatarSessionStore, selector }: UseSessionStatusOptions<T> = {},
 ): T | SessionStatus {
-  return useStore(store, (state) => {
-    const status = toSessionStatus((sessionId && state.sessions[sessionId]) || IDLE_SNAPSHOT)
+  const view = useMemo(() => sessionView(store, sessionId), [store, sessionId])
+  return useStore(view, (snapshot) => {
+    const status = toSessionStatus(snapshot)
     return selector ? selector(status) : status
   })
 }

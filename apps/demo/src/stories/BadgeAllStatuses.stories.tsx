@@ -3,7 +3,9 @@ import {
   AVATAR_SESSION_STATUSES,
   AvatarKeepAliveError,
   createAvatarSessionStore,
+  IDLE_SNAPSHOT,
   SessionStatusBadge,
+  type AvatarSessionSnapshot,
   type AvatarSessionStatus,
   type AvatarSessionStore,
 } from 'react-avatar-keepalive'
@@ -37,29 +39,37 @@ const CUSTOM_LABELS: Partial<Record<AvatarSessionStatus, string>> = {
 
 const FONT_SIZES = { small: '0.75rem', medium: '0.875rem', large: '1.05rem' }
 
-// Puts each `badge-<status>` session in its status with the store's own actions.
+// Puts each `badge-<status>` session in its status by setting its snapshot.
 function driveEveryStatus(store: AvatarSessionStore): void {
-  const actions = store.getState()
   const now = Date.now()
-  const fail = (id: string, kind: AvatarKeepAliveError['kind'], httpStatus: number | null) =>
-    actions.recordFailure(id, new AvatarKeepAliveError({ kind, httpStatus }))
-  actions.recordAttempt('badge-connecting')
-  actions.recordSuccess('badge-alive', now - 4_000)
-  actions.recordSuccess('badge-degraded', now - 12_000)
-  fail('badge-degraded', 'server', 503)
-  actions.recordSuccess('badge-offline', now - 8_000)
-  actions.recordOffline('badge-offline')
-  fail('badge-expired', 'expired', 410)
-  fail('badge-not-found', 'not-found', 404)
-  fail('badge-unauthorized', 'unauthorized', 401)
-  fail('badge-error', 'bad-request', 400)
-  actions.recordSuccess('badge-stopped', now - 30_000)
-  actions.recordStop('badge-stopped')
+  const failed = (kind: AvatarKeepAliveError['kind'], httpStatus: number | null) => ({
+    consecutiveFailures: 1,
+    error: new AvatarKeepAliveError({ kind, httpStatus }),
+  })
+  const aliveAt = (ago: number) => ({ lastAttemptAt: now - ago, lastAliveAt: now - ago })
+  const snapshots: Record<AvatarSessionStatus, Partial<AvatarSessionSnapshot>> = {
+    idle: {},
+    connecting: { lastAttemptAt: now },
+    alive: { ...aliveAt(4_000), isAlive: true },
+    degraded: { ...aliveAt(12_000), isAlive: true, ...failed('server', 503) },
+    offline: aliveAt(8_000),
+    expired: { endReason: 'server', ...failed('expired', 410) },
+    'not-found': { endReason: 'not-found', ...failed('not-found', 404) },
+    unauthorized: failed('unauthorized', 401),
+    error: failed('bad-request', 400),
+    stopped: aliveAt(30_000),
+  }
+  for (const status of AVATAR_SESSION_STATUSES) {
+    if (status === 'idle') continue
+    store
+      .session(`badge-${status}`)
+      .setState({ ...IDLE_SNAPSHOT, ...snapshots[status], status }, true)
+  }
 }
 
 function AllStatuses({ showLastPing, labels, size }: Args) {
   const [store] = useState(() => {
-    const created = createAvatarSessionStore()
+    const created = createAvatarSessionStore({ crossTab: null })
     driveEveryStatus(created)
     return created
   })
@@ -116,7 +126,7 @@ export default {
     docs: {
       description: {
         component:
-          'Every status of `<SessionStatusBadge>`, driven through a dedicated store with its own actions (`recordSuccess`, `recordFailure`, `recordOffline`, `recordStop`…), in a forced light and a forced dark scheme (`--rak-badge-color-scheme`). No request is sent.',
+          'Every status of `<SessionStatusBadge>`, each one a session of a dedicated store put in its status with `store.session(id).setState({ ...IDLE_SNAPSHOT, status, … }, true)`, in a forced light and a forced dark scheme (`--rak-badge-color-scheme`). No request is sent.',
       },
     },
   },

@@ -3,7 +3,9 @@ import {
   AVATAR_SESSION_STATUSES,
   AvatarKeepAliveError,
   classifyHttpStatus,
-  isHaltedStatus,
+  isAliveStatus,
+  isTerminalStatus,
+  MAX_TIMER_DELAY,
   parseRetryAfter,
   statusForError,
   type AvatarKeepAliveErrorKind,
@@ -14,6 +16,7 @@ const ALL_KINDS: readonly AvatarKeepAliveErrorKind[] = [
   'expired',
   'not-found',
   'unauthorized',
+  'invalid-token',
   'bad-request',
   'rate-limited',
   'server',
@@ -68,6 +71,7 @@ describe('statusForError', () => {
     ['expired', 'expired'],
     ['not-found', 'not-found'],
     ['unauthorized', 'unauthorized'],
+    ['invalid-token', 'unauthorized'],
     ['bad-request', 'error'],
     ['rate-limited', 'degraded'],
     ['server', 'degraded'],
@@ -92,23 +96,31 @@ describe('statusForError', () => {
   })
 })
 
-describe('isHaltedStatus', () => {
-  it('is true exactly for expired, not-found, unauthorized and error', () => {
-    const halted = AVATAR_SESSION_STATUSES.filter((status) => isHaltedStatus(status))
-    expect(halted).toEqual(['expired', 'not-found', 'unauthorized', 'error'])
+describe('isTerminalStatus', () => {
+  it('is true exactly for expired and not-found', () => {
+    const terminal = AVATAR_SESSION_STATUSES.filter((status) => isTerminalStatus(status))
+    expect(terminal).toEqual(['expired', 'not-found'])
   })
 
-  it.each<AvatarSessionStatus>(['idle', 'connecting', 'alive', 'degraded', 'offline', 'stopped'])(
-    '%s is not halted',
-    (status) => {
-      expect(isHaltedStatus(status)).toBe(false)
-    },
-  )
-
-  it('halts every non-retryable error status and no retryable one', () => {
+  it('ends the session for exactly the errors that say it is gone', () => {
     for (const kind of ALL_KINDS) {
       const error = new AvatarKeepAliveError({ kind })
-      expect(isHaltedStatus(statusForError(error)), kind).toBe(!error.retryable)
+      expect(isTerminalStatus(statusForError(error)), kind).toBe(
+        kind === 'expired' || kind === 'not-found',
+      )
+    }
+  })
+})
+
+describe('isAliveStatus', () => {
+  it('is true exactly for alive and degraded', () => {
+    const alive = AVATAR_SESSION_STATUSES.filter((status) => isAliveStatus(status))
+    expect(alive).toEqual(['alive', 'degraded'])
+  })
+
+  it('no status is both alive and terminal', () => {
+    for (const status of AVATAR_SESSION_STATUSES) {
+      expect(isAliveStatus(status) && isTerminalStatus(status), status).toBe(false)
     }
   })
 })
@@ -158,14 +170,24 @@ describe('parseRetryAfter', () => {
     },
   )
 
-  // BUG: Date.parse is lenient in V8 ('-1' → year 2001, '1.5' → 5 Jan 2001, '+5' → May 2001),
-  // so these malformed headers come out as 0 ms ("retry right now") instead of null.
-  it.each(['-1', '1.5', '+5', 'foo 12'])(
+  // Date.parse is lenient in V8 ('-1' → year 2001, '1.5' → 5 Jan 2001, '+5' → May 2001): read
+  // as dates, these malformed headers would come out as 0 ms ("retry right now").
+  it.each(['-1', '1.5', '+5', 'foo 12', '2025-01-01', 'Infinity', 'NaN'])(
     'answers null for the malformed value %j, not a 0 ms delay',
     (value) => {
       expect(parseRetryAfter(value, Date.UTC(2025, 0, 1))).toBeNull()
     },
   )
+
+  it('never answers more than a timer can hold', () => {
+    expect(MAX_TIMER_DELAY).toBe(2 ** 31 - 1)
+    // 2,147,483 s is still below the limit; one more second is not.
+    expect(parseRetryAfter('2147483')).toBe(2_147_483_000)
+    expect(parseRetryAfter('2147484')).toBe(MAX_TIMER_DELAY)
+    expect(parseRetryAfter('99999999999999999999')).toBe(MAX_TIMER_DELAY)
+    const now = Date.UTC(2025, 0, 1, 12, 0, 0)
+    expect(parseRetryAfter('Fri, 01 Jan 2100 00:00:00 GMT', now)).toBe(MAX_TIMER_DELAY)
+  })
 })
 
 describe('AvatarKeepAliveError', () => {
@@ -223,5 +245,39 @@ describe('AvatarKeepAliveError', () => {
     const messages = ALL_KINDS.map((kind) => new AvatarKeepAliveError({ kind }).message)
     expect(new Set(messages).size).toBe(ALL_KINDS.length)
     for (const message of messages) expect(message).toMatch(/^Keep-alive failed, \S/)
+  })
+
+  it('says that an invalid token was never sent', () => {
+    const error = new AvatarKeepAliveError({ kind: 'invalid-token' })
+    expect(error.message).toBe(
+      'Keep-alive failed, the token is not a valid HTTP header value, so it was not sent',
+    )
+    expect(error.retryable).toBe(false)
+    expect(error.httpStatus).toBeNull()
+  })
+
+  describe('in production', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs()
+    })
+
+    it('names the kind instead of describing it, and keeps the status and the server text', () => {
+      vi.stubEnv('NODE_ENV', 'production')
+      const error = new AvatarKeepAliveError({
+        kind: 'expired',
+        httpStatus: 410,
+        serverMessage: 'Session ended',
+      })
+      expect(error.message).toBe('Keep-alive failed, expired (HTTP 410): Session ended')
+      expect(new AvatarKeepAliveError({ kind: 'timeout' }).message).toBe(
+        'Keep-alive failed, timeout',
+      )
+    })
+
+    it('still gives every kind a message of its own', () => {
+      vi.stubEnv('NODE_ENV', 'production')
+      const messages = ALL_KINDS.map((kind) => new AvatarKeepAliveError({ kind }).message)
+      expect(messages).toEqual(ALL_KINDS.map((kind) => `Keep-alive failed, ${kind}`))
+    })
   })
 })

@@ -1,41 +1,48 @@
 import { act, cleanup, render } from '@testing-library/react'
 import axe from 'axe-core'
 import { afterEach, expect, test } from 'vitest'
-import { AvatarKeepAliveError } from '../core/AvatarKeepAliveError'
-import { AVATAR_SESSION_STATUSES, type AvatarSessionStatus } from '../core/AvatarSessionStatus'
-import { createAvatarSessionStore } from '../core/createAvatarSessionStore'
+import {
+  AVATAR_SESSION_STATUSES,
+  AvatarKeepAliveError,
+  createAvatarSessionStore,
+  IDLE_SNAPSHOT,
+  type AvatarSessionSnapshot,
+  type AvatarSessionStatus,
+} from '../core/index'
 import { SessionStatusBadge, type SessionStatusBadgeProps } from '../SessionStatusBadge'
 
 const ID = 's1'
 
 afterEach(() => cleanup())
 
-/** The store actions that lead session `ID` to each status. */
-const STEPS: Record<AvatarSessionStatus, string[]> = {
-  idle: [],
-  connecting: ['attempt'],
-  alive: ['attempt', 'success'],
-  degraded: ['attempt', 'server'],
-  offline: ['attempt', 'success', 'offline'],
-  expired: ['attempt', 'expired'],
-  'not-found': ['attempt', 'not-found'],
-  unauthorized: ['attempt', 'unauthorized'],
-  error: ['attempt', 'bad-request'],
-  stopped: ['attempt', 'success', 'stop'],
+/** What sets each status apart in a snapshot, over an idle one. */
+function fieldsOf(status: AvatarSessionStatus, at: number): Partial<AvatarSessionSnapshot> {
+  const error = (kind: AvatarKeepAliveError['kind']) => ({
+    consecutiveFailures: 1,
+    error: new AvatarKeepAliveError({ kind }),
+  })
+  const fields: Record<AvatarSessionStatus, Partial<AvatarSessionSnapshot>> = {
+    idle: {},
+    connecting: { lastAttemptAt: at },
+    alive: { lastAttemptAt: at, lastAliveAt: at, isAlive: true },
+    degraded: { lastAttemptAt: at, lastAliveAt: at, isAlive: true, ...error('server') },
+    offline: { lastAttemptAt: at, lastAliveAt: at },
+    expired: { lastAttemptAt: at, endReason: 'server', ...error('expired') },
+    'not-found': { lastAttemptAt: at, endReason: 'not-found', ...error('not-found') },
+    unauthorized: { lastAttemptAt: at, ...error('unauthorized') },
+    error: { lastAttemptAt: at, ...error('bad-request') },
+    stopped: { lastAttemptAt: at, lastAliveAt: at },
+  }
+  return fields[status]
 }
 
-function storeIn(status: AvatarSessionStatus) {
-  const store = createAvatarSessionStore()
-  const s = store.getState()
-  for (const step of STEPS[status]) {
-    if (step === 'attempt') s.recordAttempt(ID, Date.now() - 3000)
-    else if (step === 'success') s.recordSuccess(ID, Date.now() - 3000)
-    else if (step === 'offline') s.recordOffline(ID)
-    else if (step === 'stop') s.recordStop(ID)
-    else
-      s.recordFailure(ID, new AvatarKeepAliveError({ kind: step as AvatarKeepAliveError['kind'] }))
+function storeIn(status: AvatarSessionStatus, extra: Partial<AvatarSessionSnapshot> = {}) {
+  const store = createAvatarSessionStore({ crossTab: null })
+  if (status !== 'idle') {
+    const fields = fieldsOf(status, Date.now() - 3000)
+    store.session(ID).setState({ ...IDLE_SNAPSHOT, ...fields, ...extra, status }, true)
   }
-  expect(store.getState().sessions[ID]?.status ?? 'idle').toBe(status)
+  expect(store.get(ID).status).toBe(status)
   return store
 }
 
@@ -44,11 +51,16 @@ function storeIn(status: AvatarSessionStatus) {
 // of every status colour pair instead.
 const OPTIONS: axe.RunOptions = { rules: { 'color-contrast': { enabled: false } } }
 
-async function violationsOf(props: SessionStatusBadgeProps & { status: AvatarSessionStatus }) {
-  const { status, ...badgeProps } = props
+async function violationsOf(
+  props: SessionStatusBadgeProps & {
+    status: AvatarSessionStatus
+    snapshot?: Partial<AvatarSessionSnapshot>
+  },
+) {
+  const { status, snapshot, ...badgeProps } = props
   const { container } = render(
     <main>
-      <SessionStatusBadge store={storeIn(status)} {...badgeProps} />
+      <SessionStatusBadge store={storeIn(status, snapshot)} {...badgeProps} />
     </main>,
   )
   let results: axe.AxeResults | undefined
@@ -85,6 +97,16 @@ test('custom labels and an aria-label: no axe violations', async () => {
     sessionId: ID,
     getLabel: (s) => `Avatar: ${s}`,
     'aria-label': 'Avatar connection',
+  })
+  expect(violations).toEqual([])
+})
+
+test('an end reason as a title: no axe violations', async () => {
+  const violations = await violationsOf({
+    status: 'expired',
+    sessionId: ID,
+    showLastPing: true,
+    snapshot: { endReason: 'missed', missed: { cause: 'hidden', silentFor: 40_000 } },
   })
   expect(violations).toEqual([])
 })

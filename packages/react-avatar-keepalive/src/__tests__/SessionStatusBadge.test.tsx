@@ -1,10 +1,18 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { createRef, Profiler, type ReactNode } from 'react'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { AvatarKeepAliveError } from '../core/AvatarKeepAliveError'
-import { AVATAR_SESSION_STATUSES, type AvatarSessionStatus } from '../core/AvatarSessionStatus'
-import { avatarSessionStore } from '../core/avatarSessionStore'
-import { createAvatarSessionStore, type AvatarSessionStore } from '../core/createAvatarSessionStore'
+import {
+  AVATAR_SESSION_STATUSES,
+  AvatarKeepAliveError,
+  avatarSessionStore,
+  createAvatarSessionStore,
+  IDLE_SNAPSHOT,
+  type AvatarKeepAliveErrorKind,
+  type AvatarSessionEndReason,
+  type AvatarSessionSnapshot,
+  type AvatarSessionStatus,
+  type AvatarSessionStore,
+} from '../core/index'
 import { SessionStatusBadge, type SessionStatusBadgeProps } from '../SessionStatusBadge'
 import { FAKE_TIMERS } from './keepAliveTestUtils'
 
@@ -36,24 +44,41 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-/** Puts session `ID` in `status` through the store's own actions, inside `act`. */
-function reach(status: AvatarSessionStatus, at = Date.now()): void {
-  const s = store.getState()
-  const fail = (kind: AvatarKeepAliveError['kind'], httpStatus: number) =>
-    s.recordFailure(ID, new AvatarKeepAliveError({ kind, httpStatus }))
-  act(() => {
-    if (status === 'idle') return
-    s.recordAttempt(ID, at)
-    if (status === 'alive' || status === 'offline' || status === 'stopped') s.recordSuccess(ID, at)
-    if (status === 'degraded') fail('server', 500)
-    if (status === 'offline') s.recordOffline(ID)
-    if (status === 'stopped') s.recordStop(ID)
-    if (status === 'expired') fail('expired', 410)
-    if (status === 'not-found') fail('not-found', 404)
-    if (status === 'unauthorized') fail('unauthorized', 401)
-    if (status === 'error') fail('bad-request', 400)
+/** Sets fields of a session's snapshot through its zustand store, inside `act`. */
+const put = (patch: Partial<AvatarSessionSnapshot>, sessionId = ID, into = store) =>
+  act(() => into.session(sessionId).setState({ ...into.get(sessionId), ...patch }, true))
+
+/** A snapshot of session `ID` in `status`, as a keep-alive that got there would leave it. */
+function snapshotIn(status: AvatarSessionStatus, at: number): AvatarSessionSnapshot {
+  const failed = (kind: AvatarKeepAliveErrorKind, httpStatus: number | null) => ({
+    consecutiveFailures: 1,
+    error: new AvatarKeepAliveError({ kind, httpStatus }),
   })
-  expect(store.getState().sessions[ID]?.status ?? 'idle').toBe(status)
+  const sent = { ...IDLE_SNAPSHOT, lastAttemptAt: at }
+  const wasAlive = { ...sent, lastAliveAt: at }
+  const snapshots: Record<AvatarSessionStatus, AvatarSessionSnapshot> = {
+    idle: IDLE_SNAPSHOT,
+    connecting: { ...sent, status: 'connecting' },
+    alive: { ...wasAlive, status: 'alive', isAlive: true },
+    degraded: { ...wasAlive, status: 'degraded', isAlive: true, ...failed('server', 500) },
+    offline: { ...wasAlive, status: 'offline' },
+    expired: { ...sent, status: 'expired', endReason: 'server', ...failed('expired', 410) },
+    'not-found': {
+      ...sent,
+      status: 'not-found',
+      endReason: 'not-found',
+      ...failed('not-found', 404),
+    },
+    unauthorized: { ...sent, status: 'unauthorized', ...failed('unauthorized', 401) },
+    error: { ...sent, status: 'error', ...failed('bad-request', 400) },
+    stopped: { ...wasAlive, status: 'stopped' },
+  }
+  return snapshots[status]
+}
+
+/** Puts session `ID` in `status`, inside `act`. */
+function reach(status: AvatarSessionStatus, at = Date.now()): void {
+  act(() => store.session(ID).setState(snapshotIn(status, at), true))
 }
 
 /** Renders the badge under a Profiler; `commits()` counts the badge's renders. */
@@ -76,8 +101,8 @@ function renderBadge(props: Partial<SessionStatusBadgeProps> = {}) {
 /** Routine keep-alives on a live session: each attempt and success is its own store update. */
 const pings = (count: number, from: number) => {
   for (let i = 0; i < count; i++) {
-    act(() => store.getState().recordAttempt(ID, from + i * 10_000))
-    act(() => store.getState().recordSuccess(ID, from + i * 10_000 + 50))
+    put({ lastAttemptAt: from + i * 10_000 })
+    put({ status: 'alive', isAlive: true, lastAliveAt: from + i * 10_000 + 50 })
   }
 }
 
@@ -110,14 +135,7 @@ describe('every status', () => {
     const { badge } = renderBadge()
     const el = badge()
     for (const status of ['connecting', 'alive', 'degraded', 'alive', 'expired'] as const) {
-      act(() => {
-        const s = store.getState()
-        if (status === 'connecting') s.recordAttempt(ID)
-        if (status === 'alive') s.recordSuccess(ID)
-        if (status === 'degraded')
-          s.recordFailure(ID, new AvatarKeepAliveError({ kind: 'network' }))
-        if (status === 'expired') s.recordFailure(ID, new AvatarKeepAliveError({ kind: 'expired' }))
-      })
+      put({ status })
       expect(badge()).toBe(el)
       expect(el.getAttribute('data-state')).toBe(status)
       expect(el.textContent).toBe(DEFAULT_LABELS[status])
@@ -152,25 +170,23 @@ describe('re-renders', () => {
   test('routine pings do not re-render the badge; a status change renders once', () => {
     const { badge, commits } = renderBadge()
     expect(commits()).toBe(1)
-    act(() => store.getState().recordAttempt(ID, T0 - 1000))
+    put({ status: 'connecting', lastAttemptAt: T0 - 1000 })
     expect(commits()).toBe(2)
-    act(() => store.getState().recordSuccess(ID, T0 - 950))
+    put({ status: 'alive', isAlive: true, lastAliveAt: T0 - 950 })
     const afterAlive = commits()
     expect(afterAlive).toBe(3)
     pings(20, T0)
-    expect(store.getState().sessions[ID]?.lastAliveAt).toBe(T0 + 190_050)
+    expect(store.get(ID).lastAliveAt).toBe(T0 + 190_050)
     expect(commits()).toBe(afterAlive)
-    act(() => store.getState().recordFailure(ID, new AvatarKeepAliveError({ kind: 'timeout' })))
+    put({ status: 'degraded', error: new AvatarKeepAliveError({ kind: 'timeout' }) })
     expect(badge().getAttribute('data-state')).toBe('degraded')
     expect(commits()).toBe(afterAlive + 1)
   })
 
   test('another session changing does not re-render the badge', () => {
     const { commits } = renderBadge()
-    act(() => {
-      store.getState().recordAttempt('s2')
-      store.getState().recordSuccess('s2')
-    })
+    put({ status: 'connecting' }, 's2')
+    put({ status: 'expired', endReason: 'ended' }, 's2')
     expect(commits()).toBe(1)
   })
 
@@ -211,7 +227,7 @@ describe('showLastPing', () => {
     await act(() => vi.advanceTimersByTimeAsync(9000))
     expect(lastPing()?.textContent).toBe('last ping 9 s ago')
     await act(() => vi.advanceTimersByTimeAsync(1000))
-    act(() => store.getState().recordSuccess(ID, T0 + 10_000))
+    put({ lastAliveAt: T0 + 10_000 })
     expect(lastPing()?.textContent).toBe('last ping 0 s ago')
     expect(lastPing()?.getAttribute('title')).toBe(new Date(T0 + 10_000).toLocaleString())
     await act(() => vi.advanceTimersByTimeAsync(2000))
@@ -222,7 +238,7 @@ describe('showLastPing', () => {
     renderBadge({ showLastPing: true })
     reach('alive', T0)
     await act(() => vi.advanceTimersByTimeAsync(5000))
-    act(() => store.getState().recordFailure(ID, new AvatarKeepAliveError({ kind: 'expired' })))
+    put({ status: 'expired', isAlive: false, endReason: 'server' })
     await act(() => vi.advanceTimersByTimeAsync(2000))
     expect(screen.getByRole('status').textContent).toBe('Session endedlast ping 7 s ago')
   })
@@ -236,7 +252,7 @@ describe('showLastPing', () => {
     expect(badge().textContent).toBe('Connecting…')
     expect(vi.getTimerCount()).toBe(0)
     expect(commits()).toBe(before)
-    act(() => store.getState().recordSuccess(ID, T0 + 5000))
+    put({ status: 'alive', isAlive: true, lastAliveAt: T0 + 5000 })
     expect(lastPing()?.textContent).toBe('last ping 0 s ago')
     expect(vi.getTimerCount()).toBe(1)
     await act(() => vi.advanceTimersByTimeAsync(1000))
@@ -324,11 +340,8 @@ describe('props and ref', () => {
 
 describe('no session', () => {
   test.each([null, undefined, ''])('sessionId %j → Idle, whatever the store holds', (id) => {
-    act(() => {
-      store.getState().recordAttempt('')
-      store.getState().recordSuccess('')
-      store.getState().recordAttempt(ID)
-    })
+    put({ status: 'alive', isAlive: true, lastAliveAt: Date.now() }, '')
+    put({ status: 'connecting' })
     render(<SessionStatusBadge sessionId={id} store={store} showLastPing />)
     const el = screen.getByRole('status')
     expect(el.getAttribute('data-state')).toBe('idle')
@@ -339,11 +352,90 @@ describe('no session', () => {
     render(<SessionStatusBadge sessionId="shared-1" />)
     expect(screen.getByRole('status').textContent).toBe('Idle')
     try {
-      act(() => avatarSessionStore.getState().recordAttempt('shared-1'))
+      put({ status: 'connecting' }, 'shared-1', avatarSessionStore)
       expect(screen.getByRole('status').getAttribute('data-state')).toBe('connecting')
     } finally {
-      act(() => avatarSessionStore.getState().clearAll())
+      act(() => avatarSessionStore.clearAll())
     }
     expect(screen.getByRole('status').getAttribute('data-state')).toBe('idle')
+  })
+})
+
+describe('why the session ended, as a title', () => {
+  // Written out rather than imported, so a changed text fails here.
+  test.each<[AvatarSessionEndReason, string]>([
+    ['server', 'Ended by the server'],
+    ['not-found', 'The server does not know this session'],
+    ['ended', 'Ended by the app'],
+    ['page-hide', 'Ended as the page closed'],
+    ['hidden-timeout', 'Ended: the page was hidden too long'],
+    ['idle-timeout', 'Ended: no activity'],
+    ['missed', 'Lost: keep-alives were missed'],
+  ])('endReason %s → %j', (endReason, title) => {
+    const { badge } = renderBadge()
+    put({ status: endReason === 'not-found' ? 'not-found' : 'expired', endReason })
+    expect(badge().getAttribute('title')).toBe(title)
+  })
+
+  test('an idle-timeout: "Ended: no activity", while the label stays "Session ended"', () => {
+    const { badge } = renderBadge()
+    put({ status: 'expired', endReason: 'idle-timeout' })
+    expect(badge().getAttribute('title')).toBe('Ended: no activity')
+    expect(badge().textContent).toBe('Session ended')
+  })
+
+  test.each([
+    ['frozen', 312_000, 'Lost after 312 s without a keep-alive: the page was frozen'],
+    ['hidden', 45_400, 'Lost after 45 s without a keep-alive: the page was hidden'],
+    ['offline', 61_600, 'Lost after 62 s without a keep-alive: the page was offline'],
+  ] as const)('missed while %s for %i ms → %j', (cause, silentFor, title) => {
+    const { badge } = renderBadge()
+    put({ status: 'expired', endReason: 'missed', missed: { cause, silentFor } })
+    expect(badge().getAttribute('title')).toBe(title)
+  })
+
+  test('no title while the session has not ended', () => {
+    const { badge } = renderBadge()
+    for (const status of ['connecting', 'alive', 'degraded', 'unauthorized', 'stopped'] as const) {
+      reach(status)
+      expect(badge().hasAttribute('title')).toBe(false)
+    }
+  })
+
+  test('the title goes when the session is cleared', () => {
+    const { badge } = renderBadge()
+    put({ status: 'expired', endReason: 'ended' })
+    expect(badge().getAttribute('title')).toBe('Ended by the app')
+    act(() => store.clearSession(ID))
+    expect(badge().hasAttribute('title')).toBe(false)
+    expect(badge().textContent).toBe('Idle')
+  })
+
+  test('a `title` prop wins over it', () => {
+    const { badge, rerenderWith } = renderBadge({ title: 'Avatar connection' })
+    expect(badge().getAttribute('title')).toBe('Avatar connection')
+    put({ status: 'expired', endReason: 'idle-timeout' })
+    expect(badge().getAttribute('title')).toBe('Avatar connection')
+    rerenderWith({})
+    expect(badge().getAttribute('title')).toBe('Ended: no activity')
+  })
+
+  test('the last ping keeps its own title', () => {
+    vi.useFakeTimers(FAKE_TIMERS)
+    vi.setSystemTime(T0)
+    const { badge } = renderBadge({ showLastPing: true })
+    reach('alive', T0)
+    put({ status: 'expired', isAlive: false, endReason: 'hidden-timeout' })
+    expect(badge().getAttribute('title')).toBe('Ended: the page was hidden too long')
+    const lastPing = badge().querySelector('[data-part="last-ping"]')
+    expect(lastPing?.getAttribute('title')).toBe(new Date(T0).toLocaleString())
+  })
+
+  test('a routine ping does not re-render for the end reason', () => {
+    const { commits } = renderBadge()
+    reach('alive', T0)
+    const before = commits()
+    pings(5, T0)
+    expect(commits()).toBe(before)
   })
 })

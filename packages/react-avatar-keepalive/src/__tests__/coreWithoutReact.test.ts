@@ -64,28 +64,64 @@ describe('src/core at run time', () => {
     expect((reason as Error).cause).toEqual(new Error(`core imported ${name}`))
   })
 
+  it('exports exactly the public core', async () => {
+    const core = await import('../core/index')
+    expect(Object.keys(core).sort()).toEqual(
+      [
+        'AVATAR_API_EU',
+        'AVATAR_API_US',
+        'AVATAR_SESSION_STATUSES',
+        'AvatarKeepAliveError',
+        'DEFAULT_KEEP_ALIVE_INTERVAL',
+        'DEFAULT_KEEP_ALIVE_TIMEOUT',
+        'IDLE_SNAPSHOT',
+        'MAX_TIMER_DELAY',
+        'MIN_KEEP_ALIVE_GAP',
+        'avatarSessionStore',
+        'classifyHttpStatus',
+        'createAvatarSessionStore',
+        'endAvatarSession',
+        'isAliveStatus',
+        'isTerminalStatus',
+        'isValidSessionId',
+        'isValidToken',
+        'keepAliveQueryKey',
+        'keepAliveQueryOptions',
+        'keepAliveUrl',
+        'keepAvatarSessionAlive',
+        'markSessionActive',
+        'parseRetryAfter',
+        'resolveKeepAliveOptions',
+        'retryDelay',
+        'sendKeepAlive',
+        'statusForError',
+        'timerDriver',
+      ].sort(),
+    )
+  })
+
   it('loads and works without React', async () => {
     const core = await import('../core/index')
 
-    const store = core.createAvatarSessionStore()
-    const listener = vi.fn()
-    store.subscribe(listener)
-    store.getState().recordAttempt('session-1', 1)
-    expect(store.getState().sessions['session-1']?.status).toBe('connecting')
+    const store = core.createAvatarSessionStore({ crossTab: null })
+    const statuses: string[] = []
+    store.session('session-1').subscribe(({ status }) => statuses.push(status))
 
     const fetch = vi.fn<typeof globalThis.fetch>(async () => Response.json({ success: true }))
-    await core.sendKeepAlive({
-      sessionId: 'session-1',
-      token: 'token-1',
+    const keepAlive = core.keepAvatarSessionAlive('session-1', 'token-1', {
+      store,
       baseUrl: 'https://a.test',
       fetch,
     })
+    expect(await keepAlive.ping()).toBe('alive')
     expect(fetch).toHaveBeenCalledTimes(1)
     expect(String(fetch.mock.calls[0]?.[0])).toBe(
       'https://a.test/avatar-session/session-1/keep-alive',
     )
-    store.getState().recordSuccess('session-1', 2)
-    expect(store.getState().sessions['session-1']?.status).toBe('alive')
+    expect(store.get('session-1')).toMatchObject({ status: 'alive', isAlive: true })
+    keepAlive.stop()
+    // The last consumer's stop takes effect in a microtask, so an undone stop costs nothing.
+    await vi.waitFor(() => expect(store.get('session-1').status).toBe('stopped'))
 
     const gone = vi.fn<typeof globalThis.fetch>(async () =>
       Response.json({ success: false, error: 'Session ended' }, { status: 410 }),
@@ -94,14 +130,19 @@ describe('src/core at run time', () => {
       .sendKeepAlive({ sessionId: 'session-1', token: 'token-1', fetch: gone })
       .catch((reason: unknown) => reason)
     expect(error).toBeInstanceOf(core.AvatarKeepAliveError)
-    store
-      .getState()
-      .recordFailure('session-1', error as InstanceType<typeof core.AvatarKeepAliveError>)
-    expect(store.getState().sessions['session-1']?.status).toBe('expired')
-    expect(listener).toHaveBeenCalledTimes(3)
+    expect(core.statusForError(error as InstanceType<typeof core.AvatarKeepAliveError>)).toBe(
+      'expired',
+    )
+
+    const ended = vi.fn<typeof globalThis.fetch>(async () => Response.json({ success: true }))
+    await expect(
+      core.endAvatarSession({ sessionId: 'session-1', token: 'token-1', fetch: ended, store }),
+    ).resolves.toBe('ended')
+    expect(store.get('session-1')).toMatchObject({ status: 'expired', endReason: 'ended' })
+    expect(statuses).toEqual(['connecting', 'alive', 'stopped', 'expired'])
 
     expect(core.avatarSessionStore.getState().sessions).toEqual({})
-    expect(core.isHaltedStatus('expired')).toBe(true)
+    expect(core.isTerminalStatus('expired')).toBe(true)
     expect(core.classifyHttpStatus(429)).toBe('rate-limited')
   })
 })
@@ -111,9 +152,9 @@ describe('src/core in its source', () => {
 
   it('finds the core files', () => {
     const names = files.map((file) => relative(CORE_DIR, file))
-    expect(names).toContain('index.ts')
-    expect(names).toContain('sendKeepAlive.ts')
-    expect(names).toContain('createAvatarSessionStore.ts')
+    expect(names).toEqual(
+      expect.arrayContaining(['index.ts', 'request.ts', 'store.ts', 'keeper.ts', 'status.ts']),
+    )
   })
 
   it.each([

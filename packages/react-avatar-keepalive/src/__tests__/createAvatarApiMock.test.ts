@@ -1,9 +1,13 @@
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { AVATAR_API_EU, AVATAR_API_US } from '../core/constants'
-import { keepAliveUrl } from '../core/keepAliveUrl'
-import { sendKeepAlive, type SendKeepAliveOptions } from '../core/sendKeepAlive'
+import {
+  AVATAR_API_EU,
+  AVATAR_API_US,
+  keepAliveUrl,
+  sendKeepAlive,
+  type SessionCallOptions,
+} from '../core/index'
 import { createAvatarApiMock, type MockAnswer, type MockRequest } from '../testing/index'
 import { mulberry32 } from '../testing/mulberry32'
 
@@ -24,7 +28,7 @@ const useFakeTimers = (): void => {
   })
 }
 
-const keepAlive = (options: Partial<SendKeepAliveOptions> = {}): Promise<void> =>
+const keepAlive = (options: Partial<SessionCallOptions> = {}): Promise<void> =>
   sendKeepAlive({ sessionId: 'session-1', token: 'token-1', baseUrl: AVATAR_API_US, ...options })
 
 /** A raw POST, for what `sendKeepAlive` never sends (no token, odd bodies, `/end`). */

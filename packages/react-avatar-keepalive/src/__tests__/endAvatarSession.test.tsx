@@ -1,8 +1,12 @@
 import { act } from '@testing-library/react'
 import { describe, expect, test, vi } from 'vitest'
-import { AvatarKeepAliveError } from '../core/AvatarKeepAliveError'
-import { createAvatarSessionStore } from '../core/createAvatarSessionStore'
-import { endAvatarSession } from '../core/endAvatarSession'
+import {
+  AvatarKeepAliveError,
+  avatarSessionStore,
+  createAvatarSessionStore,
+  endAvatarSession,
+  IDLE_SNAPSHOT,
+} from '../core/index'
 import { advance, renderKeepAlive, setupMockApi } from './keepAliveTestUtils'
 
 const api = setupMockApi()
@@ -43,13 +47,58 @@ describe('endAvatarSession', () => {
 
   test('ends the session on the server and marks the store entry expired', async () => {
     const store = createAvatarSessionStore()
-    store.getState().recordSuccess('s1')
+    const aliveAt = Date.now()
+    store
+      .session('s1')
+      .setState({ ...IDLE_SNAPSHOT, status: 'alive', isAlive: true, lastAliveAt: aliveAt }, true)
     const result = endAvatarSession({ sessionId: 's1', token: 'token-1', store })
-    expect(store.getState().sessions.s1?.status).toBe('expired') // at once: keep-alives stop now
+    // At once: keep-alives stop now.
+    expect(store.get('s1')).toMatchObject({
+      status: 'expired',
+      isAlive: false,
+      endReason: 'ended',
+      lastAliveAt: aliveAt,
+    })
     await advance(0)
     await expect(result).resolves.toBe('ended')
     expect(api.isEnded('s1')).toBe(true)
     expect(ends()).toHaveLength(1)
+  })
+
+  test('marks the default store when none is given', async () => {
+    const result = endAvatarSession({ sessionId: 's1', token: 'token-1' })
+    expect(avatarSessionStore.get('s1')).toMatchObject({ status: 'expired', endReason: 'ended' })
+    await advance(0)
+    await expect(result).resolves.toBe('ended')
+  })
+
+  test('records the reason it is given', async () => {
+    const store = createAvatarSessionStore()
+    const result = endAvatarSession({
+      sessionId: 's1',
+      token: 'token-1',
+      store,
+      reason: 'idle-timeout',
+    })
+    expect(store.get('s1')).toMatchObject({ status: 'expired', endReason: 'idle-timeout' })
+    await advance(0)
+    await result
+  })
+
+  test('ending an ended session keeps the first reason', async () => {
+    const store = createAvatarSessionStore()
+    const first = endAvatarSession({
+      sessionId: 's1',
+      token: 'token-1',
+      store,
+      reason: 'page-hide',
+    })
+    await advance(0)
+    await first
+    const second = endAvatarSession({ sessionId: 's1', token: 'token-1', store })
+    await advance(0)
+    await expect(second).resolves.toBe('already-ended')
+    expect(store.get('s1').endReason).toBe('page-hide')
   })
 
   test.each([
@@ -102,6 +151,17 @@ describe('endAvatarSession', () => {
     expect(store.getState().sessions).toEqual({})
   })
 
+  test('a token that is not a valid header value rejects with invalid-token, unsent', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>()
+    const store = createAvatarSessionStore()
+    const error = await endAvatarSession({ sessionId: 's1', token: 'a\nb', fetch, store }).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(AvatarKeepAliveError)
+    expect(error).toMatchObject({ kind: 'invalid-token', httpStatus: null })
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
   test('a running keep-alive stops once the session is ended', async () => {
     const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })
     await advance(0)
@@ -111,6 +171,7 @@ describe('endAvatarSession', () => {
       await done
     })
     expect(view.latest().status).toBe('expired')
+    expect(view.latest().endReason).toBe('ended')
     await advance(60_000)
     expect(api.count('s1')).toBe(1)
   })
@@ -137,6 +198,7 @@ describe('endOnPageHide', () => {
     expect(ends()).toHaveLength(1)
     expect(api.isEnded('s1')).toBe(true)
     expect(view.latest().status).toBe('expired')
+    expect(view.latest().endReason).toBe('page-hide')
     await advance(60_000)
     expect(api.count('s1')).toBe(1)
   })

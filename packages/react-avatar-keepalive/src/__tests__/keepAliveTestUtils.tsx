@@ -3,7 +3,7 @@ import { act, cleanup, render } from '@testing-library/react'
 import { setupServer } from 'msw/node'
 import { StrictMode, type ReactNode } from 'react'
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest'
-import { createAvatarSessionStore } from '../core/createAvatarSessionStore'
+import { avatarSessionStore, createAvatarSessionStore } from '../core/store'
 import { createAvatarApiMock, type AvatarApiMock } from '../testing/createAvatarApiMock'
 import {
   useAvatarKeepAlive,
@@ -12,7 +12,7 @@ import {
 } from '../useAvatarKeepAlive'
 
 export const FAKE_TIMERS: Parameters<typeof vi.useFakeTimers>[0] = {
-  toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+  toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
 }
 
 /**
@@ -26,15 +26,30 @@ export function setupMockApi(): AvatarApiMock {
   afterAll(() => server.close())
   beforeEach(() => {
     vi.useFakeTimers(FAKE_TIMERS)
+    const fakeNow = performance.now.bind(performance)
+    slept = 0
+    vi.spyOn(performance, 'now').mockImplementation(() => fakeNow() + slept)
     api.reset()
   })
   afterEach(() => {
     cleanup()
+    avatarSessionStore.clearAll()
     onlineManager.setOnline(true)
     focusManager.setFocused(undefined)
     vi.useRealTimers()
   })
   return api
+}
+
+let slept = 0
+
+/**
+ * Moves every clock (`Date`, `performance`) forward without firing a timer: a throttled, frozen
+ * or sleeping page. Overdue timers fire once, at the next `advance`.
+ */
+export function sleepThrough(ms: number): void {
+  vi.setSystemTime(Date.now() + ms)
+  slept += ms
 }
 
 /** Advances fake time inside `act`, letting msw and react-query settle. */
@@ -73,7 +88,7 @@ export function renderKeepAlive(
     store,
     renders,
     latest: (): UseAvatarKeepAliveResult => renders[renders.length - 1]!,
-    snapshot: (sessionId = 's1') => store.getState().sessions[sessionId],
+    snapshot: (sessionId = 's1') => store.get(sessionId),
     rerenderWith: (props: ProbeProps) => view.rerender(ui(props)),
   }
 }

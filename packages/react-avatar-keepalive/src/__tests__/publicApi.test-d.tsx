@@ -7,19 +7,29 @@ import {
   AvatarKeepAliveError,
   createAvatarSessionStore,
   endAvatarSession,
+  IDLE_SNAPSHOT,
+  isTerminalStatus,
+  isValidToken,
+  keepAvatarSessionAlive,
   sendKeepAlive,
+  sessionEndText,
   SessionStatusBadge,
   useAvatarKeepAlive,
   useSessionStatus,
   type AvatarKeepAliveErrorKind,
+  type AvatarSessionEndReason,
   type AvatarSessionSnapshot,
   type AvatarSessionStatus,
   type AvatarSessionStore,
+  type KeepAliveHandle,
+  type MissedKeepAlives,
   type SessionStatus,
+  type TabCoordination,
   type UseAvatarKeepAliveOptions,
   type UseAvatarKeepAliveResult,
 } from '../index'
 import * as core from '../core/index'
+import type * as root from '../index'
 import {
   createAvatarApiMock,
   type AvatarApiMock,
@@ -42,7 +52,9 @@ describe('useAvatarKeepAlive', () => {
       status: AvatarSessionStatus
       isAlive: boolean
       error: AvatarKeepAliveError | null
+      endReason: AvatarSessionEndReason | null
       ping: () => Promise<AvatarSessionStatus>
+      markActive: () => void
     }>()
   })
 
@@ -52,14 +64,19 @@ describe('useAvatarKeepAlive', () => {
       interval?: number
       timeout?: number
       retry?: boolean
+      hiddenTimeout?: number
+      idleTimeout?: number
+      idleWarning?: number
       enabled?: boolean
       endOnPageHide?: boolean
+      crossTab?: boolean
       fetch?: typeof fetch
       queryClient?: QueryClient
       store?: AvatarSessionStore
       onStatusChange?: (status: AvatarSessionStatus, previous: AvatarSessionStatus) => void
-      onExpired?: () => void
+      onExpired?: (reason: AvatarSessionEndReason | null) => void
       onError?: (error: AvatarKeepAliveError) => void
+      onIdleWarning?: (msLeft: number) => void
     }>()
     // @ts-expect-error durations are numbers of ms
     const bad: UseAvatarKeepAliveOptions = { interval: '10s' }
@@ -82,6 +99,20 @@ describe('statuses and errors', () => {
       | 'stopped'
     >()
     expectTypeOf(AVATAR_SESSION_STATUSES).toEqualTypeOf<readonly AvatarSessionStatus[]>()
+    expectTypeOf(isTerminalStatus).toEqualTypeOf<(status: AvatarSessionStatus) => boolean>()
+  })
+
+  test('the end reasons', () => {
+    expectTypeOf<AvatarSessionEndReason>().toEqualTypeOf<
+      'server' | 'not-found' | 'ended' | 'page-hide' | 'hidden-timeout' | 'idle-timeout' | 'missed'
+    >()
+    expectTypeOf<MissedKeepAlives>().toEqualTypeOf<{
+      cause: 'hidden' | 'frozen' | 'offline'
+      silentFor: number
+    }>()
+    expectTypeOf(sessionEndText).toEqualTypeOf<
+      (reason: AvatarSessionEndReason, missed: MissedKeepAlives | null) => string
+    >()
   })
 
   test('the error', () => {
@@ -90,6 +121,18 @@ describe('statuses and errors', () => {
     expectTypeOf<AvatarKeepAliveError['httpStatus']>().toEqualTypeOf<number | null>()
     expectTypeOf<AvatarKeepAliveError['retryAfter']>().toEqualTypeOf<number | null>()
     expectTypeOf<AvatarKeepAliveError['retryable']>().toEqualTypeOf<boolean>()
+    expectTypeOf<AvatarKeepAliveErrorKind>().toEqualTypeOf<
+      | 'expired'
+      | 'not-found'
+      | 'unauthorized'
+      | 'invalid-token'
+      | 'bad-request'
+      | 'rate-limited'
+      | 'server'
+      | 'network'
+      | 'timeout'
+      | 'invalid-response'
+    >()
   })
 
   test('the core', () => {
@@ -97,10 +140,69 @@ describe('statuses and errors', () => {
     expectTypeOf(endAvatarSession).returns.toEqualTypeOf<Promise<'ended' | 'already-ended'>>()
     expectTypeOf<typeof core.AVATAR_API_US>().toEqualTypeOf<'https://api.avatar.us.kaltura.ai/v1'>()
     expectTypeOf<typeof AVATAR_API_EU>().toEqualTypeOf<'https://api.avatar.eu.kaltura.ai/v1'>()
+    expectTypeOf(isValidToken).guards.toBeString()
+    expectTypeOf(keepAvatarSessionAlive).returns.toEqualTypeOf<KeepAliveHandle>()
+    expectTypeOf<KeepAliveHandle>().toEqualTypeOf<{
+      update: (token: string, options?: core.KeepAvatarSessionAliveOptions) => void
+      ping: () => Promise<AvatarSessionStatus>
+      markActive: () => void
+      stop: () => void
+    }>()
+    expectTypeOf(endAvatarSession)
+      .parameter(0)
+      .toHaveProperty('reason')
+      .toEqualTypeOf<AvatarSessionEndReason | undefined>()
+  })
+
+  test('internals stay internal', () => {
+    expectTypeOf<typeof root>().not.toHaveProperty('postToSession')
+    expectTypeOf<typeof root>().not.toHaveProperty('recordSession')
+    expectTypeOf<typeof root>().not.toHaveProperty('sessionView')
+    expectTypeOf<typeof root>().not.toHaveProperty('joinKeeper')
+    expectTypeOf<typeof root>().not.toHaveProperty('isHaltedStatus')
+    expectTypeOf<typeof core>().not.toHaveProperty('postToSession')
+  })
+})
+
+describe('the store', () => {
+  test('one zustand store per session, read without creating one', () => {
+    const store = createAvatarSessionStore()
     expectTypeOf(createAvatarSessionStore).returns.toEqualTypeOf<AvatarSessionStore>()
-    expectTypeOf<ReturnType<AvatarSessionStore['getState']>['sessions']>().toEqualTypeOf<
-      Record<string, AvatarSessionSnapshot>
-    >()
+    expectTypeOf(createAvatarSessionStore)
+      .parameter(0)
+      .toEqualTypeOf<{ crossTab?: TabCoordination | null } | undefined>()
+    expectTypeOf(store.session('s1').getState()).toEqualTypeOf<AvatarSessionSnapshot>()
+    // How a story or a test puts a session in a state.
+    store
+      .session('s1')
+      .setState({ ...IDLE_SNAPSHOT, status: 'alive', isAlive: true, lastAliveAt: 1 }, true)
+    // @ts-expect-error replacing the snapshot takes a whole one
+    store.session('s1').setState({ status: 'alive' }, true)
+    expectTypeOf(store.get).toEqualTypeOf<(sessionId: string) => AvatarSessionSnapshot>()
+    expectTypeOf<ReturnType<AvatarSessionStore['getState']>>().toEqualTypeOf<{
+      sessions: Record<string, AvatarSessionSnapshot>
+    }>()
+    expectTypeOf(store.clearSession).toEqualTypeOf<(sessionId: string) => void>()
+    expectTypeOf(store.clearAll).toEqualTypeOf<() => void>()
+    expectTypeOf(store.crossTab).toEqualTypeOf<TabCoordination | null>()
+    // Readers read: the old write actions are gone.
+    expectTypeOf<AvatarSessionStore>().not.toHaveProperty('subscribe')
+    expectTypeOf<ReturnType<AvatarSessionStore['getState']>>().not.toHaveProperty('recordSuccess')
+  })
+
+  test('the snapshot', () => {
+    expectTypeOf<AvatarSessionSnapshot>().toEqualTypeOf<{
+      status: AvatarSessionStatus
+      isAlive: boolean
+      lastAliveAt: number | null
+      lastAttemptAt: number | null
+      consecutiveFailures: number
+      error: AvatarKeepAliveError | null
+      endReason: AvatarSessionEndReason | null
+      missed: MissedKeepAlives | null
+      endsAt: number | null
+    }>()
+    expectTypeOf(IDLE_SNAPSHOT).toEqualTypeOf<AvatarSessionSnapshot>()
   })
 })
 
@@ -110,8 +212,12 @@ describe('useSessionStatus and the badge', () => {
     expectTypeOf(useSessionStatus('s1', { selector: (s) => s.lastAliveAt })).toEqualTypeOf<
       number | null
     >()
-    expectTypeOf<SessionStatus>().toMatchTypeOf<AvatarSessionSnapshot>()
+    expectTypeOf<Omit<SessionStatus, 'label'>>().toEqualTypeOf<AvatarSessionSnapshot>()
     expectTypeOf<SessionStatus['label']>().toEqualTypeOf<string>()
+    expectTypeOf<SessionStatus['endReason']>().toEqualTypeOf<AvatarSessionEndReason | null>()
+    expectTypeOf(
+      useSessionStatus('s1', { selector: (s) => s.endReason }),
+    ).toEqualTypeOf<AvatarSessionEndReason | null>()
   })
 
   test('the badge takes span props and forwards a span ref', () => {

@@ -6,10 +6,14 @@ import {
   AVATAR_API_US,
   AvatarKeepAliveError,
   DEFAULT_KEEP_ALIVE_TIMEOUT,
+  isValidSessionId,
+  isValidToken,
+  keepAliveUrl,
   sendKeepAlive,
   type AvatarKeepAliveErrorKind,
 } from '../core/index'
 import { deepText } from './deepText'
+import { FAKE_TIMERS } from './keepAliveTestUtils'
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig-Xy9'
 const ID = 'session-1'
@@ -36,6 +40,11 @@ function okFetch(): FetchMock {
 /** A fetch that never answers, and rejects like the real one once its signal aborts. */
 function hangingFetch(): FetchMock {
   return abortableFetch((signal) => signal.reason)
+}
+
+/** A fetch that never answers, whatever happens to its signal. */
+function deafFetch(): FetchMock {
+  return vi.fn<typeof fetch>(() => new Promise<Response>(() => {}))
 }
 
 /** A fetch that never answers, and rejects with `failure(signal)` once its signal aborts. */
@@ -101,12 +110,9 @@ function track(promise: Promise<unknown>): {
   return state
 }
 
-const FAKE_TIMERS: Parameters<typeof vi.useFakeTimers>[0] = {
-  toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
-}
-
 afterEach(() => {
   vi.useRealTimers()
+  vi.unstubAllEnvs()
 })
 
 describe('the request', () => {
@@ -196,17 +202,12 @@ describe('the request', () => {
     'never sends a request outside /avatar-session/{id}/keep-alive for the id %j',
     async (sessionId) => {
       const fetch = okFetch()
-      const outcome = await sendKeepAlive({ sessionId, token: TOKEN, baseUrl: BASE, fetch }).then(
-        () => 'resolved',
-        (error: unknown) => error,
+      const reason = await rejectionOf(
+        sendKeepAlive({ sessionId, token: TOKEN, baseUrl: BASE, fetch }),
       )
-      if (fetch.mock.calls.length === 0) {
-        expect(outcome).toBeInstanceOf(TypeError)
-      } else {
-        expect(new URL(requestOf(fetch).url).pathname).toMatch(
-          /^\/v1\/avatar-session\/[^/]+\/keep-alive$/,
-        )
-      }
+      expect(reason).toBeInstanceOf(TypeError)
+      expect((reason as TypeError).message).toMatch(/sessionId/)
+      expect(fetch).not.toHaveBeenCalled()
     },
   )
 
@@ -242,6 +243,7 @@ describe('invalid options', () => {
     ['an empty sessionId', { sessionId: '' }, /sessionId/],
     ['a blank sessionId', { sessionId: '   ' }, /sessionId/],
     ['an empty token', { token: '' }, /token/],
+    ['a blank token', { token: ' \t ' }, /token/],
     ['an empty baseUrl', { baseUrl: '' }, /baseUrl/],
     ['a blank baseUrl', { baseUrl: '  ' }, /baseUrl/],
   ])('rejects %s with a TypeError before any request', async (_name, override, message) => {
@@ -288,6 +290,87 @@ describe('invalid options', () => {
     vi.useFakeTimers(FAKE_TIMERS)
     await rejectionOf(sendKeepAlive({ sessionId: '', token: TOKEN, fetch: okFetch() }))
     expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('still names the option in production', async () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    const reason = await rejectionOf(sendKeepAlive({ sessionId: ID, token: '', fetch: okFetch() }))
+    expect(reason).toBeInstanceOf(TypeError)
+    expect((reason as TypeError).message).toBe('react-avatar-keepalive: `token` is invalid')
+  })
+})
+
+describe('a token that is not a valid header value', () => {
+  it.each([
+    ['a line break', 'abc\ndef'],
+    ['a carriage return and line feed', `${TOKEN}\r\n`],
+    ['a space inside', 'abc def'],
+    ['a leading space', ` ${TOKEN}`],
+    ['a tab inside', 'abc\tdef'],
+    ['a NUL', 'abc\u0000'],
+    ['a DEL', 'abc\u007f'],
+    ['a non-ASCII letter', 'tök3n'],
+    ['an emoji', 'token-🔑'],
+  ])('with %s: rejects with kind invalid-token and sends nothing', async (_name, token) => {
+    vi.useFakeTimers(FAKE_TIMERS)
+    const fetch = okFetch()
+    const error = await keepAliveError(sendKeepAlive({ sessionId: ID, token, fetch }))
+    expect(error.kind).toBe('invalid-token')
+    expect(error.retryable).toBe(false)
+    expect(error.httpStatus).toBeNull()
+    expect(error.message).toContain('not sent')
+    expect(deepText(error)).not.toContain(token)
+    expect(fetch).not.toHaveBeenCalled()
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('is checked after the other options: a bad session id is still a TypeError', async () => {
+    const reason = await rejectionOf(
+      sendKeepAlive({ sessionId: '', token: 'a b', fetch: okFetch() }),
+    )
+    expect(reason).toBeInstanceOf(TypeError)
+  })
+})
+
+describe('isValidToken', () => {
+  it.each([TOKEN, 'token-1', 'a', "!#$%&'*+-.^_`|~", 'abc=='])('accepts %j', (token) => {
+    expect(isValidToken(token)).toBe(true)
+  })
+
+  it.each(['', ' ', 'a b', 'a\nb', 'a\u0000', 'tök3n', null, undefined, 42])(
+    'refuses %j',
+    (token) => {
+      expect(isValidToken(token)).toBe(false)
+    },
+  )
+})
+
+describe('isValidSessionId and keepAliveUrl', () => {
+  it.each(['session-1', 'a/b', '...', ' a '])('accepts the session id %j', (id) => {
+    expect(isValidSessionId(id)).toBe(true)
+  })
+
+  it.each(['', '  ', '.', '..', null, undefined, 7])('refuses the session id %j', (id) => {
+    expect(isValidSessionId(id)).toBe(false)
+  })
+
+  it('builds the URL sendKeepAlive posts to', async () => {
+    const fetch = okFetch()
+    await sendKeepAlive({ sessionId: 'a/b', token: TOKEN, baseUrl: `${BASE}/`, fetch })
+    expect(keepAliveUrl('a/b', `${BASE}/`)).toBe(requestOf(fetch).url)
+    expect(keepAliveUrl('a/b', `${BASE}/`)).toBe(
+      'https://avatar.test/v1/avatar-session/a%2Fb/keep-alive',
+    )
+    expect(keepAliveUrl('s1')).toBe(`${AVATAR_API_US}/avatar-session/s1/keep-alive`)
+  })
+
+  it.each([
+    ['', BASE],
+    ['..', BASE],
+    [ID, ''],
+    [ID, '   '],
+  ])('throws a TypeError for the session id %j and base %j', (id, base) => {
+    expect(() => keepAliveUrl(id, base)).toThrow(TypeError)
   })
 })
 
@@ -390,8 +473,7 @@ describe('answers', () => {
     expect(error.cause).toBe(failure)
   })
 
-  // BUG: sendKeepAlive calls `fetchFn(...).catch(fail)`, so an injected fetch that throws instead of
-  // returning a rejected promise escapes as a raw error, not an AvatarKeepAliveError.
+  // An injected fetch may throw instead of returning a rejected promise.
   it('a fetch that throws synchronously → network too', async () => {
     const failure = new TypeError('Illegal invocation')
     const fetch = vi.fn<typeof globalThis.fetch>(() => {
@@ -524,8 +606,35 @@ describe('timeout', () => {
     expect(error.kind).toBe('timeout')
     expect(error.httpStatus).toBeNull()
     expect(error.retryable).toBe(true)
-    expect(error.cause).toBe(signal?.reason)
     expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('settles at the timeout even when fetch ignores its signal', async () => {
+    const fetch = deafFetch()
+    const outcome = track(sendKeepAlive({ sessionId: ID, token: TOKEN, timeout: 2_000, fetch }))
+    await vi.advanceTimersByTimeAsync(1_999)
+    expect(outcome.settled).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(outcome.rejected).toBe(true)
+    expect((outcome.reason as AvatarKeepAliveError).kind).toBe('timeout')
+    expect(requestOf(fetch).init.signal?.aborted).toBe(true)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('settles at the timeout when the body never finishes', async () => {
+    // Headers came, then the body stalls: the timeout covers reading it too.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"success":'))
+      },
+    })
+    const fetch = respondWith(() => new Response(body, { status: 200 }))
+    const outcome = track(sendKeepAlive({ sessionId: ID, token: TOKEN, fetch }))
+    await vi.advanceTimersByTimeAsync(4_999)
+    expect(outcome.settled).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(outcome.rejected).toBe(true)
+    expect((outcome.reason as AvatarKeepAliveError).kind).toBe('timeout')
   })
 
   it('follows the timeout option', async () => {
@@ -634,6 +743,20 @@ describe('outside abort signal', () => {
     expect(outcome.rejected).toBe(true)
     expect(outcome.reason).toBe(reason)
     expect(outcome.reason).not.toBeInstanceOf(AvatarKeepAliveError)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('aborted during the request: rejects at once even when fetch ignores its signal', async () => {
+    const controller = new AbortController()
+    const reason = new Error('unmounted')
+    const outcome = track(
+      sendKeepAlive({ sessionId: ID, token: TOKEN, signal: controller.signal, fetch: deafFetch() }),
+    )
+    await started()
+    controller.abort(reason)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(outcome.rejected).toBe(true)
+    expect(outcome.reason).toBe(reason)
     expect(vi.getTimerCount()).toBe(0)
   })
 

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { renderToString } from 'react-dom/server'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
-import { createAvatarSessionStore } from '../core/createAvatarSessionStore'
+import { avatarSessionStore, createAvatarSessionStore, IDLE_SNAPSHOT } from '../core/index'
 import { SessionStatusBadge } from '../SessionStatusBadge'
 
 const IDLE_HTML =
@@ -45,13 +45,39 @@ test('showLastPing adds nothing before any ping', () => {
 
 test('the server renders the store as it was created, so hydration matches the first client render', () => {
   const store = createAvatarSessionStore()
-  store.getState().recordAttempt('s1', Date.now() - 3000)
-  store.getState().recordSuccess('s1', Date.now() - 3000)
+  const at = Date.now() - 3000
+  store.session('s1').setState(
+    {
+      ...IDLE_SNAPSHOT,
+      status: 'expired',
+      lastAttemptAt: at,
+      lastAliveAt: at,
+      endReason: 'idle-timeout',
+    },
+    true,
+  )
   const html = renderToString(<SessionStatusBadge sessionId="s1" store={store} showLastPing />)
   expect(html).toContain('role="status"')
   expect(html).toContain('data-state="idle"')
   expect(html).toContain('>Idle</span>')
   expect(html).not.toContain('last ping')
+  expect(html).not.toContain('title=')
+})
+
+test('a server render leaves no session behind in the store', () => {
+  const store = createAvatarSessionStore()
+  const session = vi.spyOn(store, 'session')
+  const shared = vi.spyOn(avatarSessionStore, 'session')
+  renderToString(
+    <>
+      <SessionStatusBadge sessionId="s1" store={store} showLastPing />
+      <SessionStatusBadge sessionId="s2" />
+    </>,
+  )
+  expect(session).not.toHaveBeenCalled()
+  expect(shared).not.toHaveBeenCalled()
+  expect(store.getState().sessions).toEqual({})
+  expect(avatarSessionStore.getState().sessions).toEqual({})
 })
 
 test('labels, getLabel and user props render on the server too', () => {

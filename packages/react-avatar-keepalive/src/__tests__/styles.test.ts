@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { AVATAR_SESSION_STATUSES } from '../core/AvatarSessionStatus'
+import { AVATAR_SESSION_STATUSES } from '../core/index'
 
 interface Block {
   /** Selector list or at-rule prelude. */

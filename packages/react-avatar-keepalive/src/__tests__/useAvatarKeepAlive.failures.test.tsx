@@ -73,7 +73,10 @@ describe('final answers', () => {
     const view = renderKeepAlive({ sessionId: 's1', token: 'token-a' })
     await advance(0)
     view.rerenderWith({ sessionId: 's1', token: 'token-b' })
-    await advance(0)
+    // As soon as the 1 s ceiling allows after the refused one.
+    await advance(999)
+    expect(api.count('s1')).toBe(1)
+    await advance(1)
     expect(api.count('s1')).toBe(2)
     expect(view.latest().status).toBe('unauthorized')
     await advance(60_000)
@@ -167,14 +170,19 @@ describe('retryable failures', () => {
     expect(view.snapshot()?.consecutiveFailures).toBe(0)
   })
 
-  test('jitter stays within ±20 %', async () => {
+  test('jitter stays within ±20 % (the first retry never before the 1 s ceiling)', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0)
-    api.queue(500)
+    api.queue(500, 500)
     renderKeepAlive({ sessionId: 's1', token: 'token-1' })
-    await advance(799)
+    await advance(999)
     expect(api.count('s1')).toBe(1)
     await advance(1)
     expect(api.count('s1')).toBe(2)
+    // The second retry: 2 s − 20 % after the first.
+    await advance(1_599)
+    expect(api.count('s1')).toBe(2)
+    await advance(1)
+    expect(api.count('s1')).toBe(3)
   })
 
   test('Retry-After is honoured as the least wait', async () => {
@@ -206,22 +214,27 @@ describe('retryable failures', () => {
     await advance(10_000)
     expect(view.latest().status).toBe('degraded')
     await advance(7_000)
-    expect(arrivals()).toEqual([0, 10_000, 11_000, 13_000, 17_000])
+    // Hidden: the regular one aims a tenth of the interval early; retries keep their pace.
+    expect(arrivals()).toEqual([0, 9_000, 10_000, 12_000, 16_000])
     expect(view.latest().status).toBe('alive')
     await advance(10_000)
     expect(api.count('s1')).toBe(6)
   })
 
-  test('a ping during retries joins them: no extra request', async () => {
+  test('a ping during retries rides the next one: no extra request', async () => {
     api.queue(500, 500)
     const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })
     await advance(0)
     const pending = view.latest().ping()
     await advance(0)
     expect(api.count('s1')).toBe(1)
+    // The ceiling holds it to 1 s after the failed one; it resolves to that attempt's outcome.
+    await advance(1_000)
+    expect(api.count('s1')).toBe(2)
+    expect(await pending).toBe('degraded')
     await advance(3_000)
-    expect(await pending).toBe('alive')
     expect(api.count('s1')).toBe(3)
+    expect(view.latest().status).toBe('alive')
   })
 })
 

@@ -133,7 +133,7 @@ describe('schedule', () => {
     expect(api.count('s2')).toBe(1)
   })
 
-  test('uses the QueryClient from context', async () => {
+  test('schedules on its own QueryClient, not the one from context', async () => {
     const queryClient = new QueryClient()
     function InProvider() {
       useAvatarKeepAlive('s1', 'token-1')
@@ -145,7 +145,17 @@ describe('schedule', () => {
       </QueryClientProvider>,
     )
     await advance(0)
-    expect(queryClient.getQueryCache().getAll()).toHaveLength(1)
+    expect(api.count('s1')).toBe(1)
+    expect(queryClient.getQueryCache().getAll()).toHaveLength(0)
+  })
+
+  test('schedules on the queryClient option, marked with meta', async () => {
+    const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })
+    await advance(0)
+    const queries = view.queryClient.getQueryCache().getAll()
+    expect(queries.map((query) => [query.queryKey, query.meta])).toEqual([
+      [['react-avatar-keepalive', 'keep-alive', 's1'], { avatarKeepAlive: 's1' }],
+    ])
   })
 })
 

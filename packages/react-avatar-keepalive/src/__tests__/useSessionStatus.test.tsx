@@ -1,8 +1,14 @@
 import { act, cleanup, renderHook } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { AvatarKeepAliveError } from '../core/AvatarKeepAliveError'
-import type { AvatarSessionStatus } from '../core/AvatarSessionStatus'
-import { createAvatarSessionStore, type AvatarSessionStore } from '../core/createAvatarSessionStore'
+import {
+  AVATAR_SESSION_STATUSES,
+  AvatarKeepAliveError,
+  createAvatarSessionStore,
+  IDLE_SNAPSHOT,
+  type AvatarSessionSnapshot,
+  type AvatarSessionStatus,
+  type AvatarSessionStore,
+} from '../core/index'
 import { useSessionStatus, type SessionStatus } from '../useSessionStatus'
 
 const ID = 's1'
@@ -10,15 +16,16 @@ const ID = 's1'
 let store: AvatarSessionStore
 
 beforeEach(() => {
-  store = createAvatarSessionStore()
+  store = createAvatarSessionStore({ crossTab: null })
 })
 
 afterEach(() => {
   cleanup()
 })
 
-const record = (update: (state: ReturnType<AvatarSessionStore['getState']>) => void) =>
-  act(() => update(store.getState()))
+/** Sets fields of a session's snapshot through its zustand store, as a story or a test would. */
+const put = (patch: Partial<AvatarSessionSnapshot>, sessionId = ID, into = store) =>
+  act(() => into.session(sessionId).setState({ ...into.get(sessionId), ...patch }, true))
 
 /** Renders `use` as a hook with a session id and store as props, and counts its renders. */
 function renderCounting<R>(
@@ -47,114 +54,139 @@ const renderSelected = <T,>(
     useSessionStatus(sessionId, { store: from, selector }),
   )
 
+/** A keep-alive that went out at `at` and succeeded 50 ms later: two store updates. */
+const ping = (at: number, sessionId = ID) => {
+  put({ lastAttemptAt: at }, sessionId)
+  put({ status: 'alive', isAlive: true, lastAliveAt: at + 50 }, sessionId)
+}
+
+const LABELS: Record<AvatarSessionStatus, string> = {
+  idle: 'Idle',
+  connecting: 'Connecting…',
+  alive: 'Live',
+  degraded: 'Reconnecting…',
+  offline: 'Offline',
+  expired: 'Session ended',
+  'not-found': 'Not found',
+  unauthorized: 'Unauthorized',
+  error: 'Error',
+  stopped: 'Stopped',
+}
+
 describe('the whole status', () => {
   test.each([null, undefined, ''])('sessionId %j → idle', (id) => {
-    record((s) => s.recordAttempt(''))
+    put({ status: 'alive', isAlive: true, lastAliveAt: 1 }, '')
     const { result } = renderStatus(id)
     expect(result.current).toEqual({
       status: 'idle',
+      isAlive: false,
       lastAliveAt: null,
       lastAttemptAt: null,
       consecutiveFailures: 0,
       error: null,
+      endReason: null,
+      missed: null,
+      endsAt: null,
       label: 'Idle',
-      isAlive: false,
     })
   })
 
   test('a session nobody pinged is idle', () => {
     const { result } = renderStatus('unknown')
-    expect(result.current.status).toBe('idle')
-    expect(result.current.label).toBe('Idle')
+    expect(result.current).toEqual({ ...IDLE_SNAPSHOT, label: 'Idle' })
   })
 
-  test('snapshot, label and isAlive follow the store', () => {
+  test('snapshot and label follow the store', () => {
     const { result } = renderStatus(ID)
-    record((s) => s.recordAttempt(ID, 1000))
+    put({ status: 'connecting', lastAttemptAt: 1000 })
     expect(result.current).toEqual({
+      ...IDLE_SNAPSHOT,
       status: 'connecting',
-      lastAliveAt: null,
       lastAttemptAt: 1000,
-      consecutiveFailures: 0,
-      error: null,
       label: 'Connecting…',
-      isAlive: false,
     })
-    record((s) => s.recordSuccess(ID, 1200))
+    put({ status: 'alive', isAlive: true, lastAliveAt: 1200 })
     expect(result.current).toEqual({
+      ...IDLE_SNAPSHOT,
       status: 'alive',
+      isAlive: true,
       lastAliveAt: 1200,
       lastAttemptAt: 1000,
-      consecutiveFailures: 0,
-      error: null,
       label: 'Live',
-      isAlive: true,
     })
     const error = new AvatarKeepAliveError({ kind: 'server', httpStatus: 503 })
-    record((s) => s.recordFailure(ID, error))
+    put({ status: 'degraded', consecutiveFailures: 1, error })
     expect(result.current).toEqual({
+      ...IDLE_SNAPSHOT,
       status: 'degraded',
+      isAlive: true,
       lastAliveAt: 1200,
       lastAttemptAt: 1000,
       consecutiveFailures: 1,
       error,
       label: 'Reconnecting…',
-      isAlive: true,
+    })
+    put({ endsAt: 90_000 })
+    expect(result.current.endsAt).toBe(90_000)
+    put({
+      status: 'expired',
+      isAlive: false,
+      endsAt: null,
+      endReason: 'missed',
+      missed: { cause: 'frozen', silentFor: 312_000 },
+    })
+    expect(result.current).toMatchObject({
+      status: 'expired',
+      isAlive: false,
+      endReason: 'missed',
+      missed: { cause: 'frozen', silentFor: 312_000 },
+      label: 'Session ended',
     })
   })
 
-  test.each<
-    [AvatarSessionStatus, string, boolean, (s: ReturnType<AvatarSessionStore['getState']>) => void]
-  >([
-    ['offline', 'Offline', false, (s) => s.recordOffline(ID)],
-    ['stopped', 'Stopped', false, (s) => s.recordStop(ID)],
-    ['expired', 'Session ended', false, (s) => s.recordFailure(ID, fail('expired'))],
-    ['not-found', 'Not found', false, (s) => s.recordFailure(ID, fail('not-found'))],
-    ['unauthorized', 'Unauthorized', false, (s) => s.recordFailure(ID, fail('unauthorized'))],
-    ['error', 'Error', false, (s) => s.recordFailure(ID, fail('bad-request'))],
-  ])('%s → label %j, isAlive %s', (status, label, isAlive, step) => {
+  test.each(AVATAR_SESSION_STATUSES)('%s has its label', (status) => {
     const { result } = renderStatus(ID)
-    record((s) => {
-      s.recordAttempt(ID, 1)
-      s.recordSuccess(ID, 2)
-    })
-    record(step)
+    put({ status })
     expect(result.current.status).toBe(status)
-    expect(result.current.label).toBe(label)
-    expect(result.current.isAlive).toBe(isAlive)
+    expect(result.current.label).toBe(LABELS[status])
+  })
+
+  test('isAlive is the snapshot’s, not guessed from the status', () => {
+    const { result } = renderStatus(ID)
+    put({ status: 'degraded', isAlive: true })
+    expect(result.current.isAlive).toBe(true)
+    // Degraded for too long: the keep-alive says the server has likely dropped it.
+    put({ status: 'degraded', isAlive: false })
+    expect(result.current.isAlive).toBe(false)
   })
 
   test('the same object between renders while the snapshot is unchanged', () => {
     const { result, rerender } = renderStatus(ID)
-    record((s) => s.recordAttempt(ID, 1))
+    put({ status: 'connecting', lastAttemptAt: 1 })
     const first = result.current
     rerender({ sessionId: ID, from: store })
     expect(result.current).toBe(first)
-    record((s) => s.recordAttempt('s2', 5))
+    put({ status: 'connecting', lastAttemptAt: 5 }, 's2')
     expect(result.current).toBe(first)
-    record((s) => s.recordAttempt(ID, 2))
+    put({ lastAttemptAt: 2 })
     expect(result.current).not.toBe(first)
     expect(result.current.lastAttemptAt).toBe(2)
   })
 
   test('re-renders on every ping of its own session, never for another session', () => {
     const { renders } = renderStatus(ID)
-    record((s) => s.recordAttempt(ID, 1))
-    record((s) => s.recordSuccess(ID, 2))
+    ping(1)
     expect(renders()).toBe(3)
-    record((s) => s.recordAttempt(ID, 3))
-    record((s) => s.recordSuccess(ID, 4))
+    ping(3)
     expect(renders()).toBe(5)
-    record((s) => s.recordAttempt('s2', 5))
-    record((s) => s.recordSuccess('s2', 6))
+    ping(5, 's2')
     expect(renders()).toBe(5)
   })
 
   test('switching session id or store reads the new one', () => {
-    record((s) => s.recordAttempt('s2', 1))
-    const other = createAvatarSessionStore()
-    other.getState().recordAttempt(ID, 1)
-    other.getState().recordSuccess(ID, 2)
+    put({ status: 'connecting', lastAttemptAt: 1 }, 's2')
+    const other = createAvatarSessionStore({ crossTab: null })
+    put({ status: 'alive', isAlive: true, lastAliveAt: 2 }, ID, other)
     const { result, rerender } = renderStatus(ID)
     expect(result.current.status).toBe('idle')
     rerender({ sessionId: 's2', from: store })
@@ -164,56 +196,58 @@ describe('the whole status', () => {
     rerender({ sessionId: null, from: other })
     expect(result.current.status).toBe('idle')
   })
+
+  test('a cleared session reads idle again', () => {
+    const { result } = renderStatus(ID)
+    put({ status: 'expired', endReason: 'ended' })
+    expect(result.current.endReason).toBe('ended')
+    act(() => store.clearSession(ID))
+    expect(result.current).toEqual({ ...IDLE_SNAPSHOT, label: 'Idle' })
+  })
 })
 
 describe('with a selector', () => {
   test('returns the selected value and re-renders only when it changes', () => {
     const { result, renders } = renderSelected(ID, (s) => s.status)
     expect(result.current).toBe('idle')
-    record((s) => s.recordAttempt(ID, 1))
-    record((s) => s.recordSuccess(ID, 2))
+    put({ status: 'connecting', lastAttemptAt: 1 })
+    put({ status: 'alive', isAlive: true, lastAliveAt: 2 })
     expect(result.current).toBe('alive')
     expect(renders()).toBe(3)
-    for (let at = 10; at < 200; at += 10) {
-      record((s) => s.recordAttempt(ID, at))
-      record((s) => s.recordSuccess(ID, at + 1))
-    }
-    expect(store.getState().sessions[ID]?.lastAliveAt).toBe(191)
+    for (let at = 10; at < 200; at += 10) ping(at)
+    expect(store.get(ID).lastAliveAt).toBe(240)
     expect(renders()).toBe(3)
-    record((s) => s.recordFailure(ID, fail('network')))
+    put({ status: 'degraded', error: new AvatarKeepAliveError({ kind: 'network' }) })
     expect(result.current).toBe('degraded')
     expect(renders()).toBe(4)
   })
 
   test('isAlive: alive → degraded → alive renders nothing; → expired renders once', () => {
     const { result, renders } = renderSelected(ID, (s) => s.isAlive)
-    record((s) => {
-      s.recordAttempt(ID, 1)
-      s.recordSuccess(ID, 2)
-    })
+    ping(1)
     expect(result.current).toBe(true)
     expect(renders()).toBe(2)
-    record((s) => s.recordFailure(ID, fail('timeout')))
-    record((s) => s.recordFailure(ID, fail('server')))
-    record((s) => s.recordSuccess(ID, 3))
-    expect(store.getState().sessions[ID]?.status).toBe('alive')
+    put({ status: 'degraded', consecutiveFailures: 1 })
+    put({ status: 'degraded', consecutiveFailures: 2 })
+    ping(3)
+    expect(store.get(ID).status).toBe('alive')
     expect(renders()).toBe(2)
-    record((s) => s.recordFailure(ID, fail('expired')))
+    put({ status: 'expired', isAlive: false, endReason: 'server' })
     expect(result.current).toBe(false)
     expect(renders()).toBe(3)
   })
 
   test('lastAliveAt: attempts render nothing, each success renders once', () => {
     const { result, renders } = renderSelected(ID, (s) => s.lastAliveAt)
-    record((s) => s.recordAttempt(ID, 1))
+    put({ status: 'connecting', lastAttemptAt: 1 })
     expect(renders()).toBe(1)
-    record((s) => s.recordSuccess(ID, 2))
+    put({ status: 'alive', isAlive: true, lastAliveAt: 2 })
     expect(result.current).toBe(2)
     expect(renders()).toBe(2)
-    record((s) => s.recordAttempt(ID, 3))
-    record((s) => s.recordFailure(ID, fail('network')))
+    put({ lastAttemptAt: 3 })
+    put({ status: 'degraded', consecutiveFailures: 1 })
     expect(renders()).toBe(2)
-    record((s) => s.recordSuccess(ID, 4))
+    put({ status: 'alive', consecutiveFailures: 0, lastAliveAt: 4 })
     expect(result.current).toBe(4)
     expect(renders()).toBe(3)
   })
@@ -221,11 +255,16 @@ describe('with a selector', () => {
   test('the selector sees the derived label', () => {
     const { result } = renderSelected(ID, (s) => s.label)
     expect(result.current).toBe('Idle')
-    record((s) => s.recordFailure(ID, fail('unauthorized')))
+    put({ status: 'unauthorized', error: new AvatarKeepAliveError({ kind: 'unauthorized' }) })
     expect(result.current).toBe('Unauthorized')
   })
-})
 
-function fail(kind: AvatarKeepAliveError['kind']): AvatarKeepAliveError {
-  return new AvatarKeepAliveError({ kind })
-}
+  test('the selector sees the end reason', () => {
+    const { result, renders } = renderSelected(ID, (s) => s.endReason)
+    ping(1)
+    expect(renders()).toBe(1)
+    put({ status: 'expired', isAlive: false, endReason: 'idle-timeout' })
+    expect(result.current).toBe('idle-timeout')
+    expect(renders()).toBe(2)
+  })
+})

@@ -1,6 +1,12 @@
-import { avatarSessionStore } from './avatarSessionStore'
-import type { AvatarSessionStore } from './createAvatarSessionStore'
-import { answerError, isSuccessBody, postToSession, type SessionCallOptions } from './postToSession'
+import {
+  answerError,
+  isSuccess,
+  isValidToken,
+  postToSession,
+  type SessionCallOptions,
+} from './request'
+import type { AvatarSessionEndReason } from './status'
+import { avatarSessionStore, recordSession, type AvatarSessionStore } from './store'
 
 export interface EndAvatarSessionOptions extends SessionCallOptions {
   /**
@@ -13,11 +19,16 @@ export interface EndAvatarSessionOptions extends SessionCallOptions {
    * @default avatarSessionStore
    */
   store?: AvatarSessionStore
+  /**
+   * What the snapshot's `endReason` says.
+   * @default 'ended'
+   */
+  reason?: AvatarSessionEndReason
 }
 
 /**
  * Ends a session: `POST {baseUrl}/avatar-session/{id}/end`. The store entry is marked `expired`
- * first, so every keep-alive for the session stops at once. Resolves `'ended'`, or
+ * first, so every keep-alive for the session stops at once, in every tab. Resolves `'ended'`, or
  * `'already-ended'` when the server answers 410 or 404; rejects with an `AvatarKeepAliveError` for
  * any other failure.
  *
@@ -29,12 +40,16 @@ export interface EndAvatarSessionOptions extends SessionCallOptions {
 export async function endAvatarSession({
   keepalive = false,
   store = avatarSessionStore,
+  reason = 'ended',
   ...options
 }: EndAvatarSessionOptions): Promise<'ended' | 'already-ended'> {
-  const request = postToSession('end', options, { keepalive })
-  store.getState().recordEnded(options.sessionId)
+  const request = postToSession('end', options, keepalive)
+  // A token that cannot be sent ends nothing, so the session is not marked ended.
+  if (isValidToken(options.token)) {
+    recordSession(store, options.sessionId, { status: 'expired', endReason: reason, error: null })
+  }
   const answer = await request
-  if (answer.response.ok && isSuccessBody(answer.body)) return 'ended'
+  if (isSuccess(answer)) return 'ended'
   if (answer.response.status === 410 || answer.response.status === 404) return 'already-ended'
   throw answerError(answer, options.token)
 }

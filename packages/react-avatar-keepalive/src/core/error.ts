@@ -3,6 +3,7 @@ export type AvatarKeepAliveErrorKind =
   | 'expired'
   | 'not-found'
   | 'unauthorized'
+  | 'invalid-token'
   | 'bad-request'
   | 'rate-limited'
   | 'server'
@@ -19,18 +20,22 @@ export interface AvatarKeepAliveErrorInit {
   cause?: unknown
 }
 
-const RETRYABLE: ReadonlySet<AvatarKeepAliveErrorKind> = new Set([
+/** The longest delay a timer honours (2^31 − 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_DELAY: number = 2 ** 31 - 1
+
+const RETRYABLE: readonly AvatarKeepAliveErrorKind[] = [
   'rate-limited',
   'server',
   'network',
   'timeout',
   'invalid-response',
-])
+]
 
 const DESCRIPTIONS: Record<AvatarKeepAliveErrorKind, string> = {
   expired: 'the session has ended',
   'not-found': 'the session was not found',
   unauthorized: 'the token was rejected',
+  'invalid-token': 'the token is not a valid HTTP header value, so it was not sent',
   'bad-request': 'the request was rejected',
   'rate-limited': 'too many requests',
   server: 'the server failed',
@@ -71,10 +76,50 @@ export class AvatarKeepAliveError extends Error {
   }: AvatarKeepAliveErrorInit) {
     const status = httpStatus === null ? '' : ` (HTTP ${httpStatus})`
     const server = serverMessage ? `: ${serverMessage}` : ''
-    super(`Keep-alive failed, ${DESCRIPTIONS[kind]}${status}${server}`, { cause })
+    const text = process.env.NODE_ENV !== 'production' ? DESCRIPTIONS[kind] : kind
+    super(`Keep-alive failed, ${text}${status}${server}`, { cause })
     this.kind = kind
     this.httpStatus = httpStatus
-    this.retryable = RETRYABLE.has(kind)
+    this.retryable = RETRYABLE.includes(kind)
     this.retryAfter = retryAfter
   }
+}
+
+/**
+ * Maps a failed keep-alive's HTTP status to the kind of error it is.
+ *
+ * @example
+ * ```ts
+ * classifyHttpStatus(410) // 'expired'
+ * ```
+ */
+export function classifyHttpStatus(status: number): AvatarKeepAliveErrorKind {
+  if (status === 410) return 'expired'
+  if (status === 404) return 'not-found'
+  if (status === 401 || status === 403) return 'unauthorized'
+  if (status === 429) return 'rate-limited'
+  if (status === 408 || status >= 500) return 'server'
+  if (status >= 400) return 'bad-request'
+  // 1xx/3xx (or a 2xx that reached here) are not answers this API gives.
+  return 'invalid-response'
+}
+
+/**
+ * A `Retry-After` header in ms: delay-seconds or an HTTP date; `null` when absent or unreadable.
+ * Never more than `MAX_TIMER_DELAY`, so it always fits a timer.
+ *
+ * @example
+ * ```ts
+ * parseRetryAfter('3') // 3000
+ * ```
+ */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | null {
+  if (value === null || value.trim() === '') return null
+  // Only an IMF-fixdate ("Wed, 21 Oct 2015 07:28:00 GMT"): Date.parse reads '-1' or '1.5' as dates.
+  const ms = /^\s*\d+\s*$/.test(value)
+    ? Number(value) * 1000
+    : /^\s*[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT\s*$/.test(value)
+      ? Date.parse(value) - now
+      : NaN
+  return Number.isNaN(ms) ? null : Math.min(Math.max(0, ms), MAX_TIMER_DELAY)
 }

@@ -1,0 +1,116 @@
+// Counterexamples the property suite (guarantees.property.test.tsx) found, kept as plain examples
+// so that each stays fixed whatever the generator does next.
+import { expect, test } from 'vitest'
+import { createWorld, TOKENS, type ConsumerSetup, type Step } from './guaranteesWorld'
+
+const base: ConsumerSetup = {
+  token: TOKENS[0],
+  enabled: true,
+  interval: 1000,
+  timeout: 500,
+  baseUrl: 'https://a.test/v1',
+  retry: true,
+}
+
+async function replay(steps: Step[]): Promise<string[]> {
+  const world = await createWorld()
+  try {
+    for (const step of steps) await world.run(step)
+  } finally {
+    await world.finish()
+  }
+  return world.violations
+}
+
+test('isAlive turns false as soon as a page resumes from a freeze longer than 3 intervals', async () => {
+  const violations = await replay([
+    { type: 'mount', i: 0, setup: { ...base, retry: false } },
+    { type: 'advance', ms: 957 },
+    { type: 'freeze', ms: 113_233, resume: true },
+  ])
+  expect(violations).toEqual([])
+})
+
+test('an attempt that times out while the device is offline leaves the status offline', async () => {
+  const violations = await replay([
+    { type: 'mount', i: 0, setup: { ...base, timeout: 1, retry: false } },
+    { type: 'online', online: false },
+  ])
+  expect(violations).toEqual([])
+})
+
+test('setting the system clock back 24.8 days hands no timer a delay past 2^31 − 1 ms', async () => {
+  const violations = await replay([
+    { type: 'mount', i: 0, setup: { ...base, timeout: 1, retry: false } },
+    { type: 'clock', ms: -2147483647 },
+    { type: 'token', i: 0, token: TOKENS[5] },
+  ])
+  expect(violations).toEqual([])
+})
+
+test('a token that is not a header value does not hold back the next one: nothing was sent', async () => {
+  const violations = await replay([
+    { type: 'mount', i: 0, setup: { ...base, timeout: 1, retry: false } },
+    { type: 'mount', i: 1, setup: { ...base, timeout: 1, retry: false, token: TOKENS[4] } },
+    { type: 'options', i: 0, setup: { ...base, timeout: 1, retry: false } },
+  ])
+  expect(violations).toEqual([])
+})
+
+test('when the last consumer with a usable token leaves, the pause shows as unauthorized', async () => {
+  const violations = await replay([
+    { type: 'mount', i: 0, setup: { ...base, timeout: 1, retry: false } },
+    { type: 'mount', i: 1, setup: { ...base, timeout: 1, retry: false, token: TOKENS[5] } },
+    { type: 'unmount', i: 0 },
+    { type: 'advance', ms: 3_000 },
+  ])
+  expect(violations).toEqual([])
+})
+
+test('the same after enabled flips leave only a consumer with an invalid token', async () => {
+  const violations = await replay([
+    { type: 'mount', i: 0, setup: { ...base, timeout: 1, retry: false } },
+    { type: 'advance', ms: 1 },
+    { type: 'mount', i: 1, setup: { ...base, timeout: 1, retry: false, token: TOKENS[4] } },
+    { type: 'flips', i: 0, times: 15 },
+    { type: 'advance', ms: 3_000 },
+  ])
+  expect(violations).toEqual([])
+})
+
+test('ping() while offline settles at once, even with a request in flight', async () => {
+  const violations = await replay([
+    { type: 'mount', i: 0, setup: { ...base, timeout: 1, retry: false } },
+    { type: 'online', online: false },
+    { type: 'ping', i: 0 },
+    { type: 'unmount', i: 0 },
+  ])
+  expect(violations).toEqual([])
+})
+
+test('a consumer with a shorter interval shortens what still counts as alive', async () => {
+  const violations = await replay([
+    { type: 'mount', i: 0, setup: { ...base, interval: 10_000, timeout: 1, retry: false } },
+    { type: 'advance', ms: 20_000 },
+    { type: 'mount', i: 1, setup: { ...base, timeout: 1, retry: false } },
+  ])
+  expect(violations).toEqual([])
+})
+
+test('a request still out when a shorter interval makes the next one due is given up', async () => {
+  const violations = await replay([
+    { type: 'mount', i: 0, setup: { ...base, interval: 5000, timeout: 1002, retry: false } },
+    {
+      type: 'script',
+      answers: [
+        { kind: 'http', status: 200, body: 'success', retryAfter: '0', delay: 0 },
+        { kind: 'hang' },
+        { kind: 'http', status: 200, body: 'success', retryAfter: null, delay: 1002 },
+      ],
+    },
+    { type: 'advance', ms: 15_000 },
+    { type: 'mount', i: 1, setup: { ...base, timeout: 1, retry: false } },
+    { type: 'token', i: 0, token: TOKENS[0] },
+  ])
+  expect(violations).toEqual([])
+})

@@ -1,0 +1,642 @@
+import { endAvatarSession } from './endAvatarSession'
+import {
+  globalDocument,
+  globalWindow,
+  listen,
+  now,
+  type FocusSource,
+  type OnlineSource,
+} from './environment'
+import { AvatarKeepAliveError, MAX_TIMER_DELAY } from './error'
+import { lead, type Leadership, type TabMessage, type WireSnapshot } from './leader'
+import { isValidToken, sendKeepAlive } from './request'
+import {
+  MIN_KEEP_ALIVE_GAP,
+  resolveKeepAliveOptions,
+  retryDelay,
+  type KeepAliveTimingOptions,
+  type ResolvedKeepAliveTiming,
+} from './schedule'
+import {
+  isTerminalStatus,
+  statusForError,
+  type AvatarSessionEndReason,
+  type AvatarSessionStatus,
+} from './status'
+import {
+  avatarSessionStore,
+  IDLE_SNAPSHOT,
+  recordSession,
+  type AvatarSessionStore,
+  type MissedKeepAlives,
+  type SnapshotPatch,
+} from './store'
+
+/** What fires a keeper's ticks: plain timers in the core, a TanStack Query observer in React. */
+export type KeepAliveDriverFactory = (keeper: {
+  sessionId: string
+  /** Starts a keep-alive if one is due (it never waits for the answer); returns the status. */
+  tick: () => AvatarSessionStatus
+  /** Ms until the next tick is due, or `false` until something wakes the keeper. */
+  delay: () => number | false
+}) => KeepAliveDriver
+
+export interface KeepAliveDriver {
+  /** Tick now, then re-arm. */
+  wake: () => void
+  stop: () => void
+}
+
+export interface KeeperOptions extends KeepAliveTimingOptions {
+  /**
+   * The `fetch` to send keep-alives with, looked up at call time.
+   * @default globalThis.fetch
+   */
+  fetch?: typeof fetch
+  /**
+   * Let one tab send for every tab of this browser that keeps the same session (Web Locks and
+   * `BroadcastChannel`, where the store has them); `false` makes this page ping on its own.
+   * @default true
+   */
+  crossTab?: boolean
+  /**
+   * End the session (`fetch` with `keepalive: true`) when the page goes away (`pagehide`), unless
+   * another tab keeps it.
+   * @default false
+   */
+  endOnPageHide?: boolean
+}
+
+export interface KeeperEnvironment {
+  online: OnlineSource
+  focus: FocusSource
+  driver: KeepAliveDriverFactory
+}
+
+export interface KeeperHandle {
+  /** This consumer's token or options changed. */
+  update: (token: string, options: KeeperOptions) => void
+  /** Sends a keep-alive now, or joins the one in flight; resolves to the resulting status. */
+  ping: () => Promise<AvatarSessionStatus>
+  /** This consumer lets go; the last one stops the keep-alive. */
+  stop: () => void
+}
+
+type Settings = KeeperOptions & ResolvedKeepAliveTiming
+
+interface Consumer {
+  token: string
+  /** When its token was last set: of the tokens not refused, the newest is sent. */
+  rank: number
+  options: Settings
+  env: KeeperEnvironment
+}
+
+interface Keeper {
+  /** Nothing joined, running or pending: safe to replace. */
+  idle: () => boolean
+  join: (consumer: Consumer) => void
+  leave: (consumer: Consumer) => void
+  sync: () => void
+  ping: () => Promise<AvatarSessionStatus>
+  markActive: (fromOtherTab?: boolean) => void
+}
+
+const keepers = new WeakMap<AvatarSessionStore, Map<string, Keeper>>()
+let ranks = 0
+
+/**
+ * Adds a consumer to the keep-alive of one session in one store: the first starts it, the last
+ * to leave stops it, and however many there are, the session has one schedule and one request at
+ * a time.
+ */
+export function joinKeeper(
+  store: AvatarSessionStore,
+  sessionId: string,
+  token: string,
+  options: KeeperOptions,
+  env: KeeperEnvironment,
+): KeeperHandle {
+  let map = keepers.get(store)
+  if (!map) keepers.set(store, (map = new Map()))
+  let keeper = map.get(sessionId)
+  // A session cleared from the store (or never kept) starts from nothing, timing included.
+  if (!keeper || (keeper.idle() && store.get(sessionId) === IDLE_SNAPSHOT)) {
+    map.set(sessionId, (keeper = createKeeper(store, sessionId)))
+  }
+  const consumer: Consumer = { token, rank: ++ranks, options: settingsOf(options), env }
+  let joined = true
+  keeper.join(consumer)
+  return {
+    update: (token, options) => {
+      if (token !== consumer.token) consumer.rank = ++ranks
+      consumer.token = token
+      consumer.options = settingsOf(options)
+      if (joined) keeper.sync()
+    },
+    ping: () => (joined ? keeper.ping() : Promise.resolve(store.get(sessionId).status)),
+    stop: () => {
+      if (joined) keeper.leave(consumer)
+      joined = false
+    },
+  }
+}
+
+const settingsOf = (options: KeeperOptions): Settings => ({
+  ...options,
+  ...resolveKeepAliveOptions(options),
+})
+
+/**
+ * Counts as user activity for `idleTimeout`, for what the page cannot see (a user speaking to the
+ * avatar): the idle clock starts again and a running idle warning is called off.
+ *
+ * @example
+ * ```ts
+ * recognizer.onspeechstart = () => markSessionActive(sessionId)
+ * ```
+ */
+export function markSessionActive(
+  sessionId: string,
+  store: AvatarSessionStore = avatarSessionStore,
+): void {
+  keepers.get(store)?.get(sessionId)?.markActive()
+}
+
+// One set of page listeners for user activity, however many sessions watch for it.
+const watchers = new Set<() => void>()
+let unwatch: (() => void) | undefined
+function watchActivity(onActive: () => void): () => void {
+  watchers.add(onActive)
+  unwatch ??= (() => {
+    const offs = ['pointerdown', 'keydown', 'touchstart', 'wheel'].map((type) =>
+      listen(globalWindow, type, () => watchers.forEach((watcher) => watcher())),
+    )
+    return () => offs.forEach((off) => off())
+  })()
+  return () => {
+    watchers.delete(onActive)
+    if (watchers.size === 0) {
+      unwatch?.()
+      unwatch = undefined
+    }
+  }
+}
+
+const STOPPABLE: readonly AvatarSessionStatus[] = ['connecting', 'alive', 'degraded', 'offline']
+const REFUSALS: readonly string[] = ['unauthorized', 'invalid-token', 'bad-request']
+
+function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
+  const consumers = new Set<Consumer>()
+  // Tokens the server refused for this session (in memory only): never sent again.
+  const refused = new Set<string>()
+  let settings: Settings = settingsOf({})
+  let env: KeeperEnvironment | undefined
+  let running: (() => void) | null = null
+  let driver: KeepAliveDriver | undefined
+  let leader: Leadership | null = null
+  let flight: Promise<void> | null = null
+  let abort = (): void => {}
+  // Times on the monotonic clock (`now()`).
+  let lastStart = -Infinity
+  let retryAt = -Infinity
+  let firstStart: number | undefined
+  let lastAlive: number | undefined
+  let lastActive = now()
+  let hiddenSince: number | null = null
+  let lastPost = -Infinity
+  let silence: Partial<Record<MissedKeepAlives['cause'], boolean>> = {}
+  let timers: ReturnType<typeof setTimeout>[] = []
+  let stopWatching: (() => void) | undefined
+  let pendingSync = false
+  // ping() calls waiting for the next keep-alive (or for the news that none can be sent).
+  const waiters: ((status: AvatarSessionStatus) => void)[] = []
+  let forced = false
+  let refusal: AvatarKeepAliveError | undefined
+  let armed: [string | undefined, number] = [undefined, 0]
+
+  const snapshot = () => store.get(sessionId)
+  const record = (patch: SnapshotPatch): void => recordSession(store, sessionId, patch)
+  const online = (): boolean => env?.online.isOnline() ?? true
+  const visible = (): boolean => env?.focus.isFocused() ?? true
+  const following = (): boolean => !!leader && !leader.leading
+  const wake = (): void => driver?.wake()
+
+  const token = (): string | undefined => {
+    let best: Consumer | undefined
+    for (const consumer of consumers) {
+      if (!refused.has(consumer.token) && (!best || consumer.rank > best.rank)) best = consumer
+    }
+    return best?.token
+  }
+
+  const dueAt = (): number =>
+    forced ? -Infinity : Math.min(retryAt, lastStart + settings.interval * (visible() ? 1 : 0.9))
+
+  const settle = (): AvatarSessionStatus => {
+    const { status } = snapshot()
+    forced = false
+    waiters.splice(0).forEach((resolve) => resolve(status))
+    return status
+  }
+
+  // A timer takes whole ms from 1 (TanStack Query reads 0 as "never") to 2^31 − 1.
+  const timerDelay = (ms: number): number =>
+    Math.min(Math.max(Math.ceil(ms), 1), settings.interval * 2, MAX_TIMER_DELAY)
+
+  // A monotonic clock never runs back; a fake one (tests) does between tests: start afresh.
+  const clock = (): number => {
+    const t = now()
+    if (t < lastStart || t < lastActive) {
+      lastStart = retryAt = -Infinity
+      firstStart = lastAlive = undefined
+      lastActive = t
+    }
+    return t
+  }
+
+  const tick = (): AvatarSessionStatus => {
+    const t = clock()
+    if (!running || isTerminalStatus(snapshot().status)) return settle()
+    if (!online()) {
+      silence.offline = true
+      // A refusal stays what it is: going online will not change it.
+      if (token() !== undefined) record({ status: 'offline' })
+      return settle()
+    }
+    // One at a time; but one still out when the next is due (its timeout came from a longer
+    // interval than another consumer's) is given up rather than let it delay the next.
+    if (flight && t - lastStart < settings.interval) return snapshot().status
+    if (flight) {
+      abort()
+      flight = null
+    }
+    let sending = token()
+    // Refused before anything is sent, and not counted as a start: the next token goes at once.
+    while (sending !== undefined && !isValidToken(sending)) {
+      refuse(new AvatarKeepAliveError({ kind: 'invalid-token' }), sending)
+      sending = token()
+    }
+    if (sending === undefined) return settle()
+    if (following()) {
+      // The leader went silent (frozen, blocked): take over.
+      if (t >= leader!.heardAt + settings.interval * 1.5) leader!.steal()
+      return settle()
+    }
+    if (t - lastStart < MIN_KEEP_ALIVE_GAP || t + 1 < dueAt()) return snapshot().status
+    // A tick this late means the page slept through its timers.
+    if (t - dueAt() > settings.interval) silence.frozen = true
+    send(sending, t)
+    return snapshot().status
+  }
+
+  const delay = (): number | false => {
+    if (!running || isTerminalStatus(snapshot().status) || token() === undefined) return false
+    const t = clock()
+    if (following()) return timerDelay(leader!.heardAt + settings.interval * 1.5 - t)
+    if (!online()) return false
+    return timerDelay(Math.max(dueAt(), lastStart + MIN_KEEP_ALIVE_GAP) - t)
+  }
+
+  const send = (sending: string, t: number): void => {
+    const controller = new AbortController()
+    const { baseUrl, timeout, fetch } = settings
+    lastStart = t
+    retryAt = Infinity
+    forced = false
+    firstStart ??= t
+    abort = () => controller.abort()
+    const mine: Promise<void> = (async () => {
+      // A tab that woke up after another one took the lock sends nothing.
+      if (leader && !(await leader.confirm())) return wake()
+      const { status } = snapshot()
+      record({
+        status: status === 'idle' || status === 'stopped' ? 'connecting' : status,
+        lastAttemptAt: Date.now(),
+        // After a freeze, say so now rather than when the answer comes.
+        isAlive: fresh(),
+      })
+      try {
+        const signal = controller.signal
+        await sendKeepAlive({ sessionId, token: sending, baseUrl, timeout, fetch, signal })
+        if (controller.signal.aborted) return
+        lastAlive = now()
+        silence = { hidden: !visible() }
+        record({ status: 'alive', lastAliveAt: Date.now(), consecutiveFailures: 0, error: null })
+        if (!online()) record({ status: 'offline' })
+        if (settings.endOnPageHide) leader?.countPeers()
+      } catch (error) {
+        // Stopped meanwhile (a late answer must not undo a stop), or not ours to classify.
+        if (!controller.signal.aborted && error instanceof AvatarKeepAliveError) {
+          failed(error, sending)
+        }
+      }
+    })().finally(() => {
+      if (flight !== mine) return
+      flight = null
+      settle()
+    })
+    flight = mine
+  }
+
+  // isAlive holds while the last success (or the first attempt) is less than 3 intervals old.
+  const sinceAlive = (): number => now() - (lastAlive ?? firstStart ?? now())
+  const fresh = (): boolean => sinceAlive() < settings.interval * 3
+
+  const failed = (error: AvatarKeepAliveError, sent: string): void => {
+    const t = now()
+    const { interval, retry } = settings
+    const consecutiveFailures = snapshot().consecutiveFailures + 1
+    const silentFor = sinceAlive()
+    const { kind } = error
+    // Whatever failed while the device is offline failed because of it.
+    if (error.retryable && !online()) {
+      silence.offline = true
+      retryAt = -Infinity
+      record({ status: 'offline' })
+    } else if (kind === 'expired' || kind === 'not-found') {
+      const { frozen, offline, hidden } = silence
+      const cause = frozen ? 'frozen' : offline ? 'offline' : hidden ? 'hidden' : null
+      const missed: MissedKeepAlives | null =
+        kind === 'expired' && cause && silentFor > interval + MIN_KEEP_ALIVE_GAP
+          ? { cause, silentFor: Math.round(silentFor) }
+          : null
+      const endReason = kind === 'not-found' ? 'not-found' : missed ? 'missed' : 'server'
+      return record({ status: kind, error, consecutiveFailures, endReason, missed })
+    } else if (REFUSALS.includes(kind)) {
+      refuse(error, sent)
+    } else {
+      record({ status: 'degraded', error, consecutiveFailures, isAlive: fresh() })
+      retryAt =
+        error.retryable && retry
+          ? t + retryDelay({ attempt: consecutiveFailures, interval, error, sinceAlive: silentFor })
+          : Infinity
+    }
+    wake()
+  }
+
+  // A refused token is never sent again; another consumer's token, if any, goes at once.
+  const refuse = (error: AvatarKeepAliveError, sent: string): void => {
+    refused.add(sent)
+    refusal = error
+    const another = token() !== undefined
+    record({
+      status: another ? 'degraded' : statusForError(error),
+      error,
+      consecutiveFailures: snapshot().consecutiveFailures + 1,
+      isAlive: fresh(),
+    })
+    retryAt = another ? -Infinity : Infinity
+    // Paused: let another tab, with another token, lead.
+    if (!another) syncSoon()
+  }
+
+  const post = (message: TabMessage): void => {
+    lastPost = now()
+    leader?.post({ ...message, seen: visible() })
+  }
+
+  const wire = (): WireSnapshot => {
+    const { error, ...rest } = snapshot()
+    return {
+      ...rest,
+      error: error && {
+        kind: error.kind,
+        httpStatus: error.httpStatus,
+        retryAfter: error.retryAfter,
+      },
+    }
+  }
+
+  const onMessage = (message: TabMessage): void => {
+    if (message.seen) {
+      hiddenSince = null
+      armTimers()
+    }
+    if (message.active) markActive(true)
+    if (message.hello && leader?.leading) post({ snapshot: wire(), leader: true })
+    const mirrored = message.snapshot
+    const terminal = mirrored && isTerminalStatus(mirrored.status)
+    if (!mirrored || (!terminal && !(message.leader && following()))) return
+    // A refusal belongs to the sender's token, not to this tab's.
+    if (mirrored.status === 'unauthorized' || mirrored.status === 'error') return
+    const current = snapshot().error
+    const wired = mirrored.error
+    const same = current?.kind === wired?.kind && current?.httpStatus === wired?.httpStatus
+    record({ ...mirrored, error: same ? current : wired && new AvatarKeepAliveError(wired) })
+    // A visible page answers the leader, so a hidden leader's hiddenTimeout waits for every tab.
+    if (message.leader && visible() && now() - lastPost >= MIN_KEEP_ALIVE_GAP) post({})
+  }
+
+  const onLead = (): void => {
+    // Never closer than the ceiling to the last keep-alive another tab sent.
+    const { lastAttemptAt } = snapshot()
+    if (lastAttemptAt !== null) {
+      const ago = Math.min(Math.max(Date.now() - lastAttemptAt, 0), MIN_KEEP_ALIVE_GAP)
+      lastStart = Math.max(lastStart, now() - ago)
+    }
+    retryAt = -Infinity
+    post({ snapshot: wire(), leader: true })
+    armTimers()
+    wake()
+  }
+
+  const end = (reason: AvatarSessionEndReason): void => {
+    const sending = token()
+    const { baseUrl, fetch } = settings
+    if (sending !== undefined) {
+      const keepalive = reason === 'page-hide'
+      endAvatarSession({
+        sessionId,
+        token: sending,
+        baseUrl,
+        fetch,
+        store,
+        reason,
+        keepalive,
+      }).catch(() => {})
+    } else if (reason !== 'page-hide') {
+      // No token left to end it with: stop keeping it, and let the server's timeout end it.
+      record({ status: 'expired', endReason: reason })
+    }
+  }
+
+  const inCharge = (): boolean => !!running && !following()
+
+  const later = (ms: number, fn: () => void): void => {
+    timers.push(setTimeout(fn, Math.min(Math.max(ms, 0), MAX_TIMER_DELAY)))
+  }
+
+  const armIdle = (): void => {
+    const { idleTimeout, idleWarning } = settings
+    if (!idleTimeout || !inCharge()) return
+    const t = now()
+    const endAt = lastActive + idleTimeout
+    const warnAt = endAt - Math.min(idleWarning, idleTimeout)
+    if (t < warnAt) return later(warnAt - t, armIdle)
+    if (t >= endAt) return end('idle-timeout')
+    if (snapshot().endsAt === null) record({ endsAt: Math.round(Date.now() + endAt - t) })
+    later(endAt - t, armIdle)
+  }
+
+  const armHidden = (): void => {
+    const { hiddenTimeout } = settings
+    if (!hiddenTimeout || !inCharge() || visible()) return void (hiddenSince = null)
+    hiddenSince ??= now()
+    const left = hiddenSince + hiddenTimeout - now()
+    if (left > 0) later(left, armHidden)
+    else end('hidden-timeout')
+  }
+
+  const armTimers = (): void => {
+    timers.forEach(clearTimeout)
+    timers = []
+    const watch = !!running && !!settings.idleTimeout
+    if (watch && !stopWatching) stopWatching = watchActivity(() => markActive())
+    if (!watch && stopWatching) stopWatching = void stopWatching()
+    armIdle()
+    armHidden()
+  }
+
+  const markActive = (fromOtherTab = false): void => {
+    lastActive = now()
+    if (!fromOtherTab && now() - lastPost >= MIN_KEEP_ALIVE_GAP) post({ active: true })
+    if (snapshot().endsAt !== null) {
+      record({ endsAt: null })
+      armTimers()
+    }
+  }
+
+  const start = (): void => {
+    const offs = [
+      store.session(sessionId).subscribe((next, previous) => {
+        if (isTerminalStatus(next.status)) {
+          // Every tab ends with the first one that sees the end.
+          if (!isTerminalStatus(previous.status)) post({ snapshot: wire() })
+          return sync()
+        }
+        if (leader?.leading) post({ snapshot: wire(), leader: true })
+      }),
+      env!.online.subscribe((isOnline) => {
+        // Back online: find out at once rather than show `offline` until the next beat.
+        if (isOnline) {
+          retryAt = -Infinity
+          return wake()
+        }
+        silence.offline = true
+        if (STOPPABLE.includes(snapshot().status)) record({ status: 'offline' })
+      }),
+      env!.focus.subscribe((focused) => {
+        if (focused) markActive()
+        else silence.hidden = true
+        armTimers()
+        // Visible: ping if one is overdue; hidden: aim early from now on.
+        wake()
+      }),
+      // A frozen page runs nothing; on resume, ping at once if one is overdue.
+      listen(globalDocument, 'resume', () => {
+        silence.frozen = true
+        wake()
+      }),
+      listen(globalWindow, 'pagehide', () => {
+        // Another tab that keeps the session takes over; only the last one ends it.
+        if (settings.endOnPageHide && !following() && !leader?.peers) end('page-hide')
+      }),
+    ]
+    running = () => offs.forEach((off) => off())
+    lastActive = now()
+    silence = { hidden: !visible() }
+    driver = env!.driver({ sessionId, tick: () => tick(), delay })
+  }
+
+  const stop = (): void => {
+    running!()
+    running = null
+    driver?.stop()
+    driver = undefined
+    abort()
+    flight = null
+    settle()
+    if (consumers.size === 0 && STOPPABLE.includes(snapshot().status)) record({ status: 'stopped' })
+  }
+
+  const sync = (): void => {
+    pendingSync = false
+    const list = [...consumers]
+    const newest = list[list.length - 1]
+    const kept = !!newest && !isTerminalStatus(snapshot().status)
+    if (newest) {
+      const all = list.map((consumer) => consumer.options)
+      const least = (key: 'interval' | 'timeout' | 'hiddenTimeout' | 'idleTimeout') => {
+        const value = Math.min(...all.map((options) => options[key] ?? Infinity))
+        return value === Infinity ? undefined : value
+      }
+      const idle = all.find((options) => options.idleTimeout === least('idleTimeout'))
+      settings = {
+        ...newest.options,
+        interval: least('interval')!,
+        timeout: least('timeout')!,
+        retry: all.some((options) => options.retry),
+        endOnPageHide: all.some((options) => options.endOnPageHide),
+        crossTab: all.every((options) => options.crossTab !== false),
+        hiddenTimeout: least('hiddenTimeout'),
+        idleTimeout: idle?.idleTimeout,
+        idleWarning: idle?.idleWarning ?? newest.options.idleWarning,
+      }
+    }
+    if (kept) env ??= newest.env
+    const sending = token()
+    const lockable = kept && settings.crossTab && !!store.crossTab && sending !== undefined
+    if (lockable && !leader) {
+      const name = `react-avatar-keepalive ${settings.baseUrl.replace(/\/+$/, '')} ${sessionId}`
+      leader = lead(store.crossTab!, name, onLead, onMessage)
+    } else if (!lockable && leader) {
+      leader.release()
+      leader = null
+    }
+    // A usable token after a pause goes at once; the last usable one gone, the pause shows.
+    if (armed[0] === undefined && sending !== undefined) retryAt = -Infinity
+    if (kept && sending === undefined && refusal && STOPPABLE.includes(snapshot().status)) {
+      record({ status: statusForError(refusal), error: refusal })
+    }
+    // A shorter interval shortens what still counts as alive.
+    if (running && snapshot().isAlive && !fresh()) record({ isAlive: false })
+    // Starting ticks at once; otherwise a new token or interval re-arms the schedule.
+    if (kept && !running) start()
+    else if (!kept && running) stop()
+    else if (running && (sending !== armed[0] || settings.interval !== armed[1])) wake()
+    if (!kept) env = undefined
+    armed = [sending, settings.interval]
+    armTimers()
+  }
+
+  // Once per task: a mount undone at once (StrictMode, a quick toggle) costs nothing.
+  const syncSoon = (): void => {
+    if (pendingSync) return
+    pendingSync = true
+    void Promise.resolve().then(() => pendingSync && sync())
+  }
+
+  return {
+    idle: () => !running && !flight && !pendingSync && consumers.size === 0,
+    join: (consumer) => {
+      consumers.add(consumer)
+      syncSoon()
+    },
+    leave: (consumer) => {
+      consumers.delete(consumer)
+      syncSoon()
+    },
+    sync,
+    ping: () =>
+      new Promise((resolve) => {
+        if (pendingSync) sync()
+        waiters.push(resolve)
+        if (flight && online()) return
+        forced = true
+        if (driver) wake()
+        else settle()
+      }),
+    markActive,
+  }
+}

@@ -1,0 +1,226 @@
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import type { AvatarKeepAliveError } from './error'
+import {
+  isAliveStatus,
+  isTerminalStatus,
+  type AvatarSessionEndReason,
+  type AvatarSessionStatus,
+} from './status'
+
+/** Why a page went silent long enough to lose its session (see `AvatarSessionEndReason`). */
+export interface MissedKeepAlives {
+  cause: 'hidden' | 'frozen' | 'offline'
+  /** How long the session had gone without a successful keep-alive when the 410 came, in ms. */
+  silentFor: number
+}
+
+/** What is known of one session. Holds no secret. */
+export interface AvatarSessionSnapshot {
+  status: AvatarSessionStatus
+  /**
+   * Whether the session is believed alive on the server: `alive`, or `degraded` with the last
+   * success (or the first attempt) less than 3 intervals old.
+   */
+  isAlive: boolean
+  /** When the last keep-alive succeeded (epoch ms). */
+  lastAliveAt: number | null
+  /** When the last keep-alive was sent (epoch ms). */
+  lastAttemptAt: number | null
+  /** Failed keep-alives since the last success. */
+  consecutiveFailures: number
+  /** The last failure, until the next success. */
+  error: AvatarKeepAliveError | null
+  /** Why the session ended; `null` while it has not. */
+  endReason: AvatarSessionEndReason | null
+  /** With `endReason: 'missed'`: why the page went silent, and for how long. */
+  missed: MissedKeepAlives | null
+  /** When `idleTimeout` will end the session (epoch ms), from the idle warning on; else `null`. */
+  endsAt: number | null
+}
+
+/** What the store needs from the browser to share one keep-alive between tabs. */
+export interface TabCoordination {
+  /** The Web Locks API, `navigator.locks` in a browser. */
+  locks: LockManager
+  /** The `BroadcastChannel` constructor. */
+  BroadcastChannel: typeof BroadcastChannel
+}
+
+export interface AvatarSessionStoreOptions {
+  /**
+   * How tabs elect one sender per session. `null` switches it off: every tab pings on its own.
+   * @default navigator.locks and BroadcastChannel, where both exist
+   */
+  crossTab?: TabCoordination | null
+}
+
+/**
+ * Session liveness for one page: one small zustand store per session id, so that a keep-alive
+ * of one session wakes only that session's subscribers, however many sessions there are.
+ */
+export interface AvatarSessionStore {
+  /** A session's zustand store (created on first use): what hooks and badges subscribe to. */
+  session: (sessionId: string) => StoreApi<AvatarSessionSnapshot>
+  /** A session's snapshot, `IDLE_SNAPSHOT` for one never written. Creates nothing. */
+  get: (sessionId: string) => AvatarSessionSnapshot
+  /** Every session that is not idle, by id: for logs, tests and devtools (built on each call). */
+  getState: () => { sessions: Record<string, AvatarSessionSnapshot> }
+  /** Puts a session back to idle, as if never seen; an ended session may then be kept again. */
+  clearSession: (sessionId: string) => void
+  /** `clearSession` for every session. */
+  clearAll: () => void
+  /** Set by `createAvatarSessionStore`, read by the keep-alive. */
+  readonly crossTab: TabCoordination | null
+}
+
+/**
+ * The snapshot of a session nobody has pinged.
+ *
+ * @example
+ * ```ts
+ * const snapshot = store.get(sessionId) // IDLE_SNAPSHOT until something happens
+ * ```
+ */
+export const IDLE_SNAPSHOT: AvatarSessionSnapshot = Object.freeze({
+  status: 'idle',
+  isAlive: false,
+  lastAliveAt: null,
+  lastAttemptAt: null,
+  consecutiveFailures: 0,
+  error: null,
+  endReason: null,
+  missed: null,
+  endsAt: null,
+})
+
+/**
+ * A store of session liveness, written by the keep-alive and read by anything else.
+ *
+ * @example
+ * ```ts
+ * const store = createAvatarSessionStore()
+ * store.session('session-1').subscribe((snapshot) => console.log(snapshot.status))
+ * ```
+ */
+export function createAvatarSessionStore({
+  crossTab = typeof navigator === 'object' &&
+  navigator.locks &&
+  typeof BroadcastChannel === 'function'
+    ? { locks: navigator.locks, BroadcastChannel }
+    : null,
+}: AvatarSessionStoreOptions = {}): AvatarSessionStore {
+  const sessions = new Map<string, StoreApi<AvatarSessionSnapshot>>()
+  const session = (sessionId: string): StoreApi<AvatarSessionSnapshot> => {
+    let api = sessions.get(sessionId)
+    if (!api)
+      sessions.set(sessionId, (api = createStore<AvatarSessionSnapshot>()(() => IDLE_SNAPSHOT)))
+    return api
+  }
+  const clearSession = (sessionId: string): void =>
+    write(() => sessions.get(sessionId)?.setState(IDLE_SNAPSHOT, true))
+  return {
+    session,
+    get: (sessionId) => sessions.get(sessionId)?.getState() ?? IDLE_SNAPSHOT,
+    getState: () => ({
+      sessions: Object.fromEntries(
+        [...sessions]
+          .map(([id, api]) => [id, api.getState()] as const)
+          .filter(([, snapshot]) => snapshot.status !== 'idle'),
+      ),
+    }),
+    clearSession,
+    clearAll: () => sessions.forEach((_, id) => clearSession(id)),
+    crossTab,
+  }
+}
+
+/**
+ * The store every hook and badge uses unless given another one.
+ *
+ * @example
+ * ```ts
+ * avatarSessionStore.get('session-1').status
+ * ```
+ */
+export const avatarSessionStore: AvatarSessionStore = createAvatarSessionStore()
+
+/** What React reads a session through: zustand's store shape, minus writing. */
+export type SessionView = Pick<
+  StoreApi<AvatarSessionSnapshot>,
+  'getState' | 'getInitialState' | 'subscribe'
+>
+
+const idleView: SessionView = {
+  getState: () => IDLE_SNAPSHOT,
+  getInitialState: () => IDLE_SNAPSHOT,
+  subscribe: () => () => {},
+}
+
+/**
+ * One session as a read-only zustand store that creates nothing until something subscribes, so a
+ * server render leaves no entry behind; no session id reads as idle.
+ */
+export function sessionView(
+  store: AvatarSessionStore,
+  sessionId: string | null | undefined,
+): SessionView {
+  return sessionId
+    ? {
+        getState: () => store.get(sessionId),
+        getInitialState: () => IDLE_SNAPSHOT,
+        subscribe: (listener) => store.session(sessionId).subscribe(listener),
+      }
+    : idleView
+}
+
+let queue: (() => void)[] | null = null
+
+// Writes made while listeners are being told of one change wait for all of them to hear it, so
+// every listener hears every change, in order (zustand alone would skip one for later listeners).
+function write(change: () => void): void {
+  if (queue) {
+    queue.push(change)
+    return
+  }
+  queue = [change]
+  let failure: unknown
+  // A listener that throws must not cost the other writes: they go on, then the error surfaces.
+  for (let i = 0; i < queue.length; i++) {
+    try {
+      queue[i]!()
+    } catch (error) {
+      failure ??= error
+    }
+  }
+  queue = null
+  if (failure !== undefined) throw failure
+}
+
+/** What a writer may change; `isAlive` defaults to keeping its value while the status allows it. */
+export type SnapshotPatch = Partial<AvatarSessionSnapshot>
+
+/**
+ * Applies a change to a session's snapshot, unless the session has ended: nothing moves a session
+ * out of `expired` or `not-found` (only `clearSession` does), so no late answer can revive it.
+ */
+export function recordSession(
+  store: AvatarSessionStore,
+  sessionId: string,
+  patch: SnapshotPatch,
+): void {
+  write(() => {
+    const api = store.session(sessionId)
+    const current = api.getState()
+    if (isTerminalStatus(current.status)) return
+    const next = { ...current, ...patch }
+    next.isAlive =
+      isAliveStatus(next.status) && (patch.isAlive ?? (current.isAlive || next.status === 'alive'))
+    if (
+      (Object.keys(next) as (keyof AvatarSessionSnapshot)[]).some(
+        (key) => next[key] !== current[key],
+      )
+    ) {
+      api.setState(next, true)
+    }
+  })
+}
