@@ -5,7 +5,14 @@ import packageConfig from '../vitest.config.ts'
 // The peers whose lowest allowed versions these projects test. Each compat folder installs its
 // own copies (pnpm links react-query and testing-library against them), and the package's source
 // is pointed at them here, so that one React and one zustand are loaded.
-const PEERS = ['react', 'react-dom', '@tanstack/react-query', '@testing-library/react', 'zustand']
+const PEERS = [
+  'react',
+  'react-dom',
+  'react-test-renderer',
+  '@tanstack/react-query',
+  '@testing-library/react',
+  'zustand',
+]
 
 /**
  * The package's own test project, run from `compat/<name>` against the peers installed there:
