@@ -356,7 +356,8 @@ function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
       record({ status: 'offline' })
     } else if (kind === 'expired' || kind === 'not-found') {
       const { frozen, offline, hidden } = silence
-      const cause = frozen ? 'frozen' : offline ? 'offline' : hidden ? 'hidden' : null
+      // Offline first: a page that was offline also looks late to its timers.
+      const cause = offline ? 'offline' : frozen ? 'frozen' : hidden ? 'hidden' : null
       const missed: MissedKeepAlives | null =
         kind === 'expired' && cause && silentFor > interval + MIN_KEEP_ALIVE_GAP
           ? { cause, silentFor: Math.round(silentFor) }
@@ -586,7 +587,11 @@ function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
     }
     if (kept) env ??= newest.env
     const sending = token()
-    const lockable = kept && settings.crossTab && !!store.crossTab && sending !== undefined
+    // A leader that saw the end keeps the lock while its page still shows the session, so that
+    // no other tab takes over (and sends) before it has heard of the end.
+    const lockable =
+      (kept && settings.crossTab && !!store.crossTab && sending !== undefined) ||
+      (!!newest && !!leader?.leading && isTerminalStatus(snapshot().status))
     if (lockable && !leader) {
       const name = `react-avatar-keepalive ${settings.baseUrl.replace(/\/+$/, '')} ${sessionId}`
       leader = lead(store.crossTab!, name, onLead, onMessage)

@@ -1,0 +1,308 @@
+// One sender per session across tabs: each "tab" here is a store with its own facade of one
+// shared Web Locks fake and the real BroadcastChannel of Node, as two pages of one profile.
+import { act, cleanup, render } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { keepAvatarSessionAlive, timerDriver } from '../core/keepAvatarSessionAlive'
+import type { KeepAliveDriverFactory } from '../core/keeper'
+import type { AvatarSessionStatus } from '../core/status'
+import { createAvatarSessionStore, type AvatarSessionStore } from '../core/store'
+import { useAvatarKeepAlive, type UseAvatarKeepAliveOptions } from '../useAvatarKeepAlive'
+import { createFakeLockManager, type FakeLockManager } from './fakeLocks'
+import { advance, FAKE_TIMERS } from './keepAliveTestUtils'
+
+const SESSION = 'shared-session'
+const INTERVAL = 2_000
+
+interface Sent {
+  tab: string
+  at: number
+  token: string
+}
+
+let locks: FakeLockManager
+let sent: Sent[]
+let answer: (token: string) => { status: number; body: string }
+let messages: unknown[]
+let handles: { stop: () => void }[]
+
+beforeEach(() => {
+  vi.useFakeTimers(FAKE_TIMERS)
+  locks = createFakeLockManager()
+  sent = []
+  messages = []
+  handles = []
+  answer = () => ({ status: 200, body: '{"success":true}' })
+})
+// Real BroadcastChannels outlive a test unless every keeper lets go of its session.
+afterEach(async () => {
+  cleanup()
+  handles.forEach((handle) => handle.stop())
+  await advance(0)
+  vi.useRealTimers()
+})
+
+/** A stub fetch per tab that records who sent what, when (fake time). */
+function fetchFor(tab: string): typeof fetch {
+  return async (_url, init) => {
+    const token = ((init?.headers ?? {}) as Record<string, string>).Authorization!.slice(7)
+    sent.push({ tab, at: Date.now(), token })
+    const { status, body } = answer(token)
+    return new Response(body, { status })
+  }
+}
+
+/** Node's BroadcastChannel, with a tab-wide switch that holds messages back while frozen. */
+function channelFor(tab: { frozen: boolean; held: (() => void)[] }): typeof BroadcastChannel {
+  return class extends BroadcastChannel {
+    override postMessage(message: unknown): void {
+      messages.push(message)
+      super.postMessage(message)
+    }
+    override set onmessage(listener: ((event: MessageEvent) => void) | null) {
+      super.onmessage =
+        listener &&
+        ((event) => (tab.frozen ? tab.held.push(() => listener(event)) : listener(event)))
+    }
+  }
+}
+
+interface Tab {
+  name: string
+  store: AvatarSessionStore
+  frozen: boolean
+  held: (() => void)[]
+  /** A driver that, while the tab is frozen, runs nothing (its timers fire on thaw). */
+  driver: KeepAliveDriverFactory
+  thaw: () => void
+}
+
+function openTab(name: string): Tab {
+  const tab = { name, frozen: false, held: [] as (() => void)[] } as Tab
+  tab.store = createAvatarSessionStore({
+    crossTab: { locks: locks.tab(name), BroadcastChannel: channelFor(tab) },
+  })
+  let overdue: (() => void) | null = null
+  tab.driver = (keeper) => {
+    const inner = timerDriver({
+      ...keeper,
+      tick: () => {
+        if (tab.frozen) overdue = () => inner.wake()
+        return tab.frozen ? 'alive' : keeper.tick()
+      },
+    })
+    return inner
+  }
+  // The worst order for the thawed tab: its timer fires before it hears that it lost the lock.
+  tab.thaw = () => {
+    tab.frozen = false
+    tab.held.splice(0).forEach((deliver) => deliver())
+    const run = overdue
+    overdue = null
+    run?.()
+    locks.thaw(name)
+  }
+  return tab
+}
+
+function keepInTab(
+  tab: Tab,
+  token = 'token-1',
+  options: Parameters<typeof keepAvatarSessionAlive>[2] = {},
+) {
+  return remember(
+    keepAvatarSessionAlive(SESSION, token, {
+      interval: INTERVAL,
+      store: tab.store,
+      fetch: fetchFor(tab.name),
+      driver: tab.driver,
+      ...options,
+    }),
+  )
+}
+
+function remember<T extends { stop: () => void }>(handle: T): T {
+  handles.push(handle)
+  return handle
+}
+
+const status = (tab: Tab): AvatarSessionStatus => tab.store.get(SESSION).status
+const sentBy = (name: string) => sent.filter((s) => s.tab === name)
+const gaps = () => sent.slice(1).map((s, i) => s.at - sent[i]!.at)
+
+describe('one sender per session per browser profile', () => {
+  test('two tabs keeping one session send one keep-alive per interval, and both show alive', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    keepInTab(a)
+    await advance(50)
+    keepInTab(b)
+    await advance(20 * INTERVAL)
+    // One per interval over 20 intervals, all from one tab.
+    expect(sent.length).toBeGreaterThanOrEqual(20)
+    expect(sent.length).toBeLessThanOrEqual(22)
+    expect(new Set(sent.map((s) => s.tab)).size).toBe(1)
+    expect(status(a)).toBe('alive')
+    expect(status(b)).toBe('alive')
+    expect(b.store.get(SESSION).lastAliveAt).toBe(a.store.get(SESSION).lastAliveAt)
+  })
+
+  test('a tab that joins learns the state at once, without waiting for the next keep-alive', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    keepInTab(a)
+    await advance(INTERVAL / 2)
+    keepInTab(b)
+    await advance(20)
+    expect(status(b)).toBe('alive')
+    expect(sentBy('b')).toEqual([])
+  })
+
+  test('with crossTab: false each tab pings on its own', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    keepInTab(a, 'token-1', { crossTab: false })
+    keepInTab(b, 'token-1', { crossTab: false })
+    await advance(10 * INTERVAL)
+    expect(sentBy('a').length).toBeGreaterThanOrEqual(10)
+    expect(sentBy('b').length).toBeGreaterThanOrEqual(10)
+  })
+})
+
+describe('takeover', () => {
+  test.each([
+    ['stops keeping the session', (keeper: { stop: () => void }) => keeper.stop()],
+    ['closes', (_: unknown, tab: Tab) => locks.close(tab.name)],
+  ])('when the leader %s, the other tab pings within 1 s', async (_, leave) => {
+    const a = openTab('a')
+    const b = openTab('b')
+    const leader = keepInTab(a)
+    await advance(50)
+    keepInTab(b)
+    await advance(3 * INTERVAL + 300)
+    expect(sentBy('b')).toEqual([])
+    const left = Date.now()
+    leave(leader, a)
+    await advance(INTERVAL)
+    const first = sentBy('b')[0]
+    expect(first).toBeDefined()
+    expect(first!.at - left).toBeLessThanOrEqual(1_000)
+    // And it keeps the schedule from then on.
+    await advance(5 * INTERVAL)
+    expect(sentBy('b').length).toBeGreaterThanOrEqual(5)
+  })
+
+  test('the new leader never pings closer than 1 s to the last keep-alive the old one sent', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    const leader = keepInTab(a)
+    await advance(50)
+    keepInTab(b)
+    await advance(2 * INTERVAL)
+    leader.stop()
+    await advance(3 * INTERVAL)
+    expect(Math.min(...gaps())).toBeGreaterThanOrEqual(1_000)
+  })
+
+  test('a frozen leader: a follower takes over within 1.5 intervals, and the thawed one steps down without a double ping', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    keepInTab(a)
+    await advance(50)
+    keepInTab(b)
+    await advance(2 * INTERVAL)
+    expect(sentBy('b')).toEqual([])
+    const lastByA = sentBy('a').at(-1)!.at
+    a.frozen = true
+    locks.freeze('a')
+    await advance(3 * INTERVAL)
+    const firstByB = sentBy('b')[0]
+    expect(firstByB).toBeDefined()
+    expect(firstByB!.at - lastByA).toBeLessThanOrEqual(1.5 * INTERVAL + 50)
+    expect(Math.max(...gaps())).toBeLessThan(2 * INTERVAL)
+    const before = sent.length
+    act(() => a.thaw())
+    await advance(4 * INTERVAL)
+    // A woke up: it must not send (B holds the lock) — one per interval, all from B.
+    expect(sentBy('a').filter((s) => s.at > lastByA)).toEqual([])
+    expect(sent.length - before).toBeLessThanOrEqual(5)
+    expect(Math.min(...gaps())).toBeGreaterThanOrEqual(1_000)
+  })
+})
+
+describe('terminal everywhere, refusals per tab', () => {
+  test('a 410 seen by the leader ends the session in every tab; no tab pings again', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    const expired: string[] = []
+    keepInTab(a, 'token-1', { onExpired: () => expired.push('a') })
+    await advance(50)
+    keepInTab(b, 'token-1', { onExpired: () => expired.push('b') })
+    await advance(INTERVAL)
+    answer = () => ({ status: 410, body: '{"success":false,"error":"Session ended"}' })
+    await advance(INTERVAL)
+    expect(status(a)).toBe('expired')
+    // B never heard a 410 itself: it sent nothing, the leader told it.
+    expect(sentBy('b')).toEqual([])
+    expect(status(b)).toBe('expired')
+    expect(expired.sort()).toEqual(['a', 'b'])
+    const count = sent.length
+    await advance(10 * INTERVAL)
+    expect(sent.length).toBe(count)
+  })
+
+  test('a refused token pauses only its tab; a tab with another token takes over', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    answer = (token) =>
+      token === 'old-token'
+        ? { status: 401, body: '{"success":false,"error":"Invalid or expired token"}' }
+        : { status: 200, body: '{"success":true}' }
+    keepInTab(a, 'old-token')
+    await advance(50)
+    keepInTab(b, 'new-token')
+    await advance(3 * INTERVAL)
+    expect(status(a)).toBe('unauthorized')
+    expect(sentBy('a').map((s) => s.token)).toEqual(['old-token'])
+    expect(sentBy('b').length).toBeGreaterThanOrEqual(2)
+    expect(status(b)).toBe('alive')
+  })
+
+  test('no token, nor any part of one, crosses tabs; lock names hold none', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    answer = () => ({ status: 500, body: '{"success":false,"error":"bad tok-SECRET-123 here"}' })
+    keepInTab(a, 'tok-SECRET-123')
+    await advance(50)
+    keepInTab(b, 'tok-SECRET-456')
+    await advance(5 * INTERVAL)
+    expect(messages.length).toBeGreaterThan(0)
+    expect(JSON.stringify(messages)).not.toMatch(/SECRET|tok-/)
+    expect(JSON.stringify(locks.state())).not.toMatch(/SECRET|tok-/)
+  })
+})
+
+describe('with React', () => {
+  test('two tabs rendering the hook: one request per interval; unmounting the leader hands over', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    function Avatar({ tab, options }: { tab: Tab; options?: UseAvatarKeepAliveOptions }) {
+      const { status } = useAvatarKeepAlive(SESSION, 'token-1', {
+        interval: INTERVAL,
+        store: tab.store,
+        fetch: fetchFor(tab.name),
+        ...options,
+      })
+      return <output data-tab={tab.name}>{status}</output>
+    }
+    const first = render(<Avatar tab={a} />)
+    await advance(50)
+    render(<Avatar tab={b} />)
+    await advance(10 * INTERVAL)
+    expect(sent.length).toBeLessThanOrEqual(12)
+    expect(new Set(sent.map((s) => s.tab))).toEqual(new Set(['a']))
+    first.unmount()
+    await advance(5 * INTERVAL)
+    expect(sentBy('b').length).toBeGreaterThanOrEqual(4)
+    expect(document.querySelector('[data-tab="b"]')?.textContent).toBe('alive')
+  })
+})
