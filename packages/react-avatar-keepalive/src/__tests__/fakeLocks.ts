@@ -111,7 +111,7 @@ export function createFakeLockManager(): FakeLockManager {
         return Promise.reject(notSupported('steal needs exclusive'))
       if (signal && (steal || ifAvailable)) return Promise.reject(notSupported('signal with steal'))
       if (signal?.aborted) return Promise.reject(signal.reason)
-      return new Promise((resolve, reject) => {
+      return new Promise<unknown>((resolve, reject) => {
         const request: Request = { name, mode, clientId, callback, resolve, reject }
         if (steal) {
           for (const holder of held.filter((h) => h.name === name)) {

@@ -1,0 +1,148 @@
+// @vitest-environment node
+// Hosts without a DOM (React Native, other renderers, plain Node): no `document`, no `window`, no
+// `addEventListener`. The hook and the core must keep the session alive there and clean up after.
+import { environmentManager, QueryClient } from '@tanstack/react-query'
+import { act, create, type ReactTestRenderer } from 'react-test-renderer'
+import { afterEach, beforeEach, expect, test, vi } from 'vitest'
+import { keepAvatarSessionAlive } from '../core/keepAvatarSessionAlive'
+import type { AvatarSessionStatus } from '../core/status'
+import { createAvatarSessionStore } from '../core/store'
+import { useAvatarKeepAlive } from '../useAvatarKeepAlive'
+
+const INTERVAL = 2_000
+const scope = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }
+let consoleErrors: unknown[][] = []
+
+beforeEach(() => {
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
+  })
+  scope.IS_REACT_ACT_ENVIRONMENT = true
+  consoleErrors = []
+  // React 19 warns once that react-test-renderer is deprecated: that notice is dropped, every
+  // other console error is kept and must not happen.
+  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+    if (!String(args[0]).includes('react-test-renderer is deprecated')) consoleErrors.push(args)
+  })
+})
+
+afterEach(() => {
+  environmentManager.setIsServer(() => typeof window === 'undefined' || 'Deno' in globalThis)
+  delete scope.IS_REACT_ACT_ENVIRONMENT
+  vi.useRealTimers()
+})
+
+/** A server that accepts every keep-alive; records when each one started (fake ms). */
+function stubServer() {
+  const starts: number[] = []
+  const fetch = vi.fn<typeof globalThis.fetch>(async () => {
+    starts.push(Date.now())
+    return Response.json({ success: true })
+  })
+  return { fetch, starts }
+}
+
+const advance = (ms: number): Promise<void> =>
+  act(async () => {
+    await vi.advanceTimersByTimeAsync(ms)
+  })
+
+function renderHook(fetch: typeof globalThis.fetch) {
+  const store = createAvatarSessionStore()
+  const queryClient = new QueryClient()
+  function Probe() {
+    const { status } = useAvatarKeepAlive('s1', 'token-1', {
+      fetch,
+      store,
+      queryClient,
+      interval: INTERVAL,
+    })
+    return status
+  }
+  let root: ReactTestRenderer | undefined
+  const mount = () =>
+    act(async () => {
+      root = create(<Probe />)
+    })
+  return {
+    store,
+    mount,
+    unmount: () => act(async () => root!.unmount()),
+    root: () => root!,
+  }
+}
+
+test('the test host has no document, window or global addEventListener', () => {
+  expect(typeof document).toBe('undefined')
+  expect(typeof window).toBe('undefined')
+  expect((globalThis as { addEventListener?: unknown }).addEventListener).toBeUndefined()
+})
+
+test('the hook mounts without a DOM, pings at once, and its unmount stops it and leaves no timer', async () => {
+  const { fetch, starts } = stubServer()
+  const view = renderHook(fetch)
+  const start = Date.now()
+  await view.mount()
+  await advance(0)
+  expect(starts).toEqual([start])
+  expect(view.store.get('s1').status).toBe('alive')
+  expect(view.root().toJSON()).toBe('alive')
+
+  await view.unmount()
+  await advance(60_000)
+  expect(fetch).toHaveBeenCalledTimes(1)
+  expect(view.store.get('s1').status).toBe('stopped')
+  expect(vi.getTimerCount()).toBe(0)
+  expect(consoleErrors).toEqual([])
+})
+
+// TanStack Query schedules nothing where it believes it runs on a server, and its test is
+// `typeof window === 'undefined'`. React Native defines `window` (as the global object, without
+// `addEventListener` or `document`); here the same answer is given through TanStack's own switch.
+test('the hook pings on schedule without a DOM where TanStack Query is told it is no server', async () => {
+  environmentManager.setIsServer(() => false)
+  const { fetch, starts } = stubServer()
+  const view = renderHook(fetch)
+  const start = Date.now()
+  await view.mount()
+  await advance(3 * INTERVAL)
+  expect(starts.map((at) => at - start)).toEqual([0, INTERVAL, 2 * INTERVAL, 3 * INTERVAL])
+  expect(view.store.get('s1').status).toBe('alive')
+  expect(vi.getTimerCount()).toBeGreaterThan(0)
+
+  await view.unmount()
+  // Past TanStack Query's gc and any timer of the keep-alive.
+  await advance(10 * INTERVAL)
+  expect(fetch).toHaveBeenCalledTimes(4)
+  expect(view.store.get('s1').status).toBe('stopped')
+  expect(vi.getTimerCount()).toBe(0)
+  expect(consoleErrors).toEqual([])
+})
+
+test('the core pings on schedule without a DOM, and stop() ends it and clears its timers', async () => {
+  const { fetch, starts } = stubServer()
+  const store = createAvatarSessionStore()
+  const statuses: AvatarSessionStatus[] = []
+  const start = Date.now()
+  const keepAlive = keepAvatarSessionAlive('s1', 'token-1', {
+    fetch,
+    store,
+    interval: INTERVAL,
+    onStatusChange: (status) => statuses.push(status),
+  })
+  await vi.advanceTimersByTimeAsync(3 * INTERVAL)
+  expect(starts.map((at) => at - start)).toEqual([0, INTERVAL, 2 * INTERVAL, 3 * INTERVAL])
+  expect(statuses).toEqual(['connecting', 'alive'])
+  // ping() joins the schedule: the 1 s ceiling holds it back, then it sends and settles.
+  const pinged = keepAlive.ping()
+  await vi.advanceTimersByTimeAsync(1_000)
+  await expect(pinged).resolves.toBe('alive')
+  expect(starts.at(-1)! - start).toBe(3 * INTERVAL + 1_000)
+
+  keepAlive.stop()
+  await vi.advanceTimersByTimeAsync(10 * INTERVAL)
+  expect(fetch).toHaveBeenCalledTimes(5)
+  expect(store.get('s1').status).toBe('stopped')
+  expect(vi.getTimerCount()).toBe(0)
+  expect(consoleErrors).toEqual([])
+})
