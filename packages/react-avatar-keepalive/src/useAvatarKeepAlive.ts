@@ -12,6 +12,7 @@ import type { AvatarKeepAliveError } from './core/error'
 import {
   joinKeeper,
   markSessionActive,
+  timerDriver,
   type KeepAliveDriverFactory,
   type KeeperHandle,
   type KeeperOptions,
@@ -125,8 +126,13 @@ export function useAvatarKeepAlive(
 
   useEffect(() => {
     if (!ready || !enabled) return
-    const client = queryClient ?? (privateClient ??= new QueryClient())
-    const env = { online: onlineManager, focus: focusManager, driver: queryDriver(client) }
+    // Without a window TanStack Query takes the host for a server and arms no refetchInterval
+    // (a worker, Node): plain timers keep the schedule there.
+    const driver =
+      typeof window === 'undefined'
+        ? timerDriver
+        : queryDriver(queryClient ?? (privateClient ??= new QueryClient()))
+    const env = { online: onlineManager, focus: focusManager, driver }
     const joined = joinKeeper(store, id, latest.current.token, latest.current.options, env)
     keeper.current = joined
     return () => {

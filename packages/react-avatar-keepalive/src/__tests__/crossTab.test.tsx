@@ -2,8 +2,8 @@
 // shared Web Locks fake and the real BroadcastChannel of Node, as two pages of one profile.
 import { act, cleanup, render } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { keepAvatarSessionAlive, timerDriver } from '../core/keepAvatarSessionAlive'
-import type { KeepAliveDriverFactory } from '../core/keeper'
+import { keepAvatarSessionAlive } from '../core/keepAvatarSessionAlive'
+import { timerDriver, type KeepAliveDriverFactory } from '../core/keeper'
 import type { AvatarSessionStatus } from '../core/status'
 import { createAvatarSessionStore, type AvatarSessionStore } from '../core/store'
 import { useAvatarKeepAlive, type UseAvatarKeepAliveOptions } from '../useAvatarKeepAlive'

@@ -161,5 +161,6 @@ test(
       { seed, numRuns, endOnFailure: process.env.FUZZ_SHRINK === '0' },
     )
   },
-  10 * 60_000,
+  // Room for a long soak: about 20 ms a run here, so 50 ms a run leaves margin.
+  Math.max(60_000, numRuns * 50),
 )

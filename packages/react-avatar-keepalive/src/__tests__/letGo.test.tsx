@@ -1,7 +1,6 @@
 // Letting go on purpose: hiddenTimeout, idleTimeout (+ warning, markActive), and why a session ended.
 import { focusManager, onlineManager } from '@tanstack/react-query'
 import { act, fireEvent, render } from '@testing-library/react'
-import { StrictMode } from 'react'
 import { describe, expect, test, vi } from 'vitest'
 import { endAvatarSession } from '../core/endAvatarSession'
 import { markSessionActive } from '../core/keeper'

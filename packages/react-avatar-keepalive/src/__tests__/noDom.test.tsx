@@ -96,6 +96,19 @@ test('the hook mounts without a DOM, pings at once, and its unmount stops it and
   expect(consoleErrors).toEqual([])
 })
 
+test('the hook pings on schedule with no window at all (a worker, Node): plain timers keep it', async () => {
+  const { fetch, starts } = stubServer()
+  const view = renderHook(fetch)
+  const start = Date.now()
+  await view.mount()
+  await advance(3 * INTERVAL)
+  expect(starts.map((at) => at - start)).toEqual([0, INTERVAL, 2 * INTERVAL, 3 * INTERVAL])
+  await view.unmount()
+  await advance(60_000)
+  expect(starts).toHaveLength(4)
+  expect(vi.getTimerCount()).toBe(0)
+})
+
 // TanStack Query schedules nothing where it believes it runs on a server, and its test is
 // `typeof window === 'undefined'`. React Native defines `window` (as the global object, without
 // `addEventListener` or `document`); here the same answer is given through TanStack's own switch.

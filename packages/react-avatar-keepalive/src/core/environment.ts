@@ -31,34 +31,3 @@ export function listen(
 export const globalWindow: Window | undefined = typeof window === 'object' ? window : undefined
 export const globalDocument: Document | undefined =
   typeof document === 'object' ? document : undefined
-
-function source(
-  target: EventTarget | undefined,
-  types: string[],
-  read: () => boolean,
-): { read: () => boolean; subscribe: (listener: (value: boolean) => void) => () => void } {
-  return {
-    read,
-    subscribe: (listener) => {
-      const offs = types.map((type) => listen(target, type, () => listener(read())))
-      return () => offs.forEach((off) => off())
-    },
-  }
-}
-
-const online = /* @__PURE__ */ source(
-  globalWindow,
-  ['online', 'offline'],
-  () => typeof navigator !== 'object' || navigator.onLine !== false,
-)
-const visible = /* @__PURE__ */ source(
-  globalDocument,
-  ['visibilitychange'],
-  () => globalDocument?.visibilityState !== 'hidden',
-)
-
-/** `navigator.onLine` and its events; always online where there is no `navigator`. */
-export const browserOnline: OnlineSource = { isOnline: online.read, subscribe: online.subscribe }
-
-/** `document.visibilityState` and its event; always seen where there is no `document`. */
-export const browserFocus: FocusSource = { isFocused: visible.read, subscribe: visible.subscribe }

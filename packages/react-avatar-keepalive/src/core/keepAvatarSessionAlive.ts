@@ -1,7 +1,14 @@
-import { browserFocus, browserOnline, type FocusSource, type OnlineSource } from './environment'
+import {
+  globalDocument,
+  globalWindow,
+  listen,
+  type FocusSource,
+  type OnlineSource,
+} from './environment'
 import {
   joinKeeper,
   markSessionActive,
+  timerDriver,
   type KeepAliveDriverFactory,
   type KeeperOptions,
 } from './keeper'
@@ -9,6 +16,23 @@ import { invalid, isValidSessionId } from './request'
 import type { AvatarSessionStatus } from './status'
 import { avatarSessionStore, type AvatarSessionStore } from './store'
 import { watchSession, type SessionCallbacks } from './watchSession'
+
+/** `navigator.onLine` and its events; always online where there is no `navigator`. */
+const browserOnline: OnlineSource = {
+  isOnline: () => typeof navigator !== 'object' || navigator.onLine !== false,
+  subscribe: (listener) => {
+    const on = (): void => listener(browserOnline.isOnline())
+    const offs = [listen(globalWindow, 'online', on), listen(globalWindow, 'offline', on)]
+    return () => offs.forEach((off) => off())
+  },
+}
+
+/** `document.visibilityState` and its event; always seen where there is no `document`. */
+const browserFocus: FocusSource = {
+  isFocused: () => globalDocument?.visibilityState !== 'hidden',
+  subscribe: (listener) =>
+    listen(globalDocument, 'visibilitychange', () => listener(browserFocus.isFocused())),
+}
 
 export interface KeepAvatarSessionAliveOptions extends KeeperOptions, SessionCallbacks {
   /**
@@ -47,34 +71,6 @@ export interface KeepAliveHandle {
 function checkToken(token: string): void {
   if (typeof token !== 'string' || token.trim() === '')
     throw invalid('token', 'must be a non-empty string')
-}
-
-/**
- * Fires a keeper's ticks with `setTimeout`: the driver of the core, where there is no QueryClient.
- *
- * @example
- * ```ts
- * keepAvatarSessionAlive(sessionId, token, { driver: timerDriver })
- * ```
- */
-export const timerDriver: KeepAliveDriverFactory = ({ tick, delay }) => {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let stopped = false
-  const run = (): void => {
-    clearTimeout(timer)
-    if (stopped) return
-    tick()
-    const ms = delay()
-    timer = ms === false || stopped ? undefined : setTimeout(run, ms)
-  }
-  run()
-  return {
-    wake: run,
-    stop: () => {
-      stopped = true
-      clearTimeout(timer)
-    },
-  }
 }
 
 /**

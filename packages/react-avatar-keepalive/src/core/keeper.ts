@@ -47,6 +47,34 @@ export interface KeepAliveDriver {
   stop: () => void
 }
 
+/**
+ * Fires a keeper's ticks with `setTimeout`: the driver of the core, where there is no QueryClient.
+ *
+ * @example
+ * ```ts
+ * keepAvatarSessionAlive(sessionId, token, { driver: timerDriver })
+ * ```
+ */
+export const timerDriver: KeepAliveDriverFactory = ({ tick, delay }) => {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let stopped = false
+  const run = (): void => {
+    clearTimeout(timer)
+    if (stopped) return
+    tick()
+    const ms = delay()
+    timer = ms === false || stopped ? undefined : setTimeout(run, ms)
+  }
+  run()
+  return {
+    wake: run,
+    stop: () => {
+      stopped = true
+      clearTimeout(timer)
+    },
+  }
+}
+
 export interface KeeperOptions extends KeepAliveTimingOptions {
   /**
    * The `fetch` to send keep-alives with, looked up at call time.
