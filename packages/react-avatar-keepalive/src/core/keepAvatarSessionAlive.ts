@@ -70,7 +70,7 @@ export interface KeepAliveHandle {
 
 function checkToken(token: string): void {
   if (typeof token !== 'string' || token.trim() === '')
-    throw invalid('token', 'must be a non-empty string')
+    throw invalid('token', process.env.NODE_ENV !== 'production' && 'must be a non-empty string')
 }
 
 /**
@@ -94,7 +94,10 @@ export function keepAvatarSessionAlive(
   options: KeepAvatarSessionAliveOptions = {},
 ): KeepAliveHandle {
   if (!isValidSessionId(sessionId))
-    throw invalid('sessionId', 'must be a non-empty string, not . or ..')
+    throw invalid(
+      'sessionId',
+      process.env.NODE_ENV !== 'production' && 'must be a non-empty string, not . or ..',
+    )
   checkToken(token)
   let latest = options
   const {

@@ -61,11 +61,13 @@ export interface SessionCallAnswer {
   body: unknown
 }
 
-/** Misuse of the API is a programming error: a TypeError with a message in development. */
-export function invalid(option: string, rule: string): TypeError {
-  return new TypeError(
-    `react-avatar-keepalive: \`${option}\` ${process.env.NODE_ENV !== 'production' ? rule : 'is invalid'}`,
-  )
+/**
+ * Misuse of the API is a programming error: a TypeError naming the option, with the rule in
+ * development (call sites pass `process.env.NODE_ENV !== 'production' && rule`, so production
+ * bundles drop the text).
+ */
+export function invalid(option: string, rule: string | false): TypeError {
+  return new TypeError(`react-avatar-keepalive: \`${option}\` ${rule || 'is invalid'}`)
 }
 
 /**
@@ -113,9 +115,12 @@ export function keepAliveUrl(sessionId: string, baseUrl: string = AVATAR_API_US)
 
 function sessionUrl(sessionId: string, baseUrl: string, action: string): string {
   if (!isValidSessionId(sessionId))
-    throw invalid('sessionId', 'must be a non-empty string, not . or ..')
+    throw invalid(
+      'sessionId',
+      process.env.NODE_ENV !== 'production' && 'must be a non-empty string, not . or ..',
+    )
   if (typeof baseUrl !== 'string' || baseUrl.trim() === '') {
-    throw invalid('baseUrl', 'must be a non-empty string')
+    throw invalid('baseUrl', process.env.NODE_ENV !== 'production' && 'must be a non-empty string')
   }
   return `${baseUrl.replace(/\/+$/, '')}/avatar-session/${encodeURIComponent(sessionId)}/${action}`
 }
@@ -140,9 +145,12 @@ export function postToSession(
 ): Promise<SessionCallAnswer> {
   const url = sessionUrl(sessionId, baseUrl, action)
   if (typeof token !== 'string' || token.trim() === '')
-    throw invalid('token', 'must be a non-empty string')
+    throw invalid('token', process.env.NODE_ENV !== 'production' && 'must be a non-empty string')
   if (typeof timeout !== 'number' || !(timeout > 0 && timeout <= 2 ** 31 - 1)) {
-    throw invalid('timeout', 'must be a number of ms above 0')
+    throw invalid(
+      'timeout',
+      process.env.NODE_ENV !== 'production' && 'must be a number of ms above 0',
+    )
   }
   if (!isValidToken(token))
     return Promise.reject(new AvatarKeepAliveError({ kind: 'invalid-token' }))

@@ -68,7 +68,11 @@ export interface ResolvedKeepAliveTiming {
 
 function ms(name: string, value: number, min: number, max: number): number {
   if (!(typeof value === 'number' && value >= min && value <= max)) {
-    throw invalid(name, `must be a number of ms from ${min} to ${max} (got ${String(value)})`)
+    throw invalid(
+      name,
+      process.env.NODE_ENV !== 'production' &&
+        `must be a number of ms from ${min} to ${max} (got ${String(value)})`,
+    )
   }
   return value
 }
@@ -93,7 +97,7 @@ export function resolveKeepAliveOptions({
   idleWarning = 60_000,
 }: KeepAliveTimingOptions = {}): ResolvedKeepAliveTiming {
   if (typeof baseUrl !== 'string' || baseUrl.trim() === '') {
-    throw invalid('baseUrl', 'must be a non-empty string')
+    throw invalid('baseUrl', process.env.NODE_ENV !== 'production' && 'must be a non-empty string')
   }
   ms('interval', interval, MIN_KEEP_ALIVE_GAP, MAX_TIMER_DELAY)
   return {
