@@ -29,8 +29,13 @@ const config: UserConfig = defineConfig({
   // Peer dependencies (react, react-dom, @tanstack/*, zustand, msw) are external by default, subpaths
   // included. Nothing from node_modules may be bundled: an empty list makes that an error.
   deps: { onlyBundle: [] },
-  // The badge's stylesheet ships as is (`import 'react-avatar-keepalive/styles.css'`).
-  copy: [{ from: 'src/styles.css', to: 'dist' }],
+  // The badge's stylesheet ships as is (`import 'react-avatar-keepalive/styles.css'`), with an empty
+  // declaration that `exports` gives it as `types`, so the import type-checks under
+  // `noUncheckedSideEffectImports` (on by default from TypeScript 6) without a `*.css` declaration.
+  copy: [
+    { from: 'src/styles.css', to: 'dist' },
+    { from: 'src/styles.css.d.ts', to: 'dist' },
+  ],
   outputOptions: {
     // dist/index.js holds the hooks and components, so it must start with 'use client' for React
     // Server Components. Rolldown keeps the directives of an entry module only; those of the bundled
