@@ -3,6 +3,7 @@
 import { act, cleanup, render } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { keepAvatarSessionAlive } from '../core/keepAvatarSessionAlive'
+import type { FocusSource } from '../core/environment'
 import { timerDriver, type KeepAliveDriverFactory } from '../core/keeper'
 import type { AvatarSessionStatus } from '../core/status'
 import { createAvatarSessionStore, type AvatarSessionStore } from '../core/store'
@@ -17,6 +18,7 @@ interface Sent {
   tab: string
   at: number
   token: string
+  url: string
 }
 
 let locks: FakeLockManager
@@ -43,9 +45,9 @@ afterEach(async () => {
 
 /** A stub fetch per tab that records who sent what, when (fake time). */
 function fetchFor(tab: string): typeof fetch {
-  return async (_url, init) => {
+  return async (url, init) => {
     const token = ((init?.headers ?? {}) as Record<string, string>).Authorization!.slice(7)
-    sent.push({ tab, at: Date.now(), token })
+    sent.push({ tab, at: Date.now(), token, url: String(url) })
     const { status, body } = answer(token)
     return new Response(body, { status })
   }
@@ -68,6 +70,8 @@ function channelFor(tab: { frozen: boolean; held: (() => void)[] }): typeof Broa
 
 interface Tab {
   name: string
+  /** This tab's own visibility (a FocusSource), as each page of a browser has one. */
+  focus: FocusSource & { set: (visible: boolean) => void }
   store: AvatarSessionStore
   frozen: boolean
   held: (() => void)[]
@@ -78,6 +82,16 @@ interface Tab {
 
 function openTab(name: string): Tab {
   const tab = { name, frozen: false, held: [] as (() => void)[] } as Tab
+  const listeners = new Set<(visible: boolean) => void>()
+  let visible = true
+  tab.focus = {
+    isFocused: () => visible,
+    subscribe: (listener) => (listeners.add(listener), () => void listeners.delete(listener)),
+    set: (next) => {
+      visible = next
+      listeners.forEach((listener) => listener(next))
+    },
+  }
   tab.store = createAvatarSessionStore({
     crossTab: { locks: locks.tab(name), BroadcastChannel: channelFor(tab) },
   })
@@ -115,6 +129,7 @@ function keepInTab(
       store: tab.store,
       fetch: fetchFor(tab.name),
       driver: tab.driver,
+      focus: tab.focus,
       ...options,
     }),
   )
@@ -278,6 +293,44 @@ describe('terminal everywhere, refusals per tab', () => {
     expect(messages.length).toBeGreaterThan(0)
     expect(JSON.stringify(messages)).not.toMatch(/SECRET|tok-/)
     expect(JSON.stringify(locks.state())).not.toMatch(/SECRET|tok-/)
+  })
+})
+
+describe('idle and hidden timeouts see every tab', () => {
+  const ends = () => sent.filter((s) => s.url.endsWith('/end'))
+
+  test('a hidden leader does not end a session another tab is showing', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    keepInTab(a, 'token-1', { hiddenTimeout: 10_000 })
+    await advance(50)
+    keepInTab(b, 'token-1', { hiddenTimeout: 10_000 })
+    act(() => a.focus.set(false))
+    await advance(60_000)
+    expect(ends()).toEqual([])
+    expect(status(a)).toBe('alive')
+    // Every tab hidden: the clock runs out, one end request.
+    act(() => b.focus.set(false))
+    await advance(15_000)
+    expect(ends()).toHaveLength(1)
+    expect(status(a)).toBe('expired')
+    expect(status(b)).toBe('expired')
+  })
+
+  test('activity in any tab resets the idle clock of the tab that leads', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    keepInTab(a, 'token-1', { idleTimeout: 30_000, idleWarning: 10_000 })
+    await advance(50)
+    const follower = keepInTab(b, 'token-1', { idleTimeout: 30_000, idleWarning: 10_000 })
+    for (let i = 0; i < 4; i++) {
+      await advance(15_000)
+      act(() => follower.markActive())
+    }
+    expect(ends()).toEqual([])
+    await advance(30_000)
+    expect(ends()).toHaveLength(1)
+    expect(a.store.get(SESSION).endReason).toBe('idle-timeout')
   })
 })
 

@@ -232,7 +232,10 @@ function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
   let lastAlive: number | undefined
   let lastActive = now()
   let hiddenSince: number | null = null
-  let lastPost = -Infinity
+  // When this tab last told the others it is seen, and that its user is active (at most once a
+  // second each).
+  let toldSeen = -Infinity
+  let toldActive = -Infinity
   let silence: Partial<Record<MissedKeepAlives['cause'], boolean>> = {}
   let timers: ReturnType<typeof setTimeout>[] = []
   let stopWatching: (() => void) | undefined
@@ -420,10 +423,7 @@ function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
     if (!another) syncSoon()
   }
 
-  const post = (message: TabMessage): void => {
-    lastPost = now()
-    leader?.post({ ...message, seen: visible() })
-  }
+  const post = (message: TabMessage): void => leader?.post({ ...message, seen: visible() })
 
   const wire = (): WireSnapshot => {
     const { error, ...rest } = snapshot()
@@ -454,7 +454,10 @@ function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
     const same = current?.kind === wired?.kind && current?.httpStatus === wired?.httpStatus
     record({ ...mirrored, error: same ? current : wired && new AvatarKeepAliveError(wired) })
     // A visible page answers the leader, so a hidden leader's hiddenTimeout waits for every tab.
-    if (message.leader && visible() && now() - lastPost >= MIN_KEEP_ALIVE_GAP) post({})
+    if (message.leader && visible() && now() - toldSeen >= MIN_KEEP_ALIVE_GAP) {
+      toldSeen = now()
+      post({})
+    }
   }
 
   const onLead = (): void => {
@@ -529,7 +532,10 @@ function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
 
   const markActive = (fromOtherTab = false): void => {
     lastActive = now()
-    if (!fromOtherTab && now() - lastPost >= MIN_KEEP_ALIVE_GAP) post({ active: true })
+    if (!fromOtherTab && now() - toldActive >= MIN_KEEP_ALIVE_GAP) {
+      toldActive = now()
+      post({ active: true })
+    }
     if (snapshot().endsAt !== null) {
       record({ endsAt: null })
       armTimers()
