@@ -96,8 +96,9 @@ export async function withMockApi<T>(
   options: AvatarApiMockOptions,
   measure: (api: AvatarApiMock, root: Root) => Promise<T>,
 ): Promise<T> {
+  // `performance` too: the keep-alive measures its schedule on `performance.now()`.
   vi.useFakeTimers({
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
   })
   const api = createAvatarApiMock(options)
   const server = setupServer(...api.handlers)

@@ -10,7 +10,7 @@ const config: ViteUserConfig = defineConfig({
     name: 'bench',
     root: import.meta.dirname,
     environment: 'jsdom',
-    include: ['rows/*.test.tsx', 'isolated/*.test.tsx'],
+    include: ['rows/*.test.tsx', 'isolated/*.test.{ts,tsx}'],
     setupFiles: ['setup.ts'],
     // Row 6 measures heap growth after a full GC.
     execArgv: ['--expose-gc'],

@@ -1,11 +1,8 @@
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.mjs'
-import { build, defaultClientConditions } from 'vite'
-import { COLUMNS, RESULTS_DIR } from '../results.mjs'
+import { COLUMNS } from '../results.mjs'
+import { buildPages, ORIGIN, servePages } from './build.mjs'
 
-const ORIGIN = 'http://bench.invalid'
-const OUT_DIR = join(RESULTS_DIR, 'browser')
 // Ours sends at mount: a few page loads give a stable median. The references wait a full
 // interval, so one load each, side by side.
 const RUNS_OURS = 9
@@ -23,24 +20,11 @@ export async function measureFirstRequest() {
   if (!existsSync(CHROMIUM_PATH)) {
     return { skipped: `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)` }
   }
-  // Vite's build sets NODE_ENV=production for the rest of this process (and its children).
-  const nodeEnv = process.env.NODE_ENV
-  await build({
-    configFile: false,
-    root: import.meta.dirname,
-    base: './',
-    logLevel: 'error',
-    resolve: { conditions: ['@avatar-keepalive/source', ...defaultClientConditions] },
-    build: { outDir: OUT_DIR, emptyOutDir: true },
-  })
-  if (nodeEnv === undefined) delete process.env.NODE_ENV
-  else process.env.NODE_ENV = nodeEnv
+  await buildPages()
   const browser = await launchChromium()
   try {
     const context = await browser.newContext()
-    await context.route(`${ORIGIN}/**`, (route) =>
-      route.fulfill({ path: join(OUT_DIR, new URL(route.request().url()).pathname) }),
-    )
+    await servePages(context)
     const firstRequest = async (impl) => {
       const page = await context.newPage()
       try {

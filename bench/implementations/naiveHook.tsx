@@ -4,7 +4,7 @@ import type { ConsumerProps } from './ConsumerProps'
 type NaiveStatus = 'connecting' | 'alive' | 'error'
 
 /** The keep-alive hook most apps write by hand: an interval in an effect, the status in state. */
-export function useNaiveKeepAlive(sessionId: string, token: string) {
+export function useNaiveKeepAlive(sessionId: string, token: string, interval = 10_000) {
   const [status, setStatus] = useState<NaiveStatus>('connecting')
   const [lastPing, setLastPing] = useState<number | null>(null)
   useEffect(() => {
@@ -24,13 +24,13 @@ export function useNaiveKeepAlive(sessionId: string, token: string) {
       } catch {
         setStatus('error')
       }
-    }, 10_000)
+    }, interval)
     return () => clearInterval(id)
-  }, [sessionId, token])
+  }, [sessionId, token, interval])
   return { status, lastPing }
 }
 
-export function NaiveHookConsumer({ sessionId, token }: ConsumerProps) {
-  useNaiveKeepAlive(sessionId, token)
+export function NaiveHookConsumer({ sessionId, token, interval }: ConsumerProps) {
+  useNaiveKeepAlive(sessionId, token, interval)
   return null
 }

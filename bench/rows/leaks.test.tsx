@@ -62,7 +62,7 @@ function leaks(impl: ImplementationName): Promise<Leaks> {
   const list = sessions(DISTINCT_SESSIONS).map((s) => ({ ...s, token: 'token-shared' }))
   return withMockApi({ sessions: sessionMap(list) }, async (api, root) => {
     const { queryClient } = oursContext()
-    avatarSessionStore.getState().clearAll()
+    avatarSessionStore.clearAll()
     const context = { queryClient, store: undefined }
     const heap: [number, number][] = []
     for (let cycle = 0; cycle < CYCLES; cycle += BATCH) {

@@ -1,0 +1,48 @@
+import { join } from 'node:path'
+import { build, defaultClientConditions } from 'vite'
+import { RESULTS_DIR } from '../results.mjs'
+
+/** Where the pages are built; served under ORIGIN by each runner's route. */
+export const OUT_DIR = join(RESULTS_DIR, 'browser')
+export const ORIGIN = 'http://bench.invalid'
+
+/** The bench's pages: what each browser row loads. */
+const PAGES = ['index.html', 'memory.html', 'cpu.html']
+
+let built
+
+/**
+ * One Vite production build of every page (NODE_ENV=production, minified, React's production
+ * build), from the package's source as the other rows read it; built once per process.
+ */
+export function buildPages() {
+  built ??= (async () => {
+    // Vite's build sets NODE_ENV=production for the rest of this process (and its children).
+    const nodeEnv = process.env.NODE_ENV
+    try {
+      await build({
+        configFile: false,
+        root: import.meta.dirname,
+        base: './',
+        logLevel: 'error',
+        resolve: { conditions: ['@avatar-keepalive/source', ...defaultClientConditions] },
+        build: {
+          outDir: OUT_DIR,
+          emptyOutDir: true,
+          rollupOptions: { input: PAGES.map((page) => join(import.meta.dirname, page)) },
+        },
+      })
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV
+      else process.env.NODE_ENV = nodeEnv
+    }
+  })()
+  return built
+}
+
+/** Serves the built pages to a browser context under ORIGIN (no network). */
+export function servePages(context) {
+  return context.route(`${ORIGIN}/**`, (route) =>
+    route.fulfill({ path: join(OUT_DIR, new URL(route.request().url()).pathname) }),
+  )
+}
