@@ -50,31 +50,35 @@ export interface SessionStatusBadgeProps extends ComponentPropsWithoutRef<'span'
  */
 export const SessionStatusBadge: ForwardRefExoticComponent<
   SessionStatusBadgeProps & RefAttributes<HTMLSpanElement>
-> = forwardRef<HTMLSpanElement, SessionStatusBadgeProps>(function SessionStatusBadge(
-  { sessionId, store, labels, getLabel, showLastPing = false, ...props },
-  ref,
-) {
-  const status = useSessionStatus(sessionId, { store, selector: (s) => s.status })
-  const endReason = useSessionStatus(sessionId, { store, selector: (s) => s.endReason })
-  const missed = useSessionStatus(sessionId, { store, selector: (s) => s.missed })
-  const label = getLabel?.(status) ?? labels?.[status] ?? SESSION_STATUS_LABELS[status]
-  return (
-    <span
-      ref={ref}
-      role="status"
-      aria-live="polite"
-      aria-atomic="true"
-      data-avatar-keepalive-badge=""
-      data-state={status}
-      title={endReason ? sessionEndText(endReason, missed) : undefined}
-      {...props}
-    >
-      <span data-part="dot" aria-hidden="true" />
-      <span data-part="label">{label}</span>
-      {showLastPing && <LastPing sessionId={sessionId} store={store} />}
-    </span>
-  )
-})
+> = /* @__PURE__ */ forwardRef<HTMLSpanElement, SessionStatusBadgeProps>(
+  function SessionStatusBadge(
+    { sessionId, store, labels, getLabel, showLastPing = false, ...props },
+    ref,
+  ) {
+    const status = useSessionStatus(sessionId, { store, selector: (s) => s.status })
+    const title = useSessionStatus(sessionId, {
+      store,
+      selector: (s) => (s.endReason ? sessionEndText(s.endReason, s.missed) : undefined),
+    })
+    const label = getLabel?.(status) ?? labels?.[status] ?? SESSION_STATUS_LABELS[status]
+    return (
+      <span
+        ref={ref}
+        role="status"
+        aria-live="polite"
+        aria-atomic="true"
+        data-avatar-keepalive-badge=""
+        data-state={status}
+        title={title}
+        {...props}
+      >
+        <span data-part="dot" aria-hidden="true" />
+        <span data-part="label">{label}</span>
+        {showLastPing && <LastPing sessionId={sessionId} store={store} />}
+      </span>
+    )
+  },
+)
 
 function LastPing({
   sessionId,

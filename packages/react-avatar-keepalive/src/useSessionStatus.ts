@@ -28,13 +28,17 @@ export interface UseSessionStatusOptions<T> {
   selector?: (status: SessionStatus) => T
 }
 
+const withLabel = (snapshot: AvatarSessionSnapshot): SessionStatus => ({
+  ...snapshot,
+  label: SESSION_STATUS_LABELS[snapshot.status],
+})
 const derived = new WeakMap<AvatarSessionSnapshot, SessionStatus>()
 
-// One derived object per snapshot, so selectors see stable values between pings.
-function toSessionStatus(snapshot: AvatarSessionSnapshot): SessionStatus {
+// The whole status is one object per snapshot, so that React sees it stable between changes; a
+// selector only picks from it, so it needs no cache (none to keep alive per session).
+function cached(snapshot: AvatarSessionSnapshot): SessionStatus {
   let status = derived.get(snapshot)
-  if (!status)
-    derived.set(snapshot, (status = { ...snapshot, label: SESSION_STATUS_LABELS[snapshot.status] }))
+  if (!status) derived.set(snapshot, (status = withLabel(snapshot)))
   return status
 }
 
@@ -61,8 +65,5 @@ export function useSessionStatus<T>(
   { store = avatarSessionStore, selector }: UseSessionStatusOptions<T> = {},
 ): T | SessionStatus {
   const view = useMemo(() => sessionView(store, sessionId), [store, sessionId])
-  return useStore(view, (snapshot) => {
-    const status = toSessionStatus(snapshot)
-    return selector ? selector(status) : status
-  })
+  return useStore(view, (snapshot) => (selector ? selector(withLabel(snapshot)) : cached(snapshot)))
 }

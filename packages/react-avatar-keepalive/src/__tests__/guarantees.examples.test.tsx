@@ -114,3 +114,13 @@ test('a request still out when a shorter interval makes the next one due is give
   ])
   expect(violations).toEqual([])
 })
+
+test('a quick disable/enable (the keeper let go and came back) keeps the age isAlive is judged by', async () => {
+  const violations = await replay([
+    { type: 'mount', i: 0, setup: { ...base, timeout: 1, retry: false } },
+    { type: 'advance', ms: 1000 },
+    { type: 'flips', i: 0, times: 2 },
+    { type: 'advance', ms: 6000 },
+  ])
+  expect(violations).toEqual([])
+})

@@ -131,6 +131,8 @@ export async function createWorld(): Promise<World> {
   // Liveness bookkeeping: the window in which the conditions held without a break.
   let windowStart = 0
   let lastAlive: number | null = null
+  // The first keep-alive since something last started keeping the session.
+  let firstOfPeriod: number | undefined
   store.session(SESSION).subscribe((next, previous) => {
     if (next.lastAliveAt !== previous.lastAliveAt) lastAlive = now()
     if (isTerminalStatus(next.status)) terminalSince ??= now()
@@ -190,6 +192,7 @@ export async function createWorld(): Promise<World> {
       }
     }
     calls.push(call)
+    if (url.endsWith('/keep-alive')) firstOfPeriod ??= t
     const answer: Answer = url.endsWith('/end')
       ? { kind: 'http', status: ended ? 410 : 200, body: 'success', retryAfter: null, delay: 0 }
       : (script.shift() ?? {
@@ -258,8 +261,9 @@ export async function createWorld(): Promise<World> {
       fail(`${status} with nothing keeping the session`)
     }
     // isAlive: false at the latest one interval (plus a request) after 3 intervals of silence.
+    if (!active().length) firstOfPeriod = undefined
     if (snapshot.isAlive && active().length) {
-      const since = now() - (lastAlive ?? keepAlives()[0]?.at ?? now())
+      const since = now() - (lastAlive ?? firstOfPeriod ?? now())
       if (since > interval() * 4 + timeout() + 2) fail(`isAlive ${since} ms after the last success`)
     }
     // Every attempt ends within its timeout, even when fetch ignores its signal.

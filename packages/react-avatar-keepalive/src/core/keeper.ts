@@ -121,8 +121,6 @@ interface Consumer {
 }
 
 interface Keeper {
-  /** Nothing joined, running or pending: safe to replace. */
-  idle: () => boolean
   join: (consumer: Consumer) => void
   leave: (consumer: Consumer) => void
   sync: () => void
@@ -130,7 +128,19 @@ interface Keeper {
   markActive: (fromOtherTab?: boolean) => void
 }
 
+/**
+ * What a keeper that let go of its session leaves behind, so that a new one keeps the 1 s ceiling
+ * and never resends a refused token; dropped after a second when there is no refused token.
+ */
+interface Tombstone {
+  lastStart: number
+  refused: Set<string>
+  firstStart: number | undefined
+  lastAlive: number | undefined
+}
+
 const keepers = new WeakMap<AvatarSessionStore, Map<string, Keeper>>()
+const tombstones = new WeakMap<AvatarSessionStore, Map<string, Tombstone>>()
 let ranks = 0
 
 /**
@@ -148,9 +158,11 @@ export function joinKeeper(
   let map = keepers.get(store)
   if (!map) keepers.set(store, (map = new Map()))
   let keeper = map.get(sessionId)
-  // A session cleared from the store (or never kept) starts from nothing, timing included.
-  if (!keeper || (keeper.idle() && store.get(sessionId) === IDLE_SNAPSHOT)) {
-    map.set(sessionId, (keeper = createKeeper(store, sessionId)))
+  if (!keeper) {
+    // A session cleared from the store (or never kept) starts from nothing, timing included.
+    const tombstone =
+      store.get(sessionId) === IDLE_SNAPSHOT ? undefined : tombstones.get(store)?.get(sessionId)
+    map.set(sessionId, (keeper = createKeeper(store, sessionId, tombstone)))
   }
   const consumer: Consumer = { token, rank: ++ranks, options: settingsOf(options), env }
   let joined = true
@@ -211,32 +223,42 @@ function watchActivity(onActive: () => void): () => void {
   }
 }
 
+const noop = (): void => {}
 const STOPPABLE: readonly AvatarSessionStatus[] = ['connecting', 'alive', 'degraded', 'offline']
 const REFUSALS: readonly string[] = ['unauthorized', 'invalid-token', 'bad-request']
 
-function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
+function createKeeper(
+  store: AvatarSessionStore,
+  sessionId: string,
+  tombstone: Tombstone | undefined,
+): Keeper {
   const consumers = new Set<Consumer>()
   // Tokens the server refused for this session (in memory only): never sent again.
-  const refused = new Set<string>()
+  const refused = tombstone?.refused ?? new Set<string>()
   let settings: Settings = settingsOf({})
   let env: KeeperEnvironment | undefined
   let running: (() => void) | null = null
   let driver: KeepAliveDriver | undefined
   let leader: Leadership | null = null
   let flight: Promise<void> | null = null
-  let abort = (): void => {}
+  let abort = noop
   // Times on the monotonic clock (`now()`).
-  let lastStart = -Infinity
+  let lastStart = tombstone?.lastStart ?? -Infinity
   let retryAt = -Infinity
-  let firstStart: number | undefined
-  let lastAlive: number | undefined
+  let firstStart = tombstone?.firstStart
+  // Without a tombstone, the store still knows the last success (on the wall clock).
+  const { lastAliveAt } = store.get(sessionId)
+  let lastAlive =
+    tombstone?.lastAlive ??
+    (lastAliveAt === null ? undefined : now() - Math.max(0, Date.now() - lastAliveAt))
   let lastActive = now()
   let hiddenSince: number | null = null
   // When this tab last told the others it is seen, and that its user is active (at most once a
   // second each).
   let toldSeen = -Infinity
   let toldActive = -Infinity
-  let silence: Partial<Record<MissedKeepAlives['cause'], boolean>> = {}
+  // What kept this page silent since the last success, for `endReason: 'missed'`.
+  const silence: Partial<Record<MissedKeepAlives['cause'], boolean>> = {}
   let timers: ReturnType<typeof setTimeout>[] = []
   let stopWatching: (() => void) | undefined
   let pendingSync = false
@@ -340,31 +362,41 @@ function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
     const mine: Promise<void> = (async () => {
       // A tab that woke up after another one took the lock sends nothing.
       if (leader && !(await leader.confirm())) return wake()
-      const { status } = snapshot()
-      record({
-        status: status === 'idle' || status === 'stopped' ? 'connecting' : status,
-        lastAttemptAt: Date.now(),
-        // After a freeze, say so now rather than when the answer comes.
-        isAlive: fresh(),
-      })
+      // A routine keep-alive writes the store once, with its outcome; the attempt itself only
+      // when it shows: the first one (connecting), or after a freeze (no longer alive).
+      const lastAttemptAt = Date.now()
+      const { status, isAlive } = snapshot()
+      const starting = status === 'idle' || status === 'stopped'
+      if (starting || (isAlive && !fresh())) {
+        record({ status: starting ? 'connecting' : status, lastAttemptAt, isAlive: fresh() })
+      }
       try {
         const signal = controller.signal
         await sendKeepAlive({ sessionId, token: sending, baseUrl, timeout, fetch, signal })
         if (controller.signal.aborted) return
         lastAlive = now()
-        silence = { hidden: !visible() }
-        record({ status: 'alive', lastAliveAt: Date.now(), consecutiveFailures: 0, error: null })
+        silence.offline = silence.frozen = false
+        silence.hidden = !visible()
+        record({
+          status: 'alive',
+          lastAliveAt: Date.now(),
+          lastAttemptAt,
+          consecutiveFailures: 0,
+          error: null,
+        })
         if (!online()) record({ status: 'offline' })
         if (settings.endOnPageHide) leader?.countPeers()
       } catch (error) {
         // Stopped meanwhile (a late answer must not undo a stop), or not ours to classify.
         if (!controller.signal.aborted && error instanceof AvatarKeepAliveError) {
-          failed(error, sending)
+          failed(error, sending, lastAttemptAt)
         }
       }
     })().finally(() => {
       if (flight !== mine) return
+      // Nothing of a finished keep-alive stays referenced until the next one.
       flight = null
+      abort = noop
       settle()
     })
     flight = mine
@@ -374,7 +406,7 @@ function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
   const sinceAlive = (): number => now() - (lastAlive ?? firstStart ?? now())
   const fresh = (): boolean => sinceAlive() < settings.interval * 3
 
-  const failed = (error: AvatarKeepAliveError, sent: string): void => {
+  const failed = (error: AvatarKeepAliveError, sent: string, lastAttemptAt: number): void => {
     const t = now()
     const { interval, retry } = settings
     const consecutiveFailures = snapshot().consecutiveFailures + 1
@@ -384,7 +416,7 @@ function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
     if (error.retryable && !online()) {
       silence.offline = true
       retryAt = -Infinity
-      record({ status: 'offline' })
+      record({ status: 'offline', lastAttemptAt })
     } else if (kind === 'expired' || kind === 'not-found') {
       const { frozen, offline, hidden } = silence
       // Offline first: a page that was offline also looks late to its timers.
@@ -394,11 +426,11 @@ function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
           ? { cause, silentFor: Math.round(silentFor) }
           : null
       const endReason = kind === 'not-found' ? 'not-found' : missed ? 'missed' : 'server'
-      return record({ status: kind, error, consecutiveFailures, endReason, missed })
+      return record({ status: kind, error, consecutiveFailures, endReason, missed, lastAttemptAt })
     } else if (REFUSALS.includes(kind)) {
-      refuse(error, sent)
+      refuse(error, sent, lastAttemptAt)
     } else {
-      record({ status: 'degraded', error, consecutiveFailures, isAlive: fresh() })
+      record({ status: 'degraded', error, consecutiveFailures, isAlive: fresh(), lastAttemptAt })
       retryAt =
         error.retryable && retry
           ? t + retryDelay({ attempt: consecutiveFailures, interval, error, sinceAlive: silentFor })
@@ -408,15 +440,17 @@ function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
   }
 
   // A refused token is never sent again; another consumer's token, if any, goes at once.
-  const refuse = (error: AvatarKeepAliveError, sent: string): void => {
+  const refuse = (error: AvatarKeepAliveError, sent: string, lastAttemptAt?: number): void => {
     refused.add(sent)
     refusal = error
     const another = token() !== undefined
+    const { consecutiveFailures } = snapshot()
     record({
       status: another ? 'degraded' : statusForError(error),
       error,
-      consecutiveFailures: snapshot().consecutiveFailures + 1,
+      consecutiveFailures: consecutiveFailures + 1,
       isAlive: fresh(),
+      ...(lastAttemptAt && { lastAttemptAt }),
     })
     retryAt = another ? -Infinity : Infinity
     // Paused: let another tab, with another token, lead.
@@ -580,7 +614,7 @@ function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
     ]
     running = () => offs.forEach((off) => off())
     lastActive = now()
-    silence = { hidden: !visible() }
+    silence.hidden = !visible()
     driver = env!.driver({ sessionId, tick: () => tick(), delay })
   }
 
@@ -647,6 +681,19 @@ function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
     if (!kept) env = undefined
     armed = [sending, settings.interval]
     armTimers()
+    if (!newest && !running && !flight && !leader) retire()
+  }
+
+  // Nobody keeps the session: free the keeper (thousands of sessions come and go on a server).
+  const retire = (): void => {
+    keepers.get(store)?.delete(sessionId)
+    let map = tombstones.get(store)
+    if (!map) tombstones.set(store, (map = new Map()))
+    const left: Tombstone = { lastStart, refused, firstStart, lastAlive }
+    map.set(sessionId, left)
+    if (refused.size === 0) {
+      setTimeout(() => map.get(sessionId) === left && map.delete(sessionId), MIN_KEEP_ALIVE_GAP)
+    }
   }
 
   // Once per task: a mount undone at once (StrictMode, a quick toggle) costs nothing.
@@ -657,7 +704,6 @@ function createKeeper(store: AvatarSessionStore, sessionId: string): Keeper {
   }
 
   return {
-    idle: () => !running && !flight && !pendingSync && consumers.size === 0,
     join: (consumer) => {
       consumers.add(consumer)
       syncSoon()

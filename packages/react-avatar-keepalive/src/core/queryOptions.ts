@@ -16,6 +16,7 @@ export interface KeepAliveQueryOptions {
   networkMode: 'always'
   refetchOnWindowFocus: false
   refetchOnReconnect: false
+  notifyOnChangeProps: []
   meta: { avatarKeepAlive: string }
 }
 
@@ -59,6 +60,8 @@ export function keepAliveQueryOptions({ sessionId, tick, delay }: Driven): KeepA
     networkMode: 'always',
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
+    // Nobody reads the result: no notification (TanStack schedules each on a timer).
+    notifyOnChangeProps: [],
     meta: { avatarKeepAlive: sessionId },
   }
 }

@@ -212,15 +212,14 @@ export function recordSession(
     const api = store.session(sessionId)
     const current = api.getState()
     if (isTerminalStatus(current.status)) return
-    const next = { ...current, ...patch }
-    next.isAlive =
-      isAliveStatus(next.status) && (patch.isAlive ?? (current.isAlive || next.status === 'alive'))
-    if (
-      (Object.keys(next) as (keyof AvatarSessionSnapshot)[]).some(
-        (key) => next[key] !== current[key],
-      )
-    ) {
-      api.setState(next, true)
+    const status = patch.status ?? current.status
+    const isAlive =
+      isAliveStatus(status) && (patch.isAlive ?? (current.isAlive || status === 'alive'))
+    // No new snapshot (and no notification) unless something changed.
+    let changed = isAlive !== current.isAlive
+    for (const key in patch) {
+      changed ||= patch[key as keyof SnapshotPatch] !== current[key as keyof SnapshotPatch]
     }
+    if (changed) api.setState({ ...current, ...patch, isAlive }, true)
   })
 }
