@@ -19,6 +19,7 @@ import {
   measureKeepAliveCpu,
 } from './browser/measureKeepAliveCpu.mjs'
 import { measureStoreMemory, STORE_SIZES } from './browser/measureStoreMemory.mjs'
+import { measureTabs, TAB_COUNTS, TABS_INTERVAL } from './browser/measureTabs.mjs'
 import {
   buildPackage,
   entrySizes,
@@ -152,6 +153,35 @@ async function keepAliveCpuRow() {
   }
 }
 
+async function tabRows() {
+  const rows = TAB_COUNTS.map((tabs, index) => ({
+    id: `12${'abc'[index]}`,
+    measure: `Keep-alive requests per interval with ${tabs} tab${tabs > 1 ? 's' : ''} of one browser context keeping the same session (headless Chromium, one consumer per tab, ${number(TABS_INTERVAL / 1000)} s interval, summed over the tabs, 10 intervals)`,
+    goal: '1',
+  }))
+  try {
+    const result = await measureTabs()
+    if ('skipped' in result) {
+      return rows.map((row) => ({
+        ...row,
+        values: { ours: `not measured: ${result.skipped}` },
+        met: '—',
+      }))
+    }
+    return rows.map((row, index) => {
+      const tabs = TAB_COUNTS[index]
+      const values = Object.fromEntries(
+        Object.entries(result.results).map(([impl, byTabs]) => [impl, number(byTabs[tabs], 1)]),
+      )
+      // One sender whatever the number of tabs; a rounding tick at the window's edge aside.
+      const met = Math.abs(result.results.ours[tabs] - 1) <= 0.1 ? 'yes' : 'no'
+      return { ...row, values, met }
+    })
+  } catch (error) {
+    return rows.map((row) => notMeasured(row, error))
+  }
+}
+
 const ENTRY_GOALS = { 'hook+badge': '7a', hook: '7b', badge: '7c' }
 
 async function sizeRows(built) {
@@ -222,9 +252,10 @@ vitest('isolated/', 1)
 const realClock = await realClockRow()
 const storeMemory = await storeMemoryRows()
 const keepAliveCpu = await keepAliveCpuRow()
+const tabs = await tabRows()
 const sizes = await sizeRows(buildStatus === 0)
 
-const rows = [realClock, ...storeMemory, keepAliveCpu, ...sizes.rows]
+const rows = [realClock, ...storeMemory, keepAliveCpu, ...tabs, ...sizes.rows]
 for (const file of readdirSync(RESULTS_DIR).filter((name) => name.endsWith('.json'))) {
   rows.push(...JSON.parse(readFileSync(join(RESULTS_DIR, file), 'utf8')))
 }

@@ -4,7 +4,8 @@ import { RESULTS_DIR } from '../results.mjs'
 
 /** Where the pages are built; served under ORIGIN by each runner's route. */
 export const OUT_DIR = join(RESULTS_DIR, 'browser')
-export const ORIGIN = 'http://bench.invalid'
+// localhost is a secure context (Web Locks, as on a real site); a route serves it, nothing listens.
+export const ORIGIN = 'http://localhost:47123'
 
 /** The bench's pages: what each browser row loads. */
 const PAGES = ['index.html', 'memory.html', 'cpu.html']

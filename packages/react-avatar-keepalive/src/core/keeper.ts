@@ -256,6 +256,8 @@ function createKeeper(
   // When this tab last told the others it is seen, and that its user is active (at most once a
   // second each).
   let toldSeen = -Infinity
+  // Whether another tab has ever spoken on this session's channel.
+  let heard = false
   let toldActive = -Infinity
   // What kept this page silent since the last success, for `endReason: 'missed'`.
   const silence: Partial<Record<MissedKeepAlives['cause'], boolean>> = {}
@@ -337,9 +339,10 @@ function createKeeper(
       return settle()
     }
     if (t - lastStart < MIN_KEEP_ALIVE_GAP || t + 1 < dueAt()) return snapshot().status
+    const late = t - dueAt()
     // A tick this late means the page slept through its timers.
-    if (t - dueAt() > settings.interval) silence.frozen = true
-    send(sending, t)
+    if (late > settings.interval) silence.frozen = true
+    send(sending, t, late > settings.interval / 4)
     return snapshot().status
   }
 
@@ -351,7 +354,7 @@ function createKeeper(
     return timerDelay(Math.max(dueAt(), lastStart + MIN_KEEP_ALIVE_GAP) - t)
   }
 
-  const send = (sending: string, t: number): void => {
+  const send = (sending: string, t: number, late: boolean): void => {
     const controller = new AbortController()
     const { baseUrl, timeout, fetch } = settings
     lastStart = t
@@ -360,8 +363,10 @@ function createKeeper(
     firstStart ??= t
     abort = () => controller.abort()
     const mine: Promise<void> = (async () => {
-      // A tab that woke up after another one took the lock sends nothing.
-      if (leader && !(await leader.confirm())) return wake()
+      // A tab that woke up after another one took the lock sends nothing. Only a late tick can
+      // be one (followers steal after 1.5 intervals of silence): asking the lock manager is
+      // not free (it lists every lock of the origin), so a tick on time does not ask.
+      if (leader && late && !(await leader.confirm())) return wake()
       // A routine keep-alive writes the store once, with its outcome; the attempt itself only
       // when it shows: the first one (connecting), or after a freeze (no longer alive).
       const lastAttemptAt = Date.now()
@@ -472,6 +477,7 @@ function createKeeper(
   }
 
   const onMessage = (message: TabMessage): void => {
+    heard = true
     if (message.seen) {
       hiddenSince = null
       armTimers()
@@ -584,7 +590,8 @@ function createKeeper(
           if (!isTerminalStatus(previous.status)) post({ snapshot: wire() })
           return sync()
         }
-        if (leader?.leading) post({ snapshot: wire(), leader: true })
+        // Heartbeats cost a message each: only once another tab has spoken (each says hello).
+        if (leader?.leading && heard) post({ snapshot: wire(), leader: true })
       }),
       env!.online.subscribe((isOnline) => {
         // Back online: find out at once rather than show `offline` until the next beat.
