@@ -159,3 +159,33 @@ test('the core pings on schedule without a DOM, and stop() ends it and clears it
   expect(vi.getTimerCount()).toBe(0)
   expect(consoleErrors).toEqual([])
 })
+
+test('without a DOM only markActive() counts as activity, and hiddenTimeout does nothing', async () => {
+  const { fetch } = stubServer()
+  const ended: string[] = []
+  const end = vi.fn<typeof globalThis.fetch>(async (url) => {
+    ended.push(String(url))
+    return Response.json({ success: true })
+  })
+  const store = createAvatarSessionStore()
+  const keepAlive = keepAvatarSessionAlive('s1', 'token-1', {
+    fetch: (url, init) => (String(url).endsWith('/end') ? end(url, init) : fetch(url, init)),
+    store,
+    interval: INTERVAL,
+    hiddenTimeout: 5_000,
+    idleTimeout: 30_000,
+    idleWarning: 10_000,
+  })
+  // Nothing here is ever hidden, so 5 s "hidden" never comes; the idle clock runs, and only
+  // markActive() sets it back.
+  for (let i = 0; i < 3; i++) {
+    await vi.advanceTimersByTimeAsync(25_000)
+    keepAlive.markActive()
+  }
+  expect(ended).toEqual([])
+  expect(store.get('s1').status).toBe('alive')
+  await vi.advanceTimersByTimeAsync(30_000)
+  expect(ended).toHaveLength(1)
+  expect(store.get('s1').endReason).toBe('idle-timeout')
+  keepAlive.stop()
+})
