@@ -2,147 +2,40 @@
 // shared Web Locks fake and the real BroadcastChannel of Node, as two pages of one profile.
 import { act, cleanup, render } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { keepAvatarSessionAlive } from '../core/keepAvatarSessionAlive'
-import type { FocusSource } from '../core/environment'
-import { timerDriver, type KeepAliveDriverFactory } from '../core/keeper'
+import type { KeepAvatarSessionAliveOptions } from '../core/keepAvatarSessionAlive'
 import type { AvatarSessionStatus } from '../core/status'
-import { createAvatarSessionStore, type AvatarSessionStore } from '../core/store'
 import { useAvatarKeepAlive, type UseAvatarKeepAliveOptions } from '../useAvatarKeepAlive'
-import { createFakeLockManager, type FakeLockManager } from './fakeLocks'
 import { advance, FAKE_TIMERS } from './keepAliveTestUtils'
+import { createBrowser, SESSION, type Browser, type Tab } from './tabsWorld'
 
-const SESSION = 'shared-session'
 const INTERVAL = 2_000
 
-interface Sent {
-  tab: string
-  at: number
-  token: string
-  url: string
-}
-
-let locks: FakeLockManager
-let sent: Sent[]
 let answer: (token: string) => { status: number; body: string }
-let messages: unknown[]
-let handles: { stop: () => void }[]
+let browser: Browser
 
 beforeEach(() => {
   vi.useFakeTimers(FAKE_TIMERS)
-  locks = createFakeLockManager()
-  sent = []
-  messages = []
-  handles = []
   answer = () => ({ status: 200, body: '{"success":true}' })
+  browser = createBrowser((token) => answer(token), INTERVAL)
 })
 // Real BroadcastChannels outlive a test unless every keeper lets go of its session.
 afterEach(async () => {
   cleanup()
-  handles.forEach((handle) => handle.stop())
+  browser.stopAll()
   await advance(0)
   vi.useRealTimers()
 })
 
-/** A stub fetch per tab that records who sent what, when (fake time). */
-function fetchFor(tab: string): typeof fetch {
-  return async (url, init) => {
-    const token = ((init?.headers ?? {}) as Record<string, string>).Authorization!.slice(7)
-    sent.push({ tab, at: Date.now(), token, url: String(url) })
-    const { status, body } = answer(token)
-    return new Response(body, { status })
-  }
-}
-
-/** Node's BroadcastChannel, with a tab-wide switch that holds messages back while frozen. */
-function channelFor(tab: { frozen: boolean; held: (() => void)[] }): typeof BroadcastChannel {
-  return class extends BroadcastChannel {
-    override postMessage(message: unknown): void {
-      messages.push(message)
-      super.postMessage(message)
-    }
-    override set onmessage(listener: ((event: MessageEvent) => void) | null) {
-      super.onmessage =
-        listener &&
-        ((event) => (tab.frozen ? tab.held.push(() => listener(event)) : listener(event)))
-    }
-  }
-}
-
-interface Tab {
-  name: string
-  /** This tab's own visibility (a FocusSource), as each page of a browser has one. */
-  focus: FocusSource & { set: (visible: boolean) => void }
-  store: AvatarSessionStore
-  frozen: boolean
-  held: (() => void)[]
-  /** A driver that, while the tab is frozen, runs nothing (its timers fire on thaw). */
-  driver: KeepAliveDriverFactory
-  thaw: () => void
-}
-
-function openTab(name: string): Tab {
-  const tab = { name, frozen: false, held: [] as (() => void)[] } as Tab
-  const listeners = new Set<(visible: boolean) => void>()
-  let visible = true
-  tab.focus = {
-    isFocused: () => visible,
-    subscribe: (listener) => (listeners.add(listener), () => void listeners.delete(listener)),
-    set: (next) => {
-      visible = next
-      listeners.forEach((listener) => listener(next))
-    },
-  }
-  tab.store = createAvatarSessionStore({
-    crossTab: { locks: locks.tab(name), BroadcastChannel: channelFor(tab) },
-  })
-  let overdue: (() => void) | null = null
-  tab.driver = (keeper) => {
-    const inner = timerDriver({
-      ...keeper,
-      tick: () => {
-        if (tab.frozen) overdue = () => inner.wake()
-        return tab.frozen ? 'alive' : keeper.tick()
-      },
-    })
-    return inner
-  }
-  // The worst order for the thawed tab: its timer fires before it hears that it lost the lock.
-  tab.thaw = () => {
-    tab.frozen = false
-    tab.held.splice(0).forEach((deliver) => deliver())
-    const run = overdue
-    overdue = null
-    run?.()
-    locks.thaw(name)
-  }
-  return tab
-}
-
-function keepInTab(
-  tab: Tab,
-  token = 'token-1',
-  options: Parameters<typeof keepAvatarSessionAlive>[2] = {},
-) {
-  return remember(
-    keepAvatarSessionAlive(SESSION, token, {
-      interval: INTERVAL,
-      store: tab.store,
-      fetch: fetchFor(tab.name),
-      driver: tab.driver,
-      focus: tab.focus,
-      ...options,
-    }),
-  )
-}
-
-function remember<T extends { stop: () => void }>(handle: T): T {
-  handles.push(handle)
-  return handle
-}
-
+const openTab = (name: string): Tab => browser.open(name)
+const keepInTab = (tab: Tab, token = 'token-1', options?: KeepAvatarSessionAliveOptions) =>
+  tab.keep(token, options)
 const status = (tab: Tab): AvatarSessionStatus => tab.store.get(SESSION).status
-const sentBy = (name: string) => sent.filter((s) => s.tab === name)
-const gaps = () => sent.slice(1).map((s, i) => s.at - sent[i]!.at)
+const keepAlives = () => browser.sent.filter((s) => s.url.endsWith('/keep-alive'))
+const sentBy = (name: string) => keepAlives().filter((s) => s.tab === name)
+const gaps = () =>
+  keepAlives()
+    .slice(1)
+    .map((s, i) => s.at - keepAlives()[i]!.at)
 
 describe('one sender per session per browser profile', () => {
   test('two tabs keeping one session send one keep-alive per interval, and both show alive', async () => {
@@ -153,9 +46,9 @@ describe('one sender per session per browser profile', () => {
     keepInTab(b)
     await advance(20 * INTERVAL)
     // One per interval over 20 intervals, all from one tab.
-    expect(sent.length).toBeGreaterThanOrEqual(20)
-    expect(sent.length).toBeLessThanOrEqual(22)
-    expect(new Set(sent.map((s) => s.tab)).size).toBe(1)
+    expect(keepAlives().length).toBeGreaterThanOrEqual(20)
+    expect(keepAlives().length).toBeLessThanOrEqual(22)
+    expect(new Set(keepAlives().map((s) => s.tab)).size).toBe(1)
     expect(status(a)).toBe('alive')
     expect(status(b)).toBe('alive')
     expect(b.store.get(SESSION).lastAliveAt).toBe(a.store.get(SESSION).lastAliveAt)
@@ -186,7 +79,7 @@ describe('one sender per session per browser profile', () => {
 describe('takeover', () => {
   test.each([
     ['stops keeping the session', (keeper: { stop: () => void }) => keeper.stop()],
-    ['closes', (_: unknown, tab: Tab) => locks.close(tab.name)],
+    ['closes', (_: unknown, tab: Tab) => tab.close()],
   ])('when the leader %s, the other tab pings within 1 s', async (_, leave) => {
     const a = openTab('a')
     const b = openTab('b')
@@ -227,19 +120,18 @@ describe('takeover', () => {
     await advance(2 * INTERVAL)
     expect(sentBy('b')).toEqual([])
     const lastByA = sentBy('a').at(-1)!.at
-    a.frozen = true
-    locks.freeze('a')
+    a.freeze()
     await advance(3 * INTERVAL)
     const firstByB = sentBy('b')[0]
     expect(firstByB).toBeDefined()
     expect(firstByB!.at - lastByA).toBeLessThanOrEqual(1.5 * INTERVAL + 50)
     expect(Math.max(...gaps())).toBeLessThan(2 * INTERVAL)
-    const before = sent.length
+    const before = keepAlives().length
     act(() => a.thaw())
     await advance(4 * INTERVAL)
     // A woke up: it must not send (B holds the lock) — one per interval, all from B.
     expect(sentBy('a').filter((s) => s.at > lastByA)).toEqual([])
-    expect(sent.length - before).toBeLessThanOrEqual(5)
+    expect(keepAlives().length - before).toBeLessThanOrEqual(5)
     expect(Math.min(...gaps())).toBeGreaterThanOrEqual(1_000)
   })
 })
@@ -260,9 +152,9 @@ describe('terminal everywhere, refusals per tab', () => {
     expect(sentBy('b')).toEqual([])
     expect(status(b)).toBe('expired')
     expect(expired.sort()).toEqual(['a', 'b'])
-    const count = sent.length
+    const count = keepAlives().length
     await advance(10 * INTERVAL)
-    expect(sent.length).toBe(count)
+    expect(keepAlives().length).toBe(count)
   })
 
   test('a refused token pauses only its tab; a tab with another token takes over', async () => {
@@ -290,14 +182,14 @@ describe('terminal everywhere, refusals per tab', () => {
     await advance(50)
     keepInTab(b, 'tok-SECRET-456')
     await advance(5 * INTERVAL)
-    expect(messages.length).toBeGreaterThan(0)
-    expect(JSON.stringify(messages)).not.toMatch(/SECRET|tok-/)
-    expect(JSON.stringify(locks.state())).not.toMatch(/SECRET|tok-/)
+    expect(browser.messages.length).toBeGreaterThan(0)
+    expect(JSON.stringify(browser.messages)).not.toMatch(/SECRET|tok-/)
+    expect(JSON.stringify(browser.locks.state())).not.toMatch(/SECRET|tok-/)
   })
 })
 
 describe('idle and hidden timeouts see every tab', () => {
-  const ends = () => sent.filter((s) => s.url.endsWith('/end'))
+  const ends = () => browser.sent.filter((s) => s.url.endsWith('/end'))
 
   test('a hidden leader does not end a session another tab is showing', async () => {
     const a = openTab('a')
@@ -342,7 +234,7 @@ describe('with React', () => {
       const { status } = useAvatarKeepAlive(SESSION, 'token-1', {
         interval: INTERVAL,
         store: tab.store,
-        fetch: fetchFor(tab.name),
+        fetch: tab.fetch,
         ...options,
       })
       return <output data-tab={tab.name}>{status}</output>
@@ -351,8 +243,8 @@ describe('with React', () => {
     await advance(50)
     render(<Avatar tab={b} />)
     await advance(10 * INTERVAL)
-    expect(sent.length).toBeLessThanOrEqual(12)
-    expect(new Set(sent.map((s) => s.tab))).toEqual(new Set(['a']))
+    expect(keepAlives().length).toBeLessThanOrEqual(12)
+    expect(new Set(keepAlives().map((s) => s.tab))).toEqual(new Set(['a']))
     first.unmount()
     await advance(5 * INTERVAL)
     expect(sentBy('b').length).toBeGreaterThanOrEqual(4)

@@ -10,8 +10,11 @@ interface Request {
   callback: LockGrantedCallback<unknown>
   resolve: (value: unknown) => void
   reject: (reason: unknown) => void
-  /** Rejects the released promise while the callback still runs (a steal, a closed tab). */
-  held?: { release: (reason?: unknown) => void }
+  /**
+   * Rejects the released promise while the callback still runs (a steal, a closed tab); a steal
+   * does not process the queue (the spec prepends the stealing request first).
+   */
+  held?: { release: (reason: unknown, processQueue?: boolean) => void }
 }
 
 export interface FakeLockManager {
@@ -53,16 +56,16 @@ export function createFakeLockManager(): FakeLockManager {
   const grant = (request: Request): void => {
     held.push(request)
     let settled = false
-    const done = (): void => {
+    const done = (processQueue = true): void => {
       const index = held.indexOf(request)
       if (index >= 0) held.splice(index, 1)
-      process()
+      if (processQueue) process()
     }
     request.held = {
-      release: (reason) => {
+      release: (reason, processQueue) => {
         if (settled) return
         settled = true
-        done()
+        done(processQueue)
         inTab(request.clientId, () => request.reject(reason))
       },
     }
@@ -115,9 +118,10 @@ export function createFakeLockManager(): FakeLockManager {
         const request: Request = { name, mode, clientId, callback, resolve, reject }
         if (steal) {
           for (const holder of held.filter((h) => h.name === name)) {
-            holder.held!.release(new DOMException('The lock was stolen', 'AbortError'))
+            holder.held!.release(new DOMException('The lock was stolen', 'AbortError'), false)
           }
-          grant(request)
+          queue.unshift(request)
+          process()
           return
         }
         queue.push(request)

@@ -224,6 +224,8 @@ function watchActivity(onActive: () => void): () => void {
 }
 
 const noop = (): void => {}
+/** How long a tab that took the lock from a silent leader waits before its first keep-alive. */
+const STEAL_SETTLE = 250
 const STOPPABLE: readonly AvatarSessionStatus[] = ['connecting', 'alive', 'degraded', 'offline']
 const REFUSALS: readonly string[] = ['unauthorized', 'invalid-token', 'bad-request']
 
@@ -334,8 +336,8 @@ function createKeeper(
     }
     if (sending === undefined) return settle()
     if (following()) {
-      // The leader went silent (frozen, blocked): take over.
-      if (t >= leader!.heardAt + settings.interval * 1.5) leader!.steal()
+      // The leader went silent (frozen, blocked): take over, to ping 1.5 intervals after it.
+      if (t >= leader!.heardAt + settings.interval * 1.5 - STEAL_SETTLE) leader!.steal()
       return settle()
     }
     if (t - lastStart < MIN_KEEP_ALIVE_GAP || t + 1 < dueAt()) return snapshot().status
@@ -349,7 +351,9 @@ function createKeeper(
   const delay = (): number | false => {
     if (!running || isTerminalStatus(snapshot().status) || token() === undefined) return false
     const t = clock()
-    if (following()) return timerDelay(leader!.heardAt + settings.interval * 1.5 - t)
+    if (following()) {
+      return timerDelay(leader!.heardAt + settings.interval * 1.5 - STEAL_SETTLE - t)
+    }
     if (!online()) return false
     return timerDelay(Math.max(dueAt(), lastStart + MIN_KEEP_ALIVE_GAP) - t)
   }
@@ -374,6 +378,9 @@ function createKeeper(
       const starting = status === 'idle' || status === 'stopped'
       if (starting || (isAlive && !fresh())) {
         record({ status: starting ? 'connecting' : status, lastAttemptAt, isAlive: fresh() })
+      } else if (heard && leader?.leading) {
+        // Other tabs keep the 1 s ceiling from this attempt if they take over during it.
+        post({ snapshot: { ...wire(), lastAttemptAt }, leader: true })
       }
       try {
         const signal = controller.signal
@@ -403,6 +410,9 @@ function createKeeper(
       flight = null
       abort = noop
       settle()
+      // Chrome throttles a hidden page's chained timers (set from a timer) to once a minute: re-arm
+      // from here, the task in which the answer arrived, so the next timer is not a chained one.
+      if (!visible()) wake()
     })
     flight = mine
   }
@@ -493,20 +503,26 @@ function createKeeper(
     const wired = mirrored.error
     const same = current?.kind === wired?.kind && current?.httpStatus === wired?.httpStatus
     record({ ...mirrored, error: same ? current : wired && new AvatarKeepAliveError(wired) })
-    // A visible page answers the leader, so a hidden leader's hiddenTimeout waits for every tab.
     if (message.leader && visible() && now() - toldSeen >= MIN_KEEP_ALIVE_GAP) {
+      // A visible page answers the leader, so a hidden leader's hiddenTimeout waits for every tab.
       toldSeen = now()
       post({})
+    } else if (message.leader) {
+      // A hidden follower re-arms its watch from the message's task, not a chained timer.
+      wake()
     }
   }
 
-  const onLead = (): void => {
+  const onLead = (stole: boolean): void => {
     // Never closer than the ceiling to the last keep-alive another tab sent.
     const { lastAttemptAt } = snapshot()
     if (lastAttemptAt !== null) {
       const ago = Math.min(Math.max(Date.now() - lastAttemptAt, 0), MIN_KEEP_ALIVE_GAP)
       lastStart = Math.max(lastStart, now() - ago)
     }
+    // Two followers may steal at once; the lock ends with the last. Wait for that to settle
+    // (the first keep-alive after a steal also asks the lock manager) rather than both ping.
+    if (stole) lastStart = Math.max(lastStart, now() - MIN_KEEP_ALIVE_GAP + STEAL_SETTLE)
     retryAt = -Infinity
     post({ snapshot: wire(), leader: true })
     armTimers()
@@ -671,7 +687,7 @@ function createKeeper(
       const name = `react-avatar-keepalive ${settings.baseUrl.replace(/\/+$/, '')} ${sessionId}`
       leader = lead(store.crossTab!, name, onLead, onMessage)
     } else if (!lockable && leader) {
-      leader.release()
+      leader.release(Math.max(0, lastStart + MIN_KEEP_ALIVE_GAP - now()))
       leader = null
     }
     // A usable token after a pause goes at once; the last usable one gone, the pause shows.

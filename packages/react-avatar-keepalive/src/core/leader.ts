@@ -38,8 +38,11 @@ export interface Leadership {
   steal: () => void
   post: (message: TabMessage) => void
   countPeers: () => void
-  /** Lets go of the lock (or the place in line for it) and of the channel. */
-  release: () => void
+  /**
+   * Lets go of the place in line for the lock, and of the channel, now; of a held lock `after`
+   * ms, so that the next tab cannot start a keep-alive closer than 1 s to this tab's last one.
+   */
+  release: (after: number) => void
 }
 
 const noop = (): void => {}
@@ -52,7 +55,8 @@ const noop = (): void => {}
 export function lead(
   { locks, BroadcastChannel }: TabCoordination,
   name: string,
-  onLead: () => void,
+  /** Called with `true` when this tab took the lock from a silent leader. */
+  onLead: (stole: boolean) => void,
   onMessage: (message: TabMessage) => void,
 ): Leadership {
   const channel = new BroadcastChannel(name)
@@ -74,7 +78,7 @@ export function lead(
         if (mine !== generation) return
         leading = true
         clientId = (await held()).find((lock) => lock.name === name)?.clientId
-        onLead()
+        onLead(steal)
         await new Promise<void>((resolve) => (letGo = resolve))
       })
       .catch(noop)
@@ -120,11 +124,11 @@ export function lead(
       void locks.query().then((state) => {
         peers = (state.pending ?? []).filter((lock) => lock.name === name).length
       }, noop),
-    release: () => {
+    release: (after) => {
       generation++
       leading = false
       cancel()
-      letGo()
+      setTimeout(letGo, after)
       channel.close()
     },
   }

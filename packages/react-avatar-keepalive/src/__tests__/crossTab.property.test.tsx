@@ -1,0 +1,236 @@
+// One sender across tabs, checked after every step of random sequences: tabs keeping and letting
+// go, closing, freezing and thawing, hiding, and any server answer. The guarantees:
+// - no token (nor a marked part of one) in a message or a lock name;
+// - keep-alive starts, from any tab, never closer than 1 s (but for a tab that closed: a tab
+//   opened after it cannot have heard of its last one, as after a page reload);
+// - while some running tab keeps the session with a token the server takes, a keep-alive starts
+//   at least every 2 intervals (1.5 of silence before a follower takes over, then at once);
+// - once things are settled (no tab joined, left, froze or closed for 2 intervals), every
+//   keep-alive comes from one tab;
+// - once any tab has seen the session end, no tab that kept it then sends another keep-alive.
+import fc from 'fast-check'
+import { act } from '@testing-library/react'
+import { expect, test, vi } from 'vitest'
+import type { KeepAliveHandle } from '../core/keepAvatarSessionAlive'
+import { isTerminalStatus } from '../core/status'
+import { FAKE_TIMERS } from './keepAliveTestUtils'
+import { createBrowser, SESSION, type Tab } from './tabsWorld'
+
+const seed = Number(process.env.FUZZ_SEED ?? 20261129)
+const numRuns = Number(process.env.FUZZ_TABS_RUNS ?? 150)
+const INTERVAL = 2_000
+const TOKENS = ['tok-alpha-S3CRET', 'tok-beta-S3CRET', 'tok-refused-S3CRET'] as const
+
+type Answer = 200 | 500 | 410 | 404 | 'network'
+type Step =
+  | { type: 'advance'; ms: number }
+  | { type: 'script'; answers: Answer[] }
+  | { type: 'keep'; tab: number; token: number }
+  | { type: 'stop'; tab: number }
+  | { type: 'close'; tab: number }
+  | { type: 'freeze'; tab: number; ms: number }
+  | { type: 'visible'; tab: number; visible: boolean }
+
+const tab = fc.integer({ min: 0, max: 2 })
+const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      type: fc.constant('advance' as const),
+      ms: fc.integer({ min: 0, max: 8_000 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant('script' as const),
+      answers: fc.array(fc.constantFrom<Answer>(200, 200, 500, 410, 404, 'network'), {
+        maxLength: 3,
+      }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      type: fc.constant('keep' as const),
+      tab,
+      token: fc.constantFrom(0, 0, 1, 2),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('stop' as const), tab }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('close' as const), tab }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('freeze' as const),
+      tab,
+      ms: fc.integer({ min: 0, max: 10_000 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ type: fc.constant('visible' as const), tab, visible: fc.boolean() }),
+  },
+)
+
+async function runWorld(steps: Step[]): Promise<string[]> {
+  vi.useFakeTimers(FAKE_TIMERS)
+  const violations: string[] = []
+  const fail = (message: string) => void violations.push(`${message} (at ${Date.now() - t0} ms)`)
+  const script: Answer[] = []
+  let ended = false
+  const browser = createBrowser((token, url) => {
+    if (url.endsWith('/end')) return { status: 200, body: '{"success":true}' }
+    if (ended) return { status: 410, body: '{"success":false}' }
+    if (token === TOKENS[2]) return { status: 401, body: '{"success":false,"error":"refused"}' }
+    const next = script.shift() ?? 200
+    if (next === 'network') throw new TypeError('Failed to fetch')
+    if (next === 410 || next === 404) ended = true
+    return next === 200
+      ? { status: 200, body: '{"success":true}' }
+      : { status: next, body: '{"success":false}' }
+  }, INTERVAL)
+  const t0 = Date.now()
+  const tabs: (Tab | null)[] = [null, null, null]
+  const handles: (KeepAliveHandle | null)[] = [null, null, null]
+  const tokens: (string | null)[] = [null, null, null]
+  let settledSince = 0
+  let opened = 0
+  // When each closed tab closed: its last keep-alive may be unknown to a tab opened after it.
+  const closedAt = new Map<string, number>()
+  // At which step each tab began keeping the session, and at which one the end was first seen.
+  const keptSince = new Map<string, number>()
+  let stepIndex = 0
+  let endedStep: number | null = null
+  let windowStart = 0
+  let endedAt: number | null = null
+  const keepAlives = () => browser.sent.filter((s) => s.url.endsWith('/keep-alive'))
+
+  const advance = (ms: number) =>
+    act(async () => {
+      await vi.advanceTimersByTimeAsync(ms)
+    })
+  const keeping = () =>
+    tabs
+      .map((t, i) => (t && !t.frozen && !t.closed && handles[i] ? i : -1))
+      .filter((i) => i >= 0 && tokens[i] !== TOKENS[2])
+
+  const check = (): void => {
+    const now = Date.now()
+    const sent = keepAlives()
+    if (JSON.stringify([browser.messages, browser.locks.state()]).includes('S3CRET')) {
+      fail('a token crossed tabs')
+    }
+    for (let i = 1; i < sent.length; i++) {
+      const [before, after] = [sent[i - 1]!, sent[i]!]
+      const gap = after.at - before.at
+      const gone = closedAt.has(before.tab) && closedAt.get(before.tab)! <= after.at
+      if (gap < 1_000 && !gone)
+        fail(`keep-alives ${gap} ms apart (${before.tab} then ${after.tab})`)
+    }
+    if (endedAt === null && tabs.some((t) => t && isTerminalStatus(t.store.get(SESSION).status))) {
+      endedAt = now
+      endedStep = stepIndex
+    }
+    if (endedAt !== null) {
+      // A tab that began keeping the session after the end (a reload, a new tab) learns of it as
+      // the first did, from the server; every tab keeping it at the end must never send again.
+      const late = sent.filter((s) => s.at > endedAt! + 50 && keptSince.get(s.tab)! <= endedStep!)
+      if (late.length) fail(`a keep-alive after the end, from ${late[0]!.tab}`)
+    }
+    const last = sent.at(-1)
+    if (keeping().length && !ended && endedAt === null) {
+      const gap = now - Math.max(last?.at ?? 0, windowStart)
+      if (gap > 2 * INTERVAL + 5) fail(`no keep-alive for ${gap} ms`)
+    } else windowStart = now
+    const stable = sent.filter((s) => s.at > settledSince + 2 * INTERVAL)
+    if (new Set(stable.map((s) => s.tab)).size > 1)
+      fail(`two senders: ${[...new Set(stable.map((s) => s.tab))]}`)
+  }
+  const unsettle = () => {
+    settledSince = Date.now()
+    windowStart = Date.now()
+  }
+
+  try {
+    for (const s of steps) {
+      stepIndex++
+      switch (s.type) {
+        case 'advance':
+          for (let left = s.ms; left > 0; left -= 250) {
+            await advance(Math.min(250, left))
+            check()
+          }
+          break
+        case 'script':
+          script.push(...s.answers)
+          break
+        case 'keep': {
+          let t = tabs[s.tab]
+          if (!t || t.closed) t = tabs[s.tab] = browser.open(`tab${s.tab}-${++opened}`)
+          tokens[s.tab] = TOKENS[s.token]!
+          if (handles[s.tab]) handles[s.tab]!.update(TOKENS[s.token]!)
+          else handles[s.tab] = t.keep(TOKENS[s.token]!)
+          if (!keptSince.has(t.name)) keptSince.set(t.name, stepIndex)
+          unsettle()
+          break
+        }
+        case 'stop':
+          handles[s.tab]?.stop()
+          handles[s.tab] = null
+          unsettle()
+          break
+        case 'close':
+          if (tabs[s.tab]) closedAt.set(tabs[s.tab]!.name, Date.now())
+          tabs[s.tab]?.close()
+          tabs[s.tab] = null
+          handles[s.tab] = null
+          unsettle()
+          break
+        case 'freeze': {
+          const t = tabs[s.tab]
+          if (!t) break
+          t.freeze()
+          unsettle()
+          for (let left = s.ms; left > 0; left -= 250) {
+            await advance(Math.min(250, left))
+            check()
+          }
+          act(() => t.thaw())
+          unsettle()
+          break
+        }
+        case 'visible':
+          act(() => tabs[s.tab]?.focus.set(s.visible))
+          break
+      }
+      await advance(0)
+      check()
+      if (violations.length) break
+    }
+    if (!violations.length) {
+      for (let i = 0; i < 4 * INTERVAL; i += 250) {
+        await advance(250)
+        check()
+      }
+    }
+  } finally {
+    browser.stopAll()
+    await advance(0)
+    vi.useRealTimers()
+  }
+  return violations
+}
+
+test(
+  `one sender across tabs under any sequence (seed ${seed}, ${numRuns} runs)`,
+  async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 20 }), async (steps) => {
+        expect(await runWorld([{ type: 'keep', tab: 0, token: 0 }, ...steps])).toEqual([])
+      }),
+      { seed, numRuns, endOnFailure: process.env.FUZZ_SHRINK === '0' },
+    )
+  },
+  Math.max(60_000, numRuns * 400),
+)
