@@ -67,6 +67,8 @@ describe('every story', () => {
       'scenario-flaky-server',
       'scenario-slow-server',
       'scenario-offline',
+      'scenario-two-tabs',
+      'scenario-unattended-tab',
     ])
     for (const id of ids) {
       await page.getByTestId(`story-link-${id}`).click()
@@ -195,7 +197,68 @@ describe('stories, one by one', () => {
         timeout: 10_000,
       },
     )
-    assert.match(await page.getByTestId('hook-error').textContent(), /timed out/)
+    // A production build (this one) names the error's kind; a development build describes it.
+    assert.match(await page.getByTestId('hook-error').textContent(), /timed out|, timeout$/)
+    await context.close()
+  })
+
+  test('Scenarios / Two tabs: alone, this tab sends; the button opens the story in a new window', async () => {
+    const { context, page } = await newPage()
+    await openStory(page, demo.url, 'scenario-two-tabs')
+    await page.waitForSelector('[data-testid="tab-role"][data-role="sends"]')
+    // The story polls navigator.locks.query() twice a second.
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="lock-held"]')?.textContent === 'yes',
+    )
+    const [other] = await Promise.all([
+      context.waitForEvent('page'),
+      page.getByTestId('open-second-tab').click(),
+    ])
+    await other.waitForFunction(() => window.__demoReady === true)
+    await other.waitForSelector('[data-testid="canvas"][data-story="scenario-two-tabs"]')
+    await other.waitForSelector('[data-testid="tab-role"][data-role="follows"]')
+    assert.equal(await badgeState(other), 'alive')
+    assert.equal(await other.getByTestId('own-keep-alives').textContent(), '0')
+    await other.waitForFunction(
+      () => document.querySelector('[data-testid="lock-waiting"]')?.textContent === '1',
+    )
+    await context.close()
+  })
+
+  test('Scenarios / Unattended tab: idle warning with a countdown, "I\'m still here", then the idle end', async () => {
+    const { context, page } = await newPage()
+    const sent = recordKeepAlives(page)
+    await openStory(
+      page,
+      demo.url,
+      'scenario-unattended-tab',
+      'idleTimeout=6000&idleWarning=4000&hiddenTimeout=0',
+    )
+    await page.waitForSelector('[data-testid="session-card"] [role="status"][data-state="alive"]')
+    const countdown = page.getByTestId('idle-countdown')
+    await countdown.waitFor({ timeout: 5_000 })
+    const first = Number(await countdown.textContent())
+    assert.ok(first >= 1 && first <= 4, `countdown shows ${first} s`)
+    assert.match(await page.getByTestId('event-list').textContent(), /onIdleWarning/)
+    await page.getByTestId('still-here').click()
+    await countdown.waitFor({ state: 'detached', timeout: 1_000 })
+    assert.equal(await page.getByTestId('ends-at').textContent(), 'null')
+    assert.equal(await badgeState(page), 'alive')
+    // No more activity: the warning comes back, counts down, and the session ends.
+    await page.waitForSelector(
+      '[data-testid="session-card"] [role="status"][data-state="expired"]',
+      {
+        timeout: 8_000,
+      },
+    )
+    assert.equal(await page.getByTestId('end-reason').textContent(), 'idle-timeout')
+    const badge = page.locator('[data-testid="session-card"] [role="status"]')
+    assert.equal(await badge.getAttribute('title'), 'Ended: no activity')
+    assert.equal(await page.locator('[data-testid="request-row"][data-endpoint="end"]').count(), 1)
+    const count = sent.length
+    await sleep(3_000)
+    assert.equal(sent.length, count, 'no keep-alive after the end')
+    await screenshot(page, 'unattended-tab-idle-timeout')
     await context.close()
   })
 

@@ -6,6 +6,7 @@ import { ControlsPanel } from './panels/ControlsPanel'
 import { RequestsPanel } from './panels/RequestsPanel'
 import { SettingsPanel, type WorkerState } from './panels/SettingsPanel'
 import { argsFromQuery, queryFromArgs } from './story/args'
+import { receiveConnection } from './story/handoff'
 import type { Args } from './story/csf'
 import type { Connection } from './story/DemoContext'
 import { groupStories, stories, type Story } from './story/registry'
@@ -56,12 +57,14 @@ export function App({ initialWorker }: { initialWorker: WorkerState }) {
     if (story) replaceRoute(storyHref(story.id))
   }, [story])
 
-  const connectReal = (real: Extract<Connection, { mode: 'real' }>): void => {
+  const connectReal = useCallback((real: Extract<Connection, { mode: 'real' }>): void => {
     stopMockWorker()
     setWorker({ state: 'stopped' })
     setConnection(real)
     setGeneration((n) => n + 1)
-  }
+  }, [])
+  // A window opened by another demo window (the "Two tabs" story) uses the opener's endpoint.
+  useEffect(() => receiveConnection(connectReal), [connectReal])
   const switchToMock = async (): Promise<void> => {
     if (connection.mode === 'mock' && worker.state === 'running') return
     setWorker({ state: 'starting' })

@@ -15,6 +15,8 @@ export const MOCK_SESSIONS = {
   'session-a': 'demo-token-a',
   'session-b': 'demo-token-b',
   'session-c': 'demo-token-c',
+  // The "Two tabs" story's own session, so that no other story's tab shares its keep-alive.
+  'session-tabs': 'demo-token-tabs',
 } as const
 
 export type MockSessionId = keyof typeof MOCK_SESSIONS

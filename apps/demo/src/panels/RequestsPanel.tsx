@@ -105,6 +105,7 @@ function RequestRow({ entry, now }: { entry: RequestView; now: number }) {
       data-testid="request-row"
       data-status={String(entry.status)}
       data-session={entry.sessionId ?? ''}
+      data-endpoint={entry.endpoint}
       data-injected={entry.injected}
       data-client={aborted === null ? undefined : 'aborted'}
       data-tone={entry.tone}

@@ -30,7 +30,15 @@ interface StoryHostProps {
 export function StoryHost({ story, args, connection, updateArgs, resetArgs }: StoryHostProps) {
   const [{ queryClient, store }] = useState(() => ({
     queryClient: new QueryClient(),
-    store: createAvatarSessionStore(),
+    // Tabs share a keep-alive across the origin (Web Locks). In mock mode each page has its own
+    // mock server, so a tab following another's keep-alive would find its own mock's session timed
+    // out on takeover: only stories made for it (`parameters.crossTab`) share; a real server is
+    // one server for every tab, so there every story does.
+    store: createAvatarSessionStore(
+      connection.mode === 'real' || story.parameters.crossTab === true
+        ? undefined
+        : { crossTab: null },
+    ),
   }))
 
   const demo = useMemo<Demo>(() => {

@@ -39,6 +39,8 @@ const ORDER = [
   'Scenarios/Flaky server',
   'Scenarios/Slow server and timeouts',
   'Scenarios/Offline',
+  'Scenarios/Two tabs',
+  'Scenarios/Unattended tab',
 ]
 
 export function toKebab(text: string): string {

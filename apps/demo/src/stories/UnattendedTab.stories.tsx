@@ -1,0 +1,175 @@
+import { useEffect, useRef, useSyncExternalStore } from 'react'
+import {
+  isTerminalStatus,
+  sessionEndText,
+  useAvatarKeepAlive,
+  useSessionStatus,
+} from 'react-avatar-keepalive'
+import { formatSeconds } from '../components/format'
+import { SessionCard } from '../components/SessionCard'
+import { useEventLog } from '../components/useEventLog'
+import { useNow } from '../components/useNow'
+import type { ArgType, Meta, StoryObj } from '../story/csf'
+import { useDemo } from '../story/DemoContext'
+import { intervalArg } from './args'
+
+interface Args {
+  hiddenTimeout: number
+  idleTimeout: number
+  idleWarning: number
+  interval: number
+}
+
+const msArg = (description: string): ArgType => ({
+  description,
+  control: { type: 'number', min: 0, max: 3_600_000, step: 1000 },
+})
+
+function subscribeVisibility(listener: () => void): () => void {
+  document.addEventListener('visibilitychange', listener)
+  return () => document.removeEventListener('visibilitychange', listener)
+}
+
+/** Logs how long the page was hidden each time it comes back. */
+function useHiddenSpells(note: (text: string) => void): DocumentVisibilityState {
+  const visibility = useSyncExternalStore(subscribeVisibility, () => document.visibilityState)
+  const hiddenAt = useRef<number | null>(null)
+  useEffect(() => {
+    if (visibility === 'hidden') {
+      hiddenAt.current = Date.now()
+    } else if (hiddenAt.current !== null) {
+      note(`The page is visible again after ${formatSeconds(Date.now() - hiddenAt.current)} hidden`)
+      hiddenAt.current = null
+    }
+  }, [visibility, note])
+  return visibility
+}
+
+function UnattendedTab({ hiddenTimeout, idleTimeout, idleWarning, interval }: Args) {
+  const demo = useDemo()
+  const { sessionId, token } = demo.session('session-a')
+  const log = useEventLog()
+  const { note } = log
+  const keepAlive = useAvatarKeepAlive(sessionId, token, {
+    ...demo.options,
+    interval,
+    // 0 in the controls means "off", which is `undefined` for the hook.
+    hiddenTimeout: hiddenTimeout > 0 ? hiddenTimeout : undefined,
+    idleTimeout: idleTimeout > 0 ? idleTimeout : undefined,
+    idleWarning,
+    onStatusChange: log.onStatusChange,
+    onError: log.onError,
+    onIdleWarning: (msLeft) => note(`onIdleWarning: ${formatSeconds(msLeft)} left`),
+    onExpired: (reason) => note(`onExpired: ${reason ?? 'unknown'}`),
+  })
+  const { endsAt, missed } = useSessionStatus(sessionId, { store: demo.store })
+  const { endReason, status, markActive } = keepAlive
+  const ended = isTerminalStatus(status)
+  const warning = endsAt !== null && !ended
+  const now = useNow(200, warning)
+  const visibility = useHiddenSpells(note)
+  const left = warning ? Math.max(0, endsAt - now) : null
+
+  return (
+    <div className="stack">
+      <section className="card">
+        <h3>Let go of a session nobody watches</h3>
+        <ul className="steps">
+          <li>
+            <strong>Idle:</strong>{' '}
+            {idleTimeout > 0 ? (
+              <>
+                no click, key, touch or wheel for {formatSeconds(idleTimeout)} ends the session; a
+                warning starts {formatSeconds(Math.min(idleWarning, idleTimeout))} before (from{' '}
+                {formatSeconds(Math.max(0, idleTimeout - idleWarning))}).
+              </>
+            ) : (
+              <>off (idleTimeout 0).</>
+            )}
+          </li>
+          <li>
+            <strong>Hidden:</strong>{' '}
+            {hiddenTimeout > 0 ? (
+              <>
+                switch to another tab for {formatSeconds(hiddenTimeout)} without coming back and the
+                session ends (billing stops); come back sooner and the clock starts again.
+              </>
+            ) : (
+              <>off (hiddenTimeout 0).</>
+            )}
+          </li>
+        </ul>
+        {warning && left !== null && (
+          <div className="idle-warning" role="alert" data-testid="idle-warning">
+            <span>
+              No activity: the session ends in{' '}
+              <strong data-testid="idle-countdown">{Math.ceil(left / 1000)}</strong> s
+            </span>
+            <button type="button" className="primary" onClick={markActive} data-testid="still-here">
+              I&rsquo;m still here
+            </button>
+          </div>
+        )}
+      </section>
+      <SessionCard
+        title="useAvatarKeepAlive"
+        sessionId={sessionId}
+        keepAlive={keepAlive}
+        events={log.events}
+        actions={
+          <button type="button" onClick={markActive} disabled={ended} data-testid="mark-active">
+            markActive()
+          </button>
+        }
+      >
+        <dl className="facts facts--four">
+          <div>
+            <dt>endReason</dt>
+            <dd data-testid="end-reason">{endReason ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>endsAt</dt>
+            <dd data-testid="ends-at">
+              {endsAt === null ? 'null' : new Date(endsAt).toLocaleTimeString()}
+            </dd>
+          </div>
+          <div>
+            <dt>page</dt>
+            <dd>{visibility}</dd>
+          </div>
+          <div className="facts__error">
+            <dt>why it ended (the badge&rsquo;s tooltip)</dt>
+            <dd data-testid="end-text">{endReason ? sessionEndText(endReason, missed) : '—'}</dd>
+          </div>
+        </dl>
+      </SessionCard>
+    </div>
+  )
+}
+
+export default {
+  title: 'Scenarios/Unattended tab',
+  id: 'scenario-unattended-tab',
+  component: UnattendedTab,
+  args: { hiddenTimeout: 30_000, idleTimeout: 60_000, idleWarning: 20_000, interval: 2000 },
+  argTypes: {
+    hiddenTimeout: msArg(
+      '`hiddenTimeout`: end the session after the page was hidden this long without a break, in ms (0: off)',
+    ),
+    idleTimeout: msArg(
+      '`idleTimeout`: end the session after this long without user activity, in ms (0: off)',
+    ),
+    idleWarning: msArg('`idleWarning`: `onIdleWarning` fires this long before the idle end, in ms'),
+    interval: intervalArg,
+  },
+  parameters: {
+    docs: {
+      description: {
+        component:
+          'Avatar sessions are billed by the minute: a tab left open should not keep one alive for hours. `hiddenTimeout` ends the session (`endAvatarSession`) once the page has been hidden that long without a break; `idleTimeout` ends it after that long without a click, key, touch or wheel, with `onIdleWarning` and a countdown (`endsAt`) from `idleWarning` before. `markActive()` counts as activity for what the page cannot see (a user speaking); here the button calls it, though a click anywhere also counts. Once ended, `endReason` says why, and so does the badge\u2019s tooltip.',
+      },
+    },
+  },
+} satisfies Meta<Args>
+
+export const Default: StoryObj<Args> = {}
