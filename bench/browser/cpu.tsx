@@ -1,6 +1,7 @@
 import { createRoot } from 'react-dom/client'
 import { useAvatarKeepAlive } from 'react-avatar-keepalive'
-import type { ComponentType } from 'react'
+import { keepAvatarSessionAlive } from 'react-avatar-keepalive/core'
+import { useEffect, type ComponentType } from 'react'
 import { IMPLEMENTATIONS, type ConsumerProps, type ImplementationName } from '../implementations'
 
 /** Ours without cross-tab coordination (no Web Lock, no BroadcastChannel): what that costs. */
@@ -9,12 +10,22 @@ function OursAlone({ sessionId, token, interval }: ConsumerProps) {
   return null
 }
 
+/** The same engine on the core's plain timers instead of a TanStack Query observer: what that costs. */
+function OursOnTimers({ sessionId, token, interval }: ConsumerProps) {
+  useEffect(() => {
+    const keepAlive = keepAvatarSessionAlive(sessionId, token, { interval, crossTab: false })
+    return keepAlive.stop
+  }, [sessionId, token, interval])
+  return null
+}
+
 const CONSUMERS: Record<Variant, ComponentType<ConsumerProps>> = {
   ...IMPLEMENTATIONS,
   'ours-alone': OursAlone,
+  'ours-on-timers': OursOnTimers,
 }
 
-export type Variant = ImplementationName | 'ours-alone'
+export type Variant = ImplementationName | 'ours-alone' | 'ours-on-timers'
 
 declare global {
   interface Window {

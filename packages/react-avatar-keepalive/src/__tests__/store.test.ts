@@ -333,6 +333,30 @@ describe('recordSession', () => {
 })
 
 describe('clearSession and clearAll', () => {
+  it('clearing a session nobody subscribes to frees it: session() makes a new one after', () => {
+    const store = createAvatarSessionStore({ crossTab: null })
+    const before = store.session('s1')
+    before.setState({ ...IDLE_SNAPSHOT, status: 'stopped' }, true)
+    store.clearSession('s1')
+    expect(store.get('s1')).toBe(IDLE_SNAPSHOT)
+    expect(store.session('s1')).not.toBe(before)
+  })
+
+  it('a session someone subscribes to is reset, not freed: its subscribers keep hearing it', () => {
+    const store = createAvatarSessionStore({ crossTab: null })
+    const api = store.session('s1')
+    const heard: string[] = []
+    const off = api.subscribe(({ status }) => heard.push(status))
+    api.setState({ ...IDLE_SNAPSHOT, status: 'stopped' }, true)
+    store.clearSession('s1')
+    expect(store.session('s1')).toBe(api)
+    recordSession(store, 's1', { status: 'alive' })
+    expect(heard).toEqual(['stopped', 'idle', 'alive'])
+    off()
+    store.clearSession('s1')
+    expect(store.session('s1')).not.toBe(api)
+  })
+
   it('clearSession puts one session back to idle, tells its listeners, keeps the others', () => {
     record({ status: 'alive' })
     record({ status: 'connecting', lastAttemptAt: 7 }, OTHER)

@@ -137,6 +137,24 @@ interface Tombstone {
   refused: Set<string>
   firstStart: number | undefined
   lastAlive: number | undefined
+  /** When it was left (`now()`). */
+  at: number
+}
+
+const sweeping = new WeakSet<Map<string, Tombstone>>()
+
+// One timer per store, however many sessions come and go: tombstones with nothing to remember
+// after the ceiling has passed are dropped.
+function sweepSoon(map: Map<string, Tombstone>): void {
+  if (sweeping.has(map)) return
+  sweeping.add(map)
+  setTimeout(() => {
+    sweeping.delete(map)
+    map.forEach((left, id) => {
+      if (left.refused.size === 0 && now() - left.at >= MIN_KEEP_ALIVE_GAP) map.delete(id)
+    })
+    if ([...map.values()].some((left) => left.refused.size === 0)) sweepSoon(map)
+  }, MIN_KEEP_ALIVE_GAP)
 }
 
 const keepers = new WeakMap<AvatarSessionStore, Map<string, Keeper>>()
@@ -712,11 +730,8 @@ function createKeeper(
     keepers.get(store)?.delete(sessionId)
     let map = tombstones.get(store)
     if (!map) tombstones.set(store, (map = new Map()))
-    const left: Tombstone = { lastStart, refused, firstStart, lastAlive }
-    map.set(sessionId, left)
-    if (refused.size === 0) {
-      setTimeout(() => map.get(sessionId) === left && map.delete(sessionId), MIN_KEEP_ALIVE_GAP)
-    }
+    map.set(sessionId, { lastStart, refused, firstStart, lastAlive, at: now() })
+    sweepSoon(map)
   }
 
   // Once per task: a mount undone at once (StrictMode, a quick toggle) costs nothing.

@@ -11,9 +11,10 @@ export interface KeepAliveQueryOptions {
   refetchInterval: () => number | false
   refetchIntervalInBackground: true
   staleTime: number
-  gcTime: 0
+  gcTime: number
   retry: false
   networkMode: 'always'
+  refetchOnMount: 'always'
   refetchOnWindowFocus: false
   refetchOnReconnect: false
   notifyOnChangeProps: []
@@ -55,9 +56,13 @@ export function keepAliveQueryOptions({ sessionId, tick, delay }: Driven): KeepA
     // Never stale, so TanStack Query arms no stale timer: a Date-based one would overflow when
     // the system clock is set back, and the keep-alive keeps its own time.
     staleTime: Infinity,
-    gcTime: 0,
+    // Longer than any interval: TanStack Query re-arms its gc timer at each keep-alive, and a gc
+    // time of 0 would fire it (a task) every time. A stopped session's query goes after a minute.
+    gcTime: 60_000,
     retry: false,
     networkMode: 'always',
+    // A keeper that (re)starts ticks at once, even if its query is still cached.
+    refetchOnMount: 'always',
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
     // Nobody reads the result: no notification (TanStack schedules each on a timer).

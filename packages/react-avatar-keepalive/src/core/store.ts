@@ -65,7 +65,10 @@ export interface AvatarSessionStore {
   get: (sessionId: string) => AvatarSessionSnapshot
   /** Every session that is not idle, by id: for logs, tests and devtools (built on each call). */
   getState: () => { sessions: Record<string, AvatarSessionSnapshot> }
-  /** Puts a session back to idle, as if never seen; an ended session may then be kept again. */
+  /**
+   * Puts a session back to idle, as if never seen (an ended session may then be kept again), and
+   * frees it when nothing subscribes to it: a server that stops a session can forget it.
+   */
   clearSession: (sessionId: string) => void
   /** `clearSession` for every session. */
   clearAll: () => void
@@ -110,14 +113,33 @@ export function createAvatarSessionStore({
     : null,
 }: AvatarSessionStoreOptions = {}): AvatarSessionStore {
   const sessions = new Map<string, StoreApi<AvatarSessionSnapshot>>()
+  // Subscribers per session, so that clearing one nobody watches frees it.
+  const watchers = new Map<string, number>()
   const session = (sessionId: string): StoreApi<AvatarSessionSnapshot> => {
     let api = sessions.get(sessionId)
-    if (!api)
-      sessions.set(sessionId, (api = createStore<AvatarSessionSnapshot>()(() => IDLE_SNAPSHOT)))
+    if (!api) {
+      const created = (api = createStore<AvatarSessionSnapshot>()(() => IDLE_SNAPSHOT))
+      const { subscribe } = created
+      created.subscribe = (listener) => {
+        watchers.set(sessionId, (watchers.get(sessionId) ?? 0) + 1)
+        const off = subscribe(listener)
+        return () => {
+          off()
+          watchers.set(sessionId, watchers.get(sessionId)! - 1)
+        }
+      }
+      sessions.set(sessionId, created)
+    }
     return api
   }
   const clearSession = (sessionId: string): void =>
-    write(() => sessions.get(sessionId)?.setState(IDLE_SNAPSHOT, true))
+    write(() => {
+      sessions.get(sessionId)?.setState(IDLE_SNAPSHOT, true)
+      if (!watchers.get(sessionId)) {
+        sessions.delete(sessionId)
+        watchers.delete(sessionId)
+      }
+    })
   return {
     session,
     get: (sessionId) => sessions.get(sessionId)?.getState() ?? IDLE_SNAPSHOT,
