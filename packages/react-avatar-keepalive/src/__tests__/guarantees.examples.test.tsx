@@ -124,3 +124,15 @@ test('a quick disable/enable (the keeper let go and came back) keeps the age isA
   ])
   expect(violations).toEqual([])
 })
+
+test('a consumer with a shorter interval enabled mid-way: the keep-alive now overdue goes at once', async () => {
+  const violations = await replay([
+    { type: 'mount', i: 0, setup: { ...base, timeout: 1, retry: false } },
+    { type: 'mount', i: 3, setup: { ...base, timeout: 1, retry: false, enabled: false } },
+    { type: 'options', i: 0, setup: { ...base, interval: 10_000, timeout: 1, retry: false } },
+    { type: 'advance', ms: 1003 },
+    { type: 'flips', i: 3, times: 2 },
+    { type: 'advance', ms: 3000 },
+  ])
+  expect(violations).toEqual([])
+})

@@ -361,6 +361,8 @@ export async function createWorld(): Promise<World> {
         if (!it) break
         for (let k = 0; k < step.times; k++) {
           it.setup = { ...it.setup, enabled: !it.setup.enabled }
+          // Who keeps the session, and so the interval, changes with each flip.
+          resetWindow()
           await rerender()
           await settle()
         }
