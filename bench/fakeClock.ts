@@ -19,7 +19,8 @@ interface Timer {
   args: unknown[]
   /** Set for an interval. */
   every?: number
-  cancelled: boolean
+  /** Where it sits in the heap. */
+  index: number
 }
 
 const real = {
@@ -53,33 +54,51 @@ export function installFakeClock(): FakeClock {
 
   const before = (a: Timer, b: Timer) =>
     a.callAt < b.callAt || (a.callAt === b.callAt && a.seq < b.seq)
-  const push = (timer: Timer) => {
-    heap.push(timer)
-    let i = heap.length - 1
+  const place = (timer: Timer, i: number) => {
+    heap[i] = timer
+    timer.index = i
+  }
+  const siftUp = (i: number) => {
     while (i > 0) {
       const parent = (i - 1) >> 1
       if (!before(heap[i]!, heap[parent]!)) break
-      ;[heap[i], heap[parent]] = [heap[parent]!, heap[i]!]
+      const child = heap[i]!
+      place(heap[parent]!, i)
+      place(child, parent)
       i = parent
+    }
+  }
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1
+      const r = l + 1
+      let least = i
+      if (l < heap.length && before(heap[l]!, heap[least]!)) least = l
+      if (r < heap.length && before(heap[r]!, heap[least]!)) least = r
+      if (least === i) return
+      const parent = heap[i]!
+      place(heap[least]!, i)
+      place(parent, least)
+      i = least
+    }
+  }
+  const push = (timer: Timer) => {
+    place(timer, heap.length)
+    siftUp(timer.index)
+  }
+  // Takes a timer out wherever it is, as real timers do when cleared: a cleared timer's callback
+  // (and what it holds) is garbage at once, not kept until its time would have come.
+  const remove = (timer: Timer) => {
+    const last = heap.pop()!
+    if (last !== timer) {
+      place(last, timer.index)
+      siftUp(last.index)
+      siftDown(last.index)
     }
   }
   const pop = (): Timer | undefined => {
     const top = heap[0]
-    const last = heap.pop()
-    if (heap.length && last) {
-      heap[0] = last
-      let i = 0
-      for (;;) {
-        const l = 2 * i + 1
-        const r = l + 1
-        let least = i
-        if (l < heap.length && before(heap[l]!, heap[least]!)) least = l
-        if (r < heap.length && before(heap[r]!, heap[least]!)) least = r
-        if (least === i) break
-        ;[heap[i], heap[least]] = [heap[least]!, heap[i]!]
-        i = least
-      }
-    }
+    if (top) remove(top)
     return top
   }
 
@@ -93,7 +112,7 @@ export function installFakeClock(): FakeClock {
       fn: fn as Timer['fn'],
       args,
       every: interval ? ms : undefined,
-      cancelled: false,
+      index: -1,
     }
     byId.set(timer.id, timer)
     push(timer)
@@ -102,9 +121,8 @@ export function installFakeClock(): FakeClock {
   const cancel = (id: unknown) => {
     const timer = byId.get(Number(id))
     if (!timer) return
-    // Lazy removal: the heap drops it when it comes up.
-    timer.cancelled = true
     byId.delete(timer.id)
+    remove(timer)
   }
 
   class FakeDate extends real.Date {
@@ -144,7 +162,6 @@ export function installFakeClock(): FakeClock {
       await tick()
       while (installed && heap.length && heap[0]!.callAt <= target) {
         const timer = pop()!
-        if (timer.cancelled) continue
         now = Math.max(now, timer.callAt)
         if (timer.every === undefined) byId.delete(timer.id)
         else {

@@ -71,7 +71,12 @@ const queryDriver =
       client,
       keepAliveQueryOptions(keeper) as QueryObserverOptions,
     )
-    const stop = observer.subscribe(() => {})
+    const unsubscribe = observer.subscribe(() => {})
+    const stop = (): void => {
+      unsubscribe()
+      const query = observer.getCurrentQuery()
+      if (!query.getObserversCount()) client.getQueryCache().remove(query)
+    }
     // Decide now, then let the query's update re-arm `refetchInterval` (it may join a fetch in
     // progress, whose end re-arms it as well).
     const wake = (): void => {

@@ -8,7 +8,7 @@ export type KeepAliveQueryKey = readonly ['react-avatar-keepalive', 'keep-alive'
 export interface KeepAliveQueryOptions {
   queryKey: KeepAliveQueryKey
   queryFn: () => string
-  refetchInterval: () => number | false
+  refetchInterval: (query: { state: { fetchStatus: string } }) => number | false
   refetchIntervalInBackground: true
   staleTime: number
   gcTime: number
@@ -40,25 +40,33 @@ export function keepAliveQueryKey(sessionId: string): KeepAliveQueryKey {
  * only starts one (it never waits for the answer), so nothing the app does to its queries —
  * invalidate, refetch, cancel, reset, clear — can abort a keep-alive or send an extra one. The
  * query carries `meta.avatarKeepAlive` (the session id), so filters and devtools can tell it apart.
+ * Its `gcTime` is `Infinity` (no gc timer re-armed at every keep-alive): remove the query from the
+ * cache once you stop observing it, as the hook does.
  *
  * @example
  * ```ts
- * new QueryObserver(queryClient, keepAliveQueryOptions(keeper)).subscribe(() => {})
+ * const observer = new QueryObserver(queryClient, keepAliveQueryOptions(keeper))
+ * const unsubscribe = observer.subscribe(() => {})
+ * // when done:
+ * unsubscribe()
+ * queryClient.getQueryCache().remove(observer.getCurrentQuery())
  * ```
  */
 export function keepAliveQueryOptions({ sessionId, tick, delay }: Driven): KeepAliveQueryOptions {
   return {
     queryKey: keepAliveQueryKey(sessionId),
     queryFn: () => tick(),
-    refetchInterval: () => delay(),
+    // TanStack Query re-arms its interval at both updates of a fetch (it starts, it ends): arm it
+    // at the end only, which the query function (it never waits) reaches at once.
+    refetchInterval: (query) => query.state.fetchStatus !== 'fetching' && delay(),
     // The keep-alive decides about hidden pages, focus and the network itself.
     refetchIntervalInBackground: true,
     // Never stale, so TanStack Query arms no stale timer: a Date-based one would overflow when
     // the system clock is set back, and the keep-alive keeps its own time.
     staleTime: Infinity,
-    // Longer than any interval: TanStack Query re-arms its gc timer at each keep-alive, and a gc
-    // time of 0 would fire it (a task) every time. A stopped session's query goes after a minute.
-    gcTime: 60_000,
+    // No gc timer: TanStack Query would re-arm one at each keep-alive. The driver removes the
+    // query when it stops, if nothing else observes it.
+    gcTime: Infinity,
     retry: false,
     networkMode: 'always',
     // A keeper that (re)starts ticks at once, even if its query is still cached.
