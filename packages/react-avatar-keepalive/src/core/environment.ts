@@ -10,6 +10,8 @@ export interface FocusSource {
   subscribe: (listener: (focused: boolean) => void) => () => void
 }
 
+export const noop = (): void => {}
+
 /**
  * Milliseconds on a clock that only moves forward: every interval, ceiling and timeout of the
  * keep-alive is measured on it, so setting the system clock cannot bunch keep-alives up or hold

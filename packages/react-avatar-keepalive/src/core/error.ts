@@ -56,16 +56,17 @@ const DESCRIPTIONS: Record<AvatarKeepAliveErrorKind, string> = {
  * }
  * ```
  */
+// Fields are `declare`d (assigned in the constructor): nothing emitted twice for them.
 export class AvatarKeepAliveError extends Error {
   override readonly name = 'AvatarKeepAliveError'
   /** Why the keep-alive failed. */
-  readonly kind: AvatarKeepAliveErrorKind
+  declare readonly kind: AvatarKeepAliveErrorKind
   /** The HTTP status, or `null` when no response arrived. */
-  readonly httpStatus: number | null
+  declare readonly httpStatus: number | null
   /** Whether trying again may help (the session is not known to be gone or refused). */
-  readonly retryable: boolean
+  declare readonly retryable: boolean
   /** How long the server asked to wait (`Retry-After`), in ms, or `null`. */
-  readonly retryAfter: number | null
+  declare readonly retryAfter: number | null
 
   constructor({
     kind,

@@ -3,6 +3,7 @@ import {
   globalDocument,
   globalWindow,
   listen,
+  noop,
   now,
   type FocusSource,
   type OnlineSource,
@@ -241,7 +242,6 @@ function watchActivity(onActive: () => void): () => void {
   }
 }
 
-const noop = (): void => {}
 /** How long a tab that took the lock from a silent leader waits before its first keep-alive. */
 const STEAL_SETTLE = 250
 const STOPPABLE: readonly AvatarSessionStatus[] = ['connecting', 'alive', 'degraded', 'offline']
@@ -560,7 +560,7 @@ function createKeeper(
         store,
         reason,
         keepalive,
-      }).catch(() => {})
+      }).catch(noop)
     } else if (reason !== 'page-hide') {
       // No token left to end it with: stop keeping it, and let the server's timeout end it.
       record({ status: 'expired', endReason: reason })

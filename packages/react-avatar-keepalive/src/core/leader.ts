@@ -1,4 +1,4 @@
-import { now } from './environment'
+import { noop, now } from './environment'
 import type { AvatarKeepAliveErrorKind } from './error'
 import type { AvatarSessionSnapshot, TabCoordination } from './store'
 
@@ -44,8 +44,6 @@ export interface Leadership {
    */
   release: (after: number) => void
 }
-
-const noop = (): void => {}
 
 /**
  * Elects one tab per lock name with the Web Locks API: the browser grants the lock to one tab at a

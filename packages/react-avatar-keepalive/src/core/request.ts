@@ -1,4 +1,5 @@
 import { AvatarKeepAliveError, classifyHttpStatus, parseRetryAfter } from './error'
+import { noop } from './environment'
 
 /**
  * Base URL of the avatar API in the US region (the default).
@@ -168,7 +169,7 @@ async function send(
   if (signal?.aborted) throw signal.reason
   const controller = new AbortController()
   let timer: ReturnType<typeof setTimeout> | undefined
-  let onAbort = (): void => {}
+  let onAbort = noop
   // Settles first when time is up or the caller aborts, so a fetch that never settles cannot
   // hold the attempt open.
   const cutOff = new Promise<never>((_, reject) => {
