@@ -30,7 +30,7 @@ const TOKEN = 'token-scale'
 // Enough intervals for a stable median at every N: small N are cheap and noisy.
 const plan = (n: number) => ({
   warmUp: Math.max(3, Math.ceil(300 / n)),
-  measured: Math.max(15, Math.ceil(3_000 / n)),
+  measured: Math.max(60, Math.ceil(3_000 / n)),
 })
 // Before any N is measured, each implementation runs this many sessions for this many intervals,
 // unmeasured, so that the JIT has compiled its code and the first N measured is not the coldest.
