@@ -3,7 +3,6 @@ import { useAvatarKeepAlive } from 'react-avatar-keepalive'
 import { keepAvatarSessionAlive } from 'react-avatar-keepalive/core'
 import { useEffect, type ComponentType } from 'react'
 import { IMPLEMENTATIONS, type ConsumerProps, type ImplementationName } from '../implementations'
-import { useNaiveKeepAlive } from '../implementations/naiveHook'
 
 /** Ours without cross-tab coordination (no Web Lock, no BroadcastChannel): what that costs. */
 function OursAlone({ sessionId, token, interval }: ConsumerProps) {
@@ -20,20 +19,13 @@ function OursOnTimers({ sessionId, token, interval }: ConsumerProps) {
   return null
 }
 
-/** The naive hook reading the body for `{"success":true}`, as ours does: what that costs. */
-function NaiveCheckingBody({ sessionId, token, interval }: ConsumerProps) {
-  useNaiveKeepAlive(sessionId, token, interval, true)
-  return null
-}
-
 const CONSUMERS: Record<Variant, ComponentType<ConsumerProps>> = {
   ...IMPLEMENTATIONS,
   'ours-alone': OursAlone,
   'ours-on-timers': OursOnTimers,
-  'naive-checking-body': NaiveCheckingBody,
 }
 
-export type Variant = ImplementationName | 'ours-alone' | 'ours-on-timers' | 'naive-checking-body'
+export type Variant = ImplementationName | 'ours-alone' | 'ours-on-timers'
 
 declare global {
   interface Window {

@@ -11,8 +11,8 @@ const WARM_UP = 2
 export const CPU_INTERVALS = 6
 const IDLE = 2_000
 
-/** Measured for the notes: ours without cross-tab coordination, ours on plain timers, the naive hook checking the body. */
-const VARIANTS = [...COLUMNS, 'ours-alone', 'ours-on-timers', 'naive-checking-body']
+/** Ours without cross-tab coordination, measured for the notes. */
+const VARIANTS = [...COLUMNS, 'ours-alone', 'ours-on-timers']
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b)
