@@ -56,9 +56,9 @@ const DESCRIPTIONS: Record<AvatarKeepAliveErrorKind, string> = {
  * }
  * ```
  */
-// Fields are `declare`d (assigned in the constructor): nothing emitted twice for them.
 export class AvatarKeepAliveError extends Error {
   override readonly name = 'AvatarKeepAliveError'
+  // `declare`d, as the constructor sets them: plain declarations would be emitted and set twice.
   /** Why the keep-alive failed. */
   declare readonly kind: AvatarKeepAliveErrorKind
   /** The HTTP status, or `null` when no response arrived. */
