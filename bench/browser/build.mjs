@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { build, defaultClientConditions } from 'vite'
+import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.mjs'
 import { RESULTS_DIR } from '../results.mjs'
 
 /** Where the pages are built; served under ORIGIN by each runner's route. */
@@ -46,4 +48,25 @@ export function servePages(context) {
   return context.route(`${ORIGIN}/**`, (route) =>
     route.fulfill({ path: join(OUT_DIR, new URL(route.request().url()).pathname) }),
   )
+}
+
+/**
+ * Runs one browser row: builds the pages, launches Chromium, hands it to `measure` and closes it
+ * after; or says why the row cannot be measured (no Chromium here).
+ *
+ * @template T
+ * @param {(browser: import('playwright-core').Browser) => Promise<T>} measure
+ * @returns {Promise<T | { skipped: string }>}
+ */
+export async function withBrowser(measure) {
+  if (!existsSync(CHROMIUM_PATH)) {
+    return { skipped: `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)` }
+  }
+  await buildPages()
+  const browser = await launchChromium()
+  try {
+    return await measure(browser)
+  } finally {
+    await browser.close()
+  }
 }

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs'
-import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.mjs'
 import { COLUMNS } from '../results.mjs'
-import { buildPages, ORIGIN, servePages } from './build.mjs'
+import { ORIGIN, servePages, withBrowser } from './build.mjs'
 
 // Ours sends at mount: a few page loads give a stable median. The references wait a full
 // interval, so one load each, side by side.
@@ -17,12 +15,7 @@ const SETTLE = 200
  * @returns {Promise<{ ms: Record<string, number>, runsOurs: number, rangeOurs: number[] } | { skipped: string }>}
  */
 export async function measureFirstRequest() {
-  if (!existsSync(CHROMIUM_PATH)) {
-    return { skipped: `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)` }
-  }
-  await buildPages()
-  const browser = await launchChromium()
-  try {
+  return withBrowser(async (browser) => {
     const context = await browser.newContext()
     await servePages(context)
     const firstRequest = async (impl) => {
@@ -55,7 +48,5 @@ export async function measureFirstRequest() {
       runsOurs: RUNS_OURS,
       rangeOurs: [ours[0], ours.at(-1)],
     }
-  } finally {
-    await browser.close()
-  }
+  })
 }

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs'
-import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.mjs'
 import { COLUMNS } from '../results.mjs'
-import { buildPages, ORIGIN, servePages } from './build.mjs'
+import { ORIGIN, servePages, withBrowser } from './build.mjs'
 
 /** Row 11: sessions per page, each with one consumer, and their keep-alive interval. */
 export const CPU_SESSIONS = 100
@@ -33,12 +31,7 @@ const median = (values) => {
  *   µs per keep-alive; `idleTask`: µs per interval of the idle page
  */
 export async function measureKeepAliveCpu() {
-  if (!existsSync(CHROMIUM_PATH)) {
-    return { skipped: `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)` }
-  }
-  await buildPages()
-  const browser = await launchChromium()
-  try {
+  return withBrowser(async (browser) => {
     const results = {}
     const idle = []
     const measure = async (impl) => {
@@ -97,7 +90,5 @@ export async function measureKeepAliveCpu() {
     // One at a time: side by side, the renderers compete for the cores and the figures scatter.
     for (const impl of VARIANTS) await measure(impl)
     return { results, idleTask: median(idle) }
-  } finally {
-    await browser.close()
-  }
+  })
 }

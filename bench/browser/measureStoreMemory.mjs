@@ -1,6 +1,4 @@
-import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.mjs'
-import { existsSync } from 'node:fs'
-import { buildPages, ORIGIN, servePages } from './build.mjs'
+import { ORIGIN, servePages, withBrowser } from './build.mjs'
 
 /** Row 10: how many sessions the store holds in each measurement. */
 export const STORE_SIZES = [1_000, 10_000]
@@ -14,12 +12,7 @@ export const STORE_SIZES = [1_000, 10_000]
  * @returns {Promise<{ bytes: Record<number, number>, released: Record<number, number> } | { skipped: string }>}
  */
 export async function measureStoreMemory() {
-  if (!existsSync(CHROMIUM_PATH)) {
-    return { skipped: `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)` }
-  }
-  await buildPages()
-  const browser = await launchChromium()
-  try {
+  return withBrowser(async (browser) => {
     const context = await browser.newContext()
     await servePages(context)
     const bytes = {}
@@ -52,7 +45,5 @@ export async function measureStoreMemory() {
       }
     }
     return { bytes, released }
-  } finally {
-    await browser.close()
-  }
+  })
 }

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs'
-import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.mjs'
 import { COLUMNS } from '../results.mjs'
-import { buildPages, ORIGIN, servePages } from './build.mjs'
+import { ORIGIN, servePages, withBrowser } from './build.mjs'
 
 /** Row 12: tabs of one browser context keeping one session, and their keep-alive interval. */
 export const TAB_COUNTS = [1, 2, 5]
@@ -18,12 +16,7 @@ const MEASURED = 10
  * @returns {Promise<{ results: Record<string, Record<number, number>> } | { skipped: string }>}
  */
 export async function measureTabs() {
-  if (!existsSync(CHROMIUM_PATH)) {
-    return { skipped: `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)` }
-  }
-  await buildPages()
-  const browser = await launchChromium()
-  try {
+  return withBrowser(async (browser) => {
     const results = {}
     for (const impl of COLUMNS) {
       results[impl] = {}
@@ -57,7 +50,5 @@ export async function measureTabs() {
       }
     }
     return { results }
-  } finally {
-    await browser.close()
-  }
+  })
 }
