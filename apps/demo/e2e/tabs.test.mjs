@@ -231,7 +231,8 @@ describe('two tabs of one browser profile, one session', () => {
       next - justSent >= 1_000 - JITTER,
       `never closer than 1 s to the previous keep-alive (${next - justSent} ms at the server)`,
     )
-    assert.ok(next - closedAgainAt <= 1_000, `takeover took ${next - closedAgainAt} ms`)
+    // Closed just after a keep-alive, the wait is the ceiling itself: timers may fire a few ms late.
+    assert.ok(next - closedAgainAt <= 1_000 + JITTER, `takeover took ${next - closedAgainAt} ms`)
     await until(() => c.sent.length > 0, { message: 'the third page sent nothing' })
     assert.equal(c.sent.length, 1)
     await c.page.close()
