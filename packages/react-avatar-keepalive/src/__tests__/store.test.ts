@@ -357,6 +357,22 @@ describe('clearSession and clearAll', () => {
     expect(store.session('s1')).not.toBe(api)
   })
 
+  // zustand's own unsubscribe may be called twice; counting one more subscriber gone would free
+  // the session while another one still listens to it.
+  it('an unsubscribe called twice counts once: the other subscriber keeps hearing', () => {
+    const store = createAvatarSessionStore({ crossTab: null })
+    const api = store.session('s1')
+    const heard: string[] = []
+    const off = api.subscribe(() => {})
+    api.subscribe(({ status }) => heard.push(status))
+    off()
+    off()
+    store.clearSession('s1')
+    expect(store.session('s1')).toBe(api)
+    recordSession(store, 's1', { status: 'alive' })
+    expect(heard).toEqual(['alive'])
+  })
+
   it('clearSession puts one session back to idle, tells its listeners, keeps the others', () => {
     record({ status: 'alive' })
     record({ status: 'connecting', lastAttemptAt: 7 }, OTHER)

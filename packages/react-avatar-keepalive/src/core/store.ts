@@ -122,9 +122,12 @@ export function createAvatarSessionStore({
       const { subscribe } = created
       created.subscribe = (listener) => {
         watchers.set(sessionId, (watchers.get(sessionId) ?? 0) + 1)
-        const off = subscribe(listener)
+        let off: (() => void) | null = subscribe(listener)
+        // Idempotent, as zustand's own: a second call must not count another subscriber gone.
         return () => {
+          if (!off) return
           off()
+          off = null
           watchers.set(sessionId, watchers.get(sessionId)! - 1)
         }
       }
