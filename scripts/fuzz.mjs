@@ -1,4 +1,4 @@
-// Long soak of the keep-alive engine's property suite: a random seed (or FUZZ_SEED) and 5000 runs
+// Long soak of the keep-alive engine's and the request's property suites: a random seed (or FUZZ_SEED) and 5000 runs
 // (or the first argument, or FUZZ_RUNS). Usage: npx pnpm test:fuzz [runs]
 import { spawn } from 'node:child_process'
 import { randomInt } from 'node:crypto'
@@ -24,6 +24,7 @@ const vitest = spawn(
     '--project',
     'react-avatar-keepalive',
     'src/__tests__/guarantees.property.test.tsx',
+    'src/__tests__/request.property.test.ts',
   ],
   {
     cwd: fileURLToPath(new URL('../packages/react-avatar-keepalive/', import.meta.url)),

@@ -62,6 +62,8 @@ export interface UseAvatarKeepAliveResult {
 }
 
 let privateClient: QueryClient | undefined
+// One factory per client, so that the keeper can tell a consumer that brings another client.
+const drivers = new WeakMap<QueryClient, KeepAliveDriverFactory>()
 
 // One QueryObserver per kept session, whatever the number of components keeping it.
 const queryDriver =
@@ -117,26 +119,27 @@ export function useAvatarKeepAlive(
   const endReason = useStore(view, (s) => s.endReason)
 
   // Read when used, so a rotated token or a new callback applies without a new schedule.
-  const latest = useRef({ token: secret, options, status })
+  const latest = useRef({ token: secret, options })
   const keeper = useRef<KeeperHandle | null>(null)
   useEffect(() => {
-    latest.current = { token: secret, options, status }
+    latest.current = { token: secret, options }
     keeper.current?.update(secret, options)
   })
 
-  useEffect(() => {
-    if (!ready) return
-    return watchSession(store, id, () => latest.current.options, latest.current.status)
-  }, [ready, id, store])
+  // Callbacks follow the status this hook returns, across a change of session, store or token.
+  const reported = useRef(status)
+  useEffect(() => watchSession(view, () => latest.current.options, reported), [view])
 
   useEffect(() => {
     if (!ready || !enabled) return
     // Without a window TanStack Query takes the host for a server and arms no refetchInterval
     // (a worker, Node): plain timers keep the schedule there.
-    const driver =
-      typeof window === 'undefined'
-        ? timerDriver
-        : queryDriver(queryClient ?? (privateClient ??= new QueryClient()))
+    let driver = timerDriver
+    if (typeof window !== 'undefined') {
+      const client = queryClient ?? (privateClient ??= new QueryClient())
+      driver = drivers.get(client) ?? queryDriver(client)
+      drivers.set(client, driver)
+    }
     const env = { online: onlineManager, focus: focusManager, driver }
     const joined = joinKeeper(store, id, latest.current.token, latest.current.options, env)
     keeper.current = joined

@@ -189,3 +189,26 @@ test('without a DOM only markActive() counts as activity, and hiddenTimeout does
   expect(store.get('s1').endReason).toBe('idle-timeout')
   keepAlive.stop()
 })
+
+// A server has no page to resolve a path against: fetch would fail at every keep-alive.
+test('the core refuses a relative baseUrl where there is no page, and a refused update changes nothing', async () => {
+  const { fetch } = stubServer()
+  const store = createAvatarSessionStore()
+  const options = { fetch, store, interval: INTERVAL }
+  expect(() =>
+    keepAvatarSessionAlive('s1', 'token-1', { ...options, baseUrl: '/api/avatar' }),
+  ).toThrow(/baseUrl/)
+  const handle = keepAvatarSessionAlive('s1', 'token-1', { ...options, baseUrl: 'https://a.test' })
+  await advance(0)
+  expect(() => handle.update('token-2', { ...options, baseUrl: '/api/avatar' })).toThrow(/baseUrl/)
+  await advance(INTERVAL)
+  handle.stop()
+  const sent = fetch.mock.calls.map(([url, init]) => [
+    String(url),
+    new Headers(init?.headers).get('Authorization'),
+  ])
+  expect(sent).toEqual([
+    ['https://a.test/avatar-session/s1/keep-alive', 'Bearer token-1'],
+    ['https://a.test/avatar-session/s1/keep-alive', 'Bearer token-1'],
+  ])
+})

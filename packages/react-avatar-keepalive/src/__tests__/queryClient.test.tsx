@@ -281,6 +281,27 @@ describe('queryClient passed explicitly: the app opts in to seeing the keep-aliv
     },
   )
 
+  test('a new queryClient takes the schedule over: its cache holds the query, the old one lets go', async () => {
+    const first = new QueryClient()
+    const second = new QueryClient()
+    const store = createAvatarSessionStore()
+    function Keeper({ client }: { client: QueryClient }) {
+      useAvatarKeepAlive('s1', 'token-1', { queryClient: client, store })
+      return null
+    }
+    const view = render(<Keeper client={first} />)
+    await advance(0)
+    expect(first.getQueryCache().findAll({ predicate: isKeepAlive })).toHaveLength(1)
+    view.rerender(<Keeper client={second} />)
+    await advance(0)
+    expect(second.getQueryCache().findAll({ predicate: isKeepAlive })).toHaveLength(1)
+    expect(first.getQueryCache().findAll({ predicate: isKeepAlive })).toEqual([])
+    // No keep-alive extra for the move, none missed after it.
+    await advance(2 * INTERVAL)
+    expect(startTimes()).toEqual([0, INTERVAL, 2 * INTERVAL])
+    expect(store.get('s1').status).toBe('alive')
+  })
+
   test('a persister keeps the keep-alive out when shouldDehydrateQuery filters on meta', async () => {
     api.queue(...slow(11))
     const appClient = new QueryClient()

@@ -238,6 +238,7 @@ describe('idle input', () => {
     ['   ', 'token-1'],
     ['.', 'token-1'],
     ['..', 'token-1'],
+    ['s1\uD800', 'token-1'],
     ['s1', null],
     ['s1', undefined],
     ['s1', ''],

@@ -12,9 +12,10 @@ import {
   type KeepAliveDriverFactory,
   type KeeperOptions,
 } from './keeper'
-import { invalid, isValidSessionId } from './request'
+import { checkSessionId, invalid, isAbsoluteUrl } from './request'
+import { resolveKeepAliveOptions } from './schedule'
 import type { AvatarSessionStatus } from './status'
-import { avatarSessionStore, type AvatarSessionStore } from './store'
+import { avatarSessionStore, sessionView, type AvatarSessionStore } from './store'
 import { watchSession, type SessionCallbacks } from './watchSession'
 
 /** `navigator.onLine` and its events; always online where there is no `navigator`. */
@@ -68,9 +69,18 @@ export interface KeepAliveHandle {
   stop: () => void
 }
 
-function checkToken(token: string): void {
+// Everything a call can get wrong, checked before anything changes.
+function check(token: string, options: KeepAvatarSessionAliveOptions): void {
   if (typeof token !== 'string' || token.trim() === '')
     throw invalid('token', process.env.NODE_ENV !== 'production' && 'must be a non-empty string')
+  // Without a page (a server) fetch has nothing to resolve a path against: say so now, not at
+  // every keep-alive.
+  if (typeof location !== 'object' && !isAbsoluteUrl(resolveKeepAliveOptions(options).baseUrl)) {
+    throw invalid(
+      'baseUrl',
+      process.env.NODE_ENV !== 'production' && 'must be an http(s) URL where there is no page',
+    )
+  }
 }
 
 /**
@@ -93,12 +103,8 @@ export function keepAvatarSessionAlive(
   token: string,
   options: KeepAvatarSessionAliveOptions = {},
 ): KeepAliveHandle {
-  if (!isValidSessionId(sessionId))
-    throw invalid(
-      'sessionId',
-      process.env.NODE_ENV !== 'production' && 'must be a non-empty string, not . or ..',
-    )
-  checkToken(token)
+  checkSessionId(sessionId)
+  check(token, options)
   let latest = options
   const {
     store = avatarSessionStore,
@@ -106,11 +112,13 @@ export function keepAvatarSessionAlive(
     focus = browserFocus,
     driver = timerDriver,
   } = options
-  const unwatch = watchSession(store, sessionId, () => latest, store.get(sessionId).status)
+  const unwatch = watchSession(sessionView(store, sessionId), () => latest, {
+    current: store.get(sessionId).status,
+  })
   const keeper = joinKeeper(store, sessionId, token, options, { online, focus, driver })
   return {
     update: (token, options = latest) => {
-      checkToken(token)
+      check(token, options)
       latest = options
       keeper.update(token, options)
     },

@@ -188,9 +188,10 @@ export function joinKeeper(
   keeper.join(consumer)
   return {
     update: (token, options) => {
+      // Options first: bad ones throw before anything changes.
+      consumer.options = settingsOf(options)
       if (token !== consumer.token) consumer.rank = ++ranks
       consumer.token = token
-      consumer.options = settingsOf(options)
       if (joined) keeper.sync()
     },
     ping: () => (joined ? keeper.ping() : Promise.resolve(store.get(sessionId).status)),
@@ -715,6 +716,13 @@ function createKeeper(
     }
     // A shorter interval shortens what still counts as alive.
     if (running && snapshot().isAlive && !fresh()) record({ isAlive: false })
+    // The newest consumer's driver drives: a component that brings another QueryClient moves the
+    // schedule there (its `tick` sends only what is due, so nothing extra goes out).
+    if (kept && running && env!.driver !== newest.env.driver) {
+      driver!.stop()
+      env = { ...env!, driver: newest.env.driver }
+      driver = env.driver({ sessionId, tick: () => tick(), delay })
+    }
     // Starting ticks at once; otherwise a new token or interval re-arms the schedule.
     if (kept && !running) start()
     else if (!kept && running) stop()

@@ -73,7 +73,8 @@ export function invalid(option: string, rule: string | false): TypeError {
 
 /**
  * Whether a session id can be put in a URL: a non-blank string other than `.` and `..` (those two
- * survive encodeURIComponent, and URL parsing would resolve them as path steps).
+ * survive encodeURIComponent, and URL parsing would resolve them as path steps), with no lone
+ * surrogate (half of an emoji, which encodeURIComponent cannot encode).
  *
  * @example
  * ```ts
@@ -82,7 +83,20 @@ export function invalid(option: string, rule: string | false): TypeError {
  * ```
  */
 export function isValidSessionId(sessionId: unknown): sessionId is string {
-  return typeof sessionId === 'string' && sessionId.trim() !== '' && !/^\.{1,2}$/.test(sessionId)
+  return (
+    typeof sessionId === 'string' && sessionId.trim() !== '' && !/^\.{1,2}$|\p{Cs}/u.test(sessionId)
+  )
+}
+
+/** Throws a `TypeError` unless `isValidSessionId(sessionId)`. */
+export function checkSessionId(sessionId: unknown): asserts sessionId is string {
+  if (!isValidSessionId(sessionId)) {
+    throw invalid(
+      'sessionId',
+      process.env.NODE_ENV !== 'production' &&
+        'must be a non-blank string, not . or .., with no lone surrogate',
+    )
+  }
 }
 
 /**
@@ -102,6 +116,37 @@ export function isValidToken(token: unknown): token is string {
 }
 
 /**
+ * Throws a `TypeError` unless a session's path can follow `baseUrl`: an http(s) URL or a path (for
+ * a page or worker, which fetch resolves against it), with no whitespace, control character, query
+ * or fragment (the path would land in them, or fetch would fail on every keep-alive as if the
+ * network were down).
+ * No URL parser: React Native's `URL` lacks most of its getters.
+ *
+ * @example
+ * ```ts
+ * checkBaseUrl('/api/avatar') // fine
+ * checkBaseUrl('https://api.example/v1?key=1') // throws TypeError: `baseUrl` must be …
+ * ```
+ */
+export function checkBaseUrl(baseUrl: unknown): asserts baseUrl is string {
+  if (
+    typeof baseUrl !== 'string' ||
+    !baseUrl ||
+    /[\s?#]|[^\x20-\x7e\u00a0-\uffff]/.test(baseUrl) ||
+    (isAbsoluteUrl(baseUrl) && !/^https?:\/\/[^/]/i.test(baseUrl))
+  ) {
+    throw invalid(
+      'baseUrl',
+      process.env.NODE_ENV !== 'production' &&
+        'must be an http(s) URL or a path, with no whitespace, query or fragment',
+    )
+  }
+}
+
+/** Whether `url` names its scheme (`https:`, `ftp:`…) rather than a path relative to the page. */
+export const isAbsoluteUrl = (url: string): boolean => /^[a-z][\w+.-]*:/i.test(url)
+
+/**
  * The keep-alive URL of a session: trailing slashes of `baseUrl` dropped, the id URL-encoded.
  * Throws a `TypeError` for an empty session id or base URL, so no request goes to a malformed URL.
  *
@@ -115,14 +160,8 @@ export function keepAliveUrl(sessionId: string, baseUrl: string = AVATAR_API_US)
 }
 
 function sessionUrl(sessionId: string, baseUrl: string, action: string): string {
-  if (!isValidSessionId(sessionId))
-    throw invalid(
-      'sessionId',
-      process.env.NODE_ENV !== 'production' && 'must be a non-empty string, not . or ..',
-    )
-  if (typeof baseUrl !== 'string' || baseUrl.trim() === '') {
-    throw invalid('baseUrl', process.env.NODE_ENV !== 'production' && 'must be a non-empty string')
-  }
+  checkSessionId(sessionId)
+  checkBaseUrl(baseUrl)
   return `${baseUrl.replace(/\/+$/, '')}/avatar-session/${encodeURIComponent(sessionId)}/${action}`
 }
 
@@ -182,7 +221,7 @@ async function send(
     signal?.addEventListener('abort', onAbort)
   })
   const network = (cause: unknown): never => {
-    throw new AvatarKeepAliveError({ kind: 'network', cause })
+    throw new AvatarKeepAliveError({ kind: 'network', cause: scrub(cause, token) })
   }
   try {
     // Through a promise, so that a fetch that throws (rather than rejects) is classified too.
@@ -240,8 +279,60 @@ export function answerError(
     kind: response.ok ? 'invalid-response' : classifyHttpStatus(response.status),
     httpStatus: response.status,
     retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
-    serverMessage: typeof error === 'string' ? error.split(token).join('[redacted]') : null,
+    serverMessage: typeof error === 'string' ? redactToken(error, token) : null,
   })
+}
+
+/**
+ * `text` with each word (a run of non-space characters) that holds a piece of `token` replaced by
+ * `[redacted]`: 8 of its characters in a row (all of a shorter token), in any case, as they are,
+ * URL-encoded, escaped in JSON or in base64, since a server or a library may echo a token cut
+ * short or encoded.
+ *
+ * @example
+ * ```ts
+ * redactToken('bad token eyJhbGciOiJIUzI1...', 'eyJhbGciOiJIUzI1NiJ9.e30.sig') // 'bad token [redacted]'
+ * ```
+ */
+export function redactToken(text: string, token: string): string {
+  const size = Math.min(8, token.length)
+  const pieces = new Set<string>()
+  for (const form of [token, encodeURIComponent(token), JSON.stringify(token), btoa(token)]) {
+    const lower = form.toLowerCase()
+    for (let i = 0; i + size <= lower.length; i++) pieces.add(lower.slice(i, i + size))
+  }
+  return text.replace(/\S+/g, (word) => {
+    const lower = word.toLowerCase()
+    for (let i = 0; i + size <= lower.length; i++) {
+      if (pieces.has(lower.slice(i, i + size))) return '[redacted]'
+    }
+    return word
+  })
+}
+
+/**
+ * What a failure to send may show: its name, message and `code`, and its causes', token redacted.
+ * The object itself stays behind: a fetch library's error may hold the request (its headers) or
+ * the raw bytes of a broken answer (Node's fetch keeps them for a parse error).
+ */
+function scrub(failure: unknown, token: string, depth = 0): unknown {
+  try {
+    if (typeof failure !== 'object' || failure === null) {
+      return failure === undefined ? failure : redactToken(String(failure), token)
+    }
+    const { name, message, code, cause } = failure as Record<string, unknown>
+    const copy: Error & { code?: string } = new (failure instanceof TypeError ? TypeError : Error)(
+      redactToken(typeof message === 'string' ? message : '', token),
+      // Deep enough for Node's fetch (its TypeError, the socket's error, the parser's).
+      cause !== undefined && depth < 3 ? { cause: scrub(cause, token, depth + 1) } : undefined,
+    )
+    if (typeof name === 'string') copy.name = redactToken(name, token)
+    if (typeof code === 'string') copy.code = redactToken(code, token)
+    return copy
+  } catch {
+    // A failure whose properties throw when read (a proxy) has nothing to show.
+    return undefined
+  }
 }
 
 async function readJson(response: Response): Promise<unknown> {

@@ -1,5 +1,5 @@
 import { MAX_TIMER_DELAY, type AvatarKeepAliveError } from './error'
-import { AVATAR_API_US, DEFAULT_KEEP_ALIVE_TIMEOUT, invalid } from './request'
+import { AVATAR_API_US, checkBaseUrl, DEFAULT_KEEP_ALIVE_TIMEOUT, invalid } from './request'
 
 /**
  * How often the vendor asks for a keep-alive, in ms.
@@ -96,9 +96,7 @@ export function resolveKeepAliveOptions({
   idleTimeout,
   idleWarning = 60_000,
 }: KeepAliveTimingOptions = {}): ResolvedKeepAliveTiming {
-  if (typeof baseUrl !== 'string' || baseUrl.trim() === '') {
-    throw invalid('baseUrl', process.env.NODE_ENV !== 'production' && 'must be a non-empty string')
-  }
+  checkBaseUrl(baseUrl)
   ms('interval', interval, MIN_KEEP_ALIVE_GAP, MAX_TIMER_DELAY)
   return {
     baseUrl,

@@ -1,6 +1,6 @@
 import type { AvatarKeepAliveError } from './error'
 import { isTerminalStatus, type AvatarSessionEndReason, type AvatarSessionStatus } from './status'
-import type { AvatarSessionSnapshot, AvatarSessionStore } from './store'
+import type { AvatarSessionSnapshot, SessionView } from './store'
 
 export interface SessionCallbacks {
   /**
@@ -39,27 +39,31 @@ function call<A extends unknown[]>(callback: ((...args: A) => void) | undefined,
 }
 
 /**
- * Calls the callbacks on each change of one session, reading them at call time; `seen` is the
- * status the caller showed last, the `previous` of the first report.
+ * Calls the callbacks on each change of one session's view, reading them at call time.
+ * `reported.current` is the status reported (or shown) last: the `previous` of the next report,
+ * kept up to date here, so that a caller that watches again (another view of the same session,
+ * after a pause) goes on from where it left off. A status that changed before the watch began is
+ * reported at once.
  */
 export function watchSession(
-  store: AvatarSessionStore,
-  sessionId: string,
+  view: SessionView,
   callbacks: () => SessionCallbacks,
-  seen: AvatarSessionStatus,
+  reported: { current: AvatarSessionStatus },
 ): () => void {
-  let reported = seen
   const report = (next: AvatarSessionSnapshot, previous: AvatarSessionSnapshot): void => {
     const { onStatusChange, onExpired, onError, onIdleWarning } = callbacks()
     if (next.error && next.error !== previous.error) call(onError, next.error)
     if (next.endsAt !== null && previous.endsAt === null) {
       call(onIdleWarning, Math.max(0, next.endsAt - Date.now()))
     }
-    const before = reported
+    const before = reported.current
     if (next.status === before) return
-    reported = next.status
+    reported.current = next.status
     call(onStatusChange, next.status, before)
     if (isTerminalStatus(next.status)) call(onExpired, next.endReason)
   }
-  return store.session(sessionId).subscribe(report)
+  const unsubscribe = view.subscribe(report)
+  const current = view.getState()
+  report(current, current)
+  return unsubscribe
 }

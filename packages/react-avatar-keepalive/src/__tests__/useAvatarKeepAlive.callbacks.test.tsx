@@ -1,0 +1,88 @@
+import { QueryClient } from '@tanstack/react-query'
+import { render } from '@testing-library/react'
+import { useEffect } from 'react'
+import { describe, expect, test, vi } from 'vitest'
+import { endAvatarSession } from '../core/endAvatarSession'
+import type { AvatarSessionStatus } from '../core/status'
+import { createAvatarSessionStore } from '../core/store'
+import { useAvatarKeepAlive, type UseAvatarKeepAliveOptions } from '../useAvatarKeepAlive'
+import { advance, renderKeepAlive, setupMockApi } from './keepAliveTestUtils'
+
+setupMockApi()
+
+/**
+ * What a user of `onStatusChange` relies on: each call's `previous` is the last call's status (the
+ * first one's, the status the hook returned before), and the last call's status is the one the
+ * hook returns now.
+ */
+function expectChained(calls: [AvatarSessionStatus, AvatarSessionStatus][], shown: string) {
+  calls.forEach(([, previous], i) => {
+    if (i > 0) expect(previous).toBe(calls[i - 1]![0])
+  })
+  expect(calls.at(-1)?.[0]).toBe(shown)
+}
+
+describe('callbacks follow the status the hook returns', () => {
+  // An earlier sibling's effect may change the session before this hook's effects subscribe.
+  test('a change made before the hook listens is reported, and the end is never missed', async () => {
+    const store = createAvatarSessionStore()
+    const queryClient = new QueryClient()
+    const onStatusChange = vi.fn<NonNullable<UseAvatarKeepAliveOptions['onStatusChange']>>()
+    const onExpired = vi.fn()
+    function Ender() {
+      useEffect(() => {
+        void endAvatarSession({ sessionId: 's1', token: 'token-1', store })
+      }, [])
+      return null
+    }
+    function Keeper() {
+      const { status } = useAvatarKeepAlive('s1', 'token-1', {
+        store,
+        queryClient,
+        onStatusChange,
+        onExpired,
+      })
+      return <output>{status}</output>
+    }
+    const view = render(
+      <>
+        <Ender />
+        <Keeper />
+      </>,
+    )
+    await advance(0)
+    expect(view.container.textContent).toBe('expired')
+    expect(onExpired).toHaveBeenCalledTimes(1)
+    expect(onExpired).toHaveBeenCalledWith('ended')
+    expectChained(onStatusChange.mock.calls, 'expired')
+    expect(onStatusChange.mock.calls[0]![1]).toBe('idle')
+  })
+
+  test('a token emptied then given back: every change reported, each previous the last status', async () => {
+    const onStatusChange = vi.fn<NonNullable<UseAvatarKeepAliveOptions['onStatusChange']>>()
+    const options: UseAvatarKeepAliveOptions = { onStatusChange }
+    const view = renderKeepAlive({ sessionId: 's1', token: 'token-1', options })
+    await advance(0)
+    view.rerenderWith({ sessionId: 's1', token: '', options })
+    await advance(0)
+    expect(view.latest().status).toBe('idle')
+    expectChained(onStatusChange.mock.calls, 'idle')
+    view.rerenderWith({ sessionId: 's1', token: 'token-1', options })
+    // The next keep-alive keeps 1 s from the last one.
+    await advance(1_000)
+    expect(view.latest().status).toBe('alive')
+    expectChained(onStatusChange.mock.calls, 'alive')
+  })
+
+  test('a new session id: the callbacks go on from the status shown for the old one', async () => {
+    const onStatusChange = vi.fn<NonNullable<UseAvatarKeepAliveOptions['onStatusChange']>>()
+    const options: UseAvatarKeepAliveOptions = { onStatusChange }
+    const view = renderKeepAlive({ sessionId: 's1', token: 'token-1', options })
+    await advance(0)
+    view.rerenderWith({ sessionId: 's2', token: 'token-2', options })
+    await advance(0)
+    expect(view.latest().status).toBe('alive')
+    expectChained(onStatusChange.mock.calls, 'alive')
+    expect(onStatusChange.mock.calls.length).toBeGreaterThan(2)
+  })
+})
