@@ -157,6 +157,26 @@ describe('terminal everywhere, refusals per tab', () => {
     expect(keepAlives().length).toBe(count)
   })
 
+  // Found by an audit: a follower kept the last error object while kind and status stayed the
+  // same, so its onError missed every failure after the first.
+  test('a follower hears every failure the leader sees: onError once per failed keep-alive', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    const errors: Record<string, number[]> = { a: [], b: [] }
+    const onError = (tab: string) => (error: { httpStatus: number | null }) =>
+      errors[tab]!.push(error.httpStatus!)
+    keepInTab(a, 'token-1', { onError: onError('a'), retry: false })
+    await advance(50)
+    keepInTab(b, 'token-1', { onError: onError('b'), retry: false })
+    await advance(INTERVAL)
+    answer = () => ({ status: 500, body: '{"success":false,"error":"busy"}' })
+    await advance(3 * INTERVAL)
+    expect(sentBy('b')).toEqual([])
+    expect(errors.a).toEqual([500, 500, 500])
+    expect(errors.b).toEqual(errors.a)
+    expect(b.store.get(SESSION).consecutiveFailures).toBe(3)
+  })
+
   test('a refused token pauses only its tab; a tab with another token takes over', async () => {
     const a = openTab('a')
     const b = openTab('b')

@@ -518,9 +518,14 @@ function createKeeper(
     if (!mirrored || (!terminal && !(message.leader && following()))) return
     // A refusal belongs to the sender's token, not to this tab's.
     if (mirrored.status === 'unauthorized' || mirrored.status === 'error') return
-    const current = snapshot().error
+    // The same failure heard again (a heartbeat) keeps its error object; a new one, even of the
+    // same kind (the failure count moved), is a new error, so that onError hears each.
+    const { error: current, consecutiveFailures } = snapshot()
     const wired = mirrored.error
-    const same = current?.kind === wired?.kind && current?.httpStatus === wired?.httpStatus
+    const same =
+      current?.kind === wired?.kind &&
+      current?.httpStatus === wired?.httpStatus &&
+      consecutiveFailures === mirrored.consecutiveFailures
     record({ ...mirrored, error: same ? current : wired && new AvatarKeepAliveError(wired) })
     if (message.leader && visible() && now() - toldSeen >= MIN_KEEP_ALIVE_GAP) {
       // A visible page answers the leader, so a hidden leader's hiddenTimeout waits for every tab.
