@@ -520,13 +520,13 @@ function createKeeper(
     if (mirrored.status === 'unauthorized' || mirrored.status === 'error') return
     // The same failure heard again (a heartbeat) keeps its error object; a new one, even of the
     // same kind (the failure count moved), is a new error, so that onError hears each.
-    const { error: current, consecutiveFailures } = snapshot()
+    const { error, consecutiveFailures } = snapshot()
     const wired = mirrored.error
     const same =
-      current?.kind === wired?.kind &&
-      current?.httpStatus === wired?.httpStatus &&
-      consecutiveFailures === mirrored.consecutiveFailures
-    record({ ...mirrored, error: same ? current : wired && new AvatarKeepAliveError(wired) })
+      consecutiveFailures === mirrored.consecutiveFailures &&
+      error?.kind === wired?.kind &&
+      error?.httpStatus === wired?.httpStatus
+    record({ ...mirrored, error: same ? error : wired && new AvatarKeepAliveError(wired) })
     if (message.leader && visible() && now() - toldSeen >= MIN_KEEP_ALIVE_GAP) {
       // A visible page answers the leader, so a hidden leader's hiddenTimeout waits for every tab.
       toldSeen = now()
