@@ -22,6 +22,15 @@ function expectChained(calls: [AvatarSessionStatus, AvatarSessionStatus][], show
   expect(calls.at(-1)?.[0]).toBe(shown)
 }
 
+/** The hook keeping s1 with token-1, alive, its onStatusChange recorded. */
+async function renderWatched() {
+  const onStatusChange = vi.fn<NonNullable<UseAvatarKeepAliveOptions['onStatusChange']>>()
+  const options: UseAvatarKeepAliveOptions = { onStatusChange }
+  const view = renderKeepAlive({ sessionId: 's1', token: 'token-1', options })
+  await advance(0)
+  return { view, options, onStatusChange }
+}
+
 describe('callbacks follow the status the hook returns', () => {
   // An earlier sibling's effect may change the session before this hook's effects subscribe.
   test('a change made before the hook listens is reported, and the end is never missed', async () => {
@@ -59,10 +68,7 @@ describe('callbacks follow the status the hook returns', () => {
   })
 
   test('a token emptied then given back: every change reported, each previous the last status', async () => {
-    const onStatusChange = vi.fn<NonNullable<UseAvatarKeepAliveOptions['onStatusChange']>>()
-    const options: UseAvatarKeepAliveOptions = { onStatusChange }
-    const view = renderKeepAlive({ sessionId: 's1', token: 'token-1', options })
-    await advance(0)
+    const { view, options, onStatusChange } = await renderWatched()
     view.rerenderWith({ sessionId: 's1', token: '', options })
     await advance(0)
     expect(view.latest().status).toBe('idle')
@@ -75,10 +81,7 @@ describe('callbacks follow the status the hook returns', () => {
   })
 
   test('a new session id: the callbacks go on from the status shown for the old one', async () => {
-    const onStatusChange = vi.fn<NonNullable<UseAvatarKeepAliveOptions['onStatusChange']>>()
-    const options: UseAvatarKeepAliveOptions = { onStatusChange }
-    const view = renderKeepAlive({ sessionId: 's1', token: 'token-1', options })
-    await advance(0)
+    const { view, options, onStatusChange } = await renderWatched()
     view.rerenderWith({ sessionId: 's2', token: 'token-2', options })
     await advance(0)
     expect(view.latest().status).toBe('alive')
