@@ -74,7 +74,9 @@ describe('callbacks follow the status the hook returns', () => {
     expect(view.latest().status).toBe('idle')
     expectChained(onStatusChange.mock.calls, 'idle')
     view.rerenderWith({ sessionId: 's1', token: 'token-1', options })
-    // The next keep-alive keeps 1 s from the last one.
+    await advance(0)
+    // Kept again, though the next keep-alive keeps 1 s from the last one: not `stopped`.
+    expect(view.latest().status).toBe('connecting')
     await advance(1_000)
     expect(view.latest().status).toBe('alive')
     expectChained(onStatusChange.mock.calls, 'alive')
@@ -87,5 +89,28 @@ describe('callbacks follow the status the hook returns', () => {
     expect(view.latest().status).toBe('alive')
     expectChained(onStatusChange.mock.calls, 'alive')
     expect(onStatusChange.mock.calls.length).toBeGreaterThan(2)
+  })
+
+  test('enabled off and on again within 1 s: stopped, then connecting at once, then alive', async () => {
+    const { view, options, onStatusChange } = await renderWatched()
+    view.rerenderWith({
+      sessionId: 's1',
+      token: 'token-1',
+      options: { ...options, enabled: false },
+    })
+    await advance(0)
+    expect(view.latest().status).toBe('stopped')
+    view.rerenderWith({ sessionId: 's1', token: 'token-1', options })
+    await advance(0)
+    expect(view.latest().status).toBe('connecting')
+    await advance(1_000)
+    expect(view.latest().status).toBe('alive')
+    expect(onStatusChange.mock.calls.map(([status]) => status)).toEqual([
+      'connecting',
+      'alive',
+      'stopped',
+      'connecting',
+      'alive',
+    ])
   })
 })

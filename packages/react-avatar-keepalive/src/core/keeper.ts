@@ -662,6 +662,8 @@ function createKeeper(
     running = () => offs.forEach((off) => off())
     lastActive = now()
     silence.hidden = !visible()
+    // Kept again: no longer `stopped`, even while the next keep-alive waits out the 1 s ceiling.
+    if (snapshot().status === 'stopped') record({ status: 'connecting' })
     driver = env!.driver({ sessionId, tick: () => tick(), delay })
   }
 
