@@ -119,8 +119,7 @@ export function isValidToken(token: unknown): token is string {
  * Throws a `TypeError` unless a session's path can follow `baseUrl`: an http(s) URL or a path (for
  * a page or worker, which fetch resolves against it), with no whitespace, control character, query
  * or fragment (the path would land in them, or fetch would fail on every keep-alive as if the
- * network were down).
- * No URL parser: React Native's `URL` lacks most of its getters.
+ * network were down). No URL parser: React Native's `URL` lacks most of its getters.
  *
  * @example
  * ```ts
@@ -148,7 +147,8 @@ export const isAbsoluteUrl = (url: string): boolean => /^[a-z][\w+.-]*:/i.test(u
 
 /**
  * The keep-alive URL of a session: trailing slashes of `baseUrl` dropped, the id URL-encoded.
- * Throws a `TypeError` for an empty session id or base URL, so no request goes to a malformed URL.
+ * Throws a `TypeError` for a session id `isValidSessionId` refuses or a base URL `checkBaseUrl`
+ * refuses, so no request goes to a malformed URL.
  *
  * @example
  * ```ts
