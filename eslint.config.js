@@ -21,6 +21,8 @@ export default defineConfig([
     '**/.next/',
     '**/next-env.d.ts',
     '.ci/out/',
+    // Local experiments (gitignored).
+    '.scratch/',
   ]),
   js.configs.recommended,
   tseslint.configs.recommended,

@@ -1,7 +1,8 @@
 // `pnpm bench`: runs every measurement, prints one Markdown table and writes BENCHMARKS.md.
 //   0. Builds the package (row 7 measures its dist/, as CI's size check does).
 //   1. bench/rows/*: rows 1-6 in vitest (jsdom, fake clock, the mock API behind msw), 2 workers.
-//   2. bench/isolated/*: rows 8 (scale, jsdom) and 9 (the core in Node), one file at a time, so
+//   2. bench/isolated/*: rows 8 (scale, jsdom), 9 (the core in Node) and 13 (how fast the
+//      guarantees are checked: random walks on the pure engine and through React), one file at a time, so
 //      that nothing else competes for the CPU they count.
 //   3. bench/browser: rows 3b (first request, real clock), 10 (store memory) and 11 (CPU per
 //      keep-alive) in headless Chromium, on one Vite production build of the bench's pages.

@@ -1,5 +1,6 @@
 // Long soak of the keep-alive engine's and the request's property suites: a random seed (or FUZZ_SEED) and 5000 runs
-// (or the first argument, or FUZZ_RUNS). Usage: npx pnpm test:fuzz [runs]
+// (or the first argument, or FUZZ_RUNS); the pure engine's random walks get ten times as many.
+// Usage: npx pnpm test:fuzz [runs]. MODEL_DEEP=1 also runs the model checker a level deeper.
 import { spawn } from 'node:child_process'
 import { randomInt } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
@@ -25,10 +26,19 @@ const vitest = spawn(
     'react-avatar-keepalive',
     'src/__tests__/guarantees.property.test.tsx',
     'src/__tests__/request.property.test.ts',
+    'src/__tests__/engine.property.test.ts',
+    ...(process.env.MODEL_DEEP === '1'
+      ? ['src/__tests__/engine.model.test.ts', 'src/__tests__/engine.model.tabs.test.ts']
+      : []),
   ],
   {
     cwd: fileURLToPath(new URL('../packages/react-avatar-keepalive/', import.meta.url)),
-    env: { ...process.env, FUZZ_SEED: String(seed), FUZZ_RUNS: String(runs) },
+    env: {
+      ...process.env,
+      FUZZ_SEED: String(seed),
+      FUZZ_RUNS: String(runs),
+      FUZZ_ENGINE_RUNS: String(runs * 10),
+    },
     stdio: 'inherit',
   },
 )

@@ -79,12 +79,9 @@ const queryDriver =
       const query = observer.getCurrentQuery()
       if (!query.getObserversCount()) client.getQueryCache().remove(query)
     }
-    // Decide now, then let the query's update re-arm `refetchInterval` (it may join a fetch in
-    // progress, whose end re-arms it as well).
-    const wake = (): void => {
-      keeper.tick()
-      void observer.refetch({ cancelRefetch: false })
-    }
+    // The query's update re-arms `refetchInterval` (a fetch in progress is joined: its end re-arms
+    // it as well).
+    const wake = (): void => void observer.refetch({ cancelRefetch: false })
     return { wake, stop }
   }
 

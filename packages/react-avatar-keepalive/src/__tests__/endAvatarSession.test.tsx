@@ -203,6 +203,63 @@ describe('endOnPageHide', () => {
     expect(api.count('s1')).toBe(1)
   })
 
+  // Firefox cuts off a closing tab's script a millisecond or two into pagehide, usually in the
+  // first listener: whatever runs before the fetch may be all that runs (issue #21).
+  test('the end request is the first thing pagehide does: sent before any listener or store write', async () => {
+    const seen: string[] = []
+    const fetch = vi.fn<typeof globalThis.fetch>((input, init) => {
+      if (String(input).endsWith('/end')) {
+        seen.push(`fetch ${view.snapshot().status} keepalive=${String(init?.keepalive)}`)
+      }
+      return globalThis.fetch(input, init)
+    })
+    const view = renderKeepAlive({
+      sessionId: 's1',
+      token: 'token-1',
+      options: { endOnPageHide: true, fetch },
+    })
+    await advance(0)
+    // An app's own listener, added after the hook's and before the page goes away.
+    window.addEventListener('pagehide', () => seen.push('app listener'))
+    view.store.session('s1').subscribe(() => seen.push('store write'))
+    let returned = false
+    act(() => {
+      window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }))
+      returned = true
+    })
+    expect(returned).toBe(true)
+    expect(seen[0]).toBe('fetch alive keepalive=true')
+    expect(seen.filter((entry) => entry.startsWith('fetch'))).toHaveLength(1)
+    await advance(0)
+    expect(ends()).toHaveLength(1)
+    expect(view.latest()).toMatchObject({ status: 'expired', endReason: 'page-hide' })
+  })
+
+  test('two sessions kept with endOnPageHide: both ends go first, one request each', async () => {
+    const first: string[] = []
+    const fetch = vi.fn<typeof globalThis.fetch>((input, init) => {
+      first.push(String(input).split('/').slice(-2).join('/'))
+      return globalThis.fetch(input, init)
+    })
+    const one = renderKeepAlive({
+      sessionId: 's1',
+      token: 'token-1',
+      options: { endOnPageHide: true, fetch },
+    })
+    renderKeepAlive({
+      sessionId: 's2',
+      token: 'token-2',
+      options: { endOnPageHide: true, fetch, store: one.store },
+    })
+    await advance(0)
+    first.length = 0
+    one.store.session('s1').subscribe(() => first.push('store write'))
+    pageHide()
+    expect(first.slice(0, 2).sort()).toEqual(['s1/end', 's2/end'])
+    await advance(0)
+    expect(ends()).toHaveLength(2)
+  })
+
   test('does not end the session on unmount', async () => {
     const view = renderKeepAlive({
       sessionId: 's1',

@@ -12,14 +12,6 @@ export interface FocusSource {
 
 export const noop = (): void => {}
 
-/**
- * Milliseconds on a clock that only moves forward: every interval, ceiling and timeout of the
- * keep-alive is measured on it, so setting the system clock cannot bunch keep-alives up or hold
- * them back. (Timestamps shown to users stay `Date.now()`.)
- */
-export const now = (): number =>
-  typeof performance === 'object' && performance.now ? performance.now() : Date.now()
-
 /** `addEventListener` where the host has it (no `window` or `document` in React Native or Node). */
 export function listen(
   target: EventTarget | undefined,

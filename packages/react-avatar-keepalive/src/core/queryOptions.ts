@@ -8,6 +8,7 @@ export type KeepAliveQueryKey = readonly ['react-avatar-keepalive', 'keep-alive'
 export interface KeepAliveQueryOptions {
   queryKey: KeepAliveQueryKey
   queryFn: () => string
+  behavior: { onFetch: (context: { fetchOptions?: unknown }) => void }
   refetchInterval: (query: { state: { fetchStatus: string } }) => number | false
   refetchIntervalInBackground: true
   staleTime: number
@@ -53,9 +54,20 @@ export function keepAliveQueryKey(sessionId: string): KeepAliveQueryKey {
  * ```
  */
 export function keepAliveQueryOptions({ sessionId, tick, delay }: Driven): KeepAliveQueryOptions {
+  let fetched = false
+  let fired = false
   return {
     queryKey: keepAliveQueryKey(sessionId),
-    queryFn: () => tick(),
+    // After the first fetch (the mount), only TanStack Query's own interval fetches without
+    // options: the timer the keep-alive armed fired. A refetch (the keep-alive re-arming, the
+    // app's client) did not.
+    behavior: {
+      onFetch: (context) => {
+        fired = fetched && !context.fetchOptions
+        fetched = true
+      },
+    },
+    queryFn: () => tick(fired),
     // TanStack Query re-arms its interval at both updates of a fetch (it starts, it ends): arm it
     // at the end only, which the query function (it never waits) reaches at once.
     refetchInterval: (query) => query.state.fetchStatus !== 'fetching' && delay(),

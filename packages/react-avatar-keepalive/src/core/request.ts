@@ -159,7 +159,8 @@ export function keepAliveUrl(sessionId: string, baseUrl: string = AVATAR_API_US)
   return sessionUrl(sessionId, baseUrl, 'keep-alive')
 }
 
-function sessionUrl(sessionId: string, baseUrl: string, action: string): string {
+/** `{baseUrl}/avatar-session/{id}/{action}`, checked as `keepAliveUrl` checks it. */
+export function sessionUrl(sessionId: string, baseUrl: string, action: string): string {
   checkSessionId(sessionId)
   checkBaseUrl(baseUrl)
   return `${baseUrl.replace(/\/+$/, '')}/avatar-session/${encodeURIComponent(sessionId)}/${action}`

@@ -225,9 +225,25 @@ function write(change: () => void): void {
 export type SnapshotPatch = Partial<AvatarSessionSnapshot>
 
 /**
- * Applies a change to a session's snapshot, unless the session has ended: nothing moves a session
- * out of `expired` or `not-found` (only `clearSession` does), so no late answer can revive it.
+ * A snapshot with a change applied, or the same object when nothing changes. Nothing moves a
+ * session out of `expired` or `not-found` (only `clearSession` does), so no late answer revives it.
  */
+export function patchSnapshot(
+  current: AvatarSessionSnapshot,
+  patch: SnapshotPatch,
+): AvatarSessionSnapshot {
+  if (isTerminalStatus(current.status)) return current
+  const status = patch.status ?? current.status
+  const isAlive =
+    isAliveStatus(status) && (patch.isAlive ?? (current.isAlive || status === 'alive'))
+  let changed = isAlive !== current.isAlive
+  for (const key in patch) {
+    changed ||= patch[key as keyof SnapshotPatch] !== current[key as keyof SnapshotPatch]
+  }
+  return changed ? { ...current, ...patch, isAlive } : current
+}
+
+/** Applies a change to a session's snapshot (see `patchSnapshot`), in order with other writes. */
 export function recordSession(
   store: AvatarSessionStore,
   sessionId: string,
@@ -235,16 +251,18 @@ export function recordSession(
 ): void {
   write(() => {
     const api = store.session(sessionId)
-    const current = api.getState()
-    if (isTerminalStatus(current.status)) return
-    const status = patch.status ?? current.status
-    const isAlive =
-      isAliveStatus(status) && (patch.isAlive ?? (current.isAlive || status === 'alive'))
-    // No new snapshot (and no notification) unless something changed.
-    let changed = isAlive !== current.isAlive
-    for (const key in patch) {
-      changed ||= patch[key as keyof SnapshotPatch] !== current[key as keyof SnapshotPatch]
-    }
-    if (changed) api.setState({ ...current, ...patch, isAlive }, true)
+    api.setState(patchSnapshot(api.getState(), patch), true)
+  })
+}
+
+/** Puts a keep-alive's view in the store, in order with other writes, unless the session ended. */
+export function publishSession(
+  store: AvatarSessionStore,
+  sessionId: string,
+  snapshot: AvatarSessionSnapshot,
+): void {
+  write(() => {
+    const api = store.session(sessionId)
+    if (!isTerminalStatus(api.getState().status)) api.setState(snapshot, true)
   })
 }

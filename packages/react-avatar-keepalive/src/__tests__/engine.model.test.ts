@@ -1,0 +1,13 @@
+// The engine's guarantees, checked exhaustively for one tab: every sequence of events up to
+// depth 8 for each focused alphabet, and of every kind of event to depth 5. Bounded for CI;
+// `MODEL_DEEP=1` (npx pnpm test:fuzz) goes deeper. Two tabs: engine.model.tabs.test.ts.
+// Counterexamples the checker found are plain tests in engine.examples.test.ts.
+import { CONFIGS } from './engineWorld'
+import { checkExhaustively } from './modelChecker'
+
+checkExhaustively([
+  { config: CONFIGS.schedule, ci: 8, deep: 9 },
+  { config: CONFIGS.tokens, ci: 8, deep: 9 },
+  { config: CONFIGS.letGo, ci: 8, deep: 9 },
+  { config: CONFIGS.full, ci: 5, deep: 6 },
+])

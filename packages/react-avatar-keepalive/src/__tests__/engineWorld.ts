@@ -1,0 +1,904 @@
+// A world for the pure engine, shared by the bounded model checker (engine.model.test.ts) and
+// the random walks (engine.property.test.ts): one or two tabs, each an engine driven as the
+// interpreter drives it (one timer from `nextDeadline`, the effects done after each step), a
+// server that may answer anything, a Web Locks model (a FIFO line, steal, a delayed release) and
+// a BroadcastChannel (prompt delivery, held while a tab is frozen). Every step is checked against
+// the guarantees, stated once here as predicates on the world and the step's effects.
+import type { EngineEffect, EngineEvent } from '../core/engine/events'
+import {
+  initialState,
+  usableToken,
+  type Consumer,
+  type ConsumerOptions,
+  type EngineState,
+} from '../core/engine/state'
+import { nextDeadline, step } from '../core/engine/step'
+import { AvatarKeepAliveError, MAX_TIMER_DELAY } from '../core/error'
+import { isValidToken } from '../core/request'
+import { MIN_KEEP_ALIVE_GAP, resolveKeepAliveOptions } from '../core/schedule'
+import { isAliveStatus, isTerminalStatus } from '../core/status'
+import { IDLE_SNAPSHOT, patchSnapshot } from '../core/store'
+
+/** Every consumer's interval here. */
+export const I = 10_000
+const WALL = 1_900_000_000_000
+export const DAYS_40 = 40 * 24 * 3_600_000
+
+/** Two tokens the server takes (until it refuses one) and one that is not a header value. */
+export const TOKENS = ['tok-good-S3CRET', 'tok-next-S3CRET', 'tok bad S3CRET'] as const
+
+// Slot 0 keeps the defaults; slot 1 lets go on purpose: hidden 2 intervals, idle 4 (warned 1
+// before), and on page hide.
+const OPTIONS: ConsumerOptions[][] = [false, true].map((crossTab) => [
+  { ...resolveKeepAliveOptions({ interval: I }), crossTab },
+  {
+    ...resolveKeepAliveOptions({
+      interval: I,
+      hiddenTimeout: 2 * I,
+      idleTimeout: 4 * I,
+      idleWarning: I,
+    }),
+    crossTab,
+    endOnPageHide: true,
+  },
+])
+
+export const ANSWERS = [
+  'ok',
+  '410',
+  '404',
+  '401',
+  '400',
+  '500',
+  '429',
+  'network',
+  'timeout',
+] as const
+export type Answer = (typeof ANSWERS)[number]
+
+const ERRORS: Record<Exclude<Answer, 'ok'>, AvatarKeepAliveError> = {
+  '410': new AvatarKeepAliveError({ kind: 'expired', httpStatus: 410 }),
+  '404': new AvatarKeepAliveError({ kind: 'not-found', httpStatus: 404 }),
+  '401': new AvatarKeepAliveError({ kind: 'unauthorized', httpStatus: 401 }),
+  '400': new AvatarKeepAliveError({ kind: 'bad-request', httpStatus: 400 }),
+  '500': new AvatarKeepAliveError({ kind: 'server', httpStatus: 500 }),
+  // A server asking for a day of silence.
+  '429': new AvatarKeepAliveError({
+    kind: 'rate-limited',
+    httpStatus: 429,
+    retryAfter: 86_400_000,
+  }),
+  network: new AvatarKeepAliveError({ kind: 'network' }),
+  timeout: new AvatarKeepAliveError({ kind: 'timeout' }),
+}
+
+/** What a tab's consumers can do: keep (slot 0 with the first token, slot 1 with the second or the bad one), let go, rotate slot 0's token. */
+export type ConsumerAction = 'keep0' | 'keep1' | 'keep1bad' | 'drop0' | 'drop1' | 'rotate0'
+export type EnvAction =
+  | 'online'
+  | 'visible'
+  | 'resume'
+  | 'pagehide'
+  | 'activity'
+  | 'ping'
+  | 'end'
+  | 'clear'
+  | 'freeze'
+  | 'close'
+
+/** The alphabet of one run of the checker. */
+export interface Config {
+  name: string
+  tabs: 1 | 2
+  consumers: readonly ConsumerAction[]
+  env: readonly EnvAction[]
+  answers: readonly Answer[]
+  /** Time passes, timers firing on time (ms); `'next'`: to the next thing due (a timer, a timeout). */
+  advances: readonly (number | 'next')[]
+  /** Time passes with nothing running (a frozen or sleeping page), in one tab worlds (ms). */
+  sleeps: readonly number[]
+}
+
+/**
+ * The checker's alphabets. `full` has every kind of event the engine meets in one tab; the
+ * focused ones trade breadth for depth (each state is one of millions deeper down).
+ */
+export const CONFIGS = {
+  full: {
+    name: 'one tab, every event',
+    tabs: 1,
+    consumers: ['keep0', 'keep1', 'keep1bad', 'drop0', 'drop1', 'rotate0'],
+    env: ['online', 'visible', 'resume', 'pagehide', 'activity', 'ping', 'end', 'clear'],
+    answers: ANSWERS,
+    advances: ['next', 1, 999, 1_000, I / 2, I, 1.5 * I, 3 * I],
+    sleeps: [1.5 * I, DAYS_40],
+  },
+  schedule: {
+    name: 'one tab: the schedule, answers, time, the page',
+    tabs: 1,
+    consumers: ['keep0', 'drop0'],
+    env: ['online', 'visible', 'ping', 'resume'],
+    answers: ['ok', '410', '500', 'timeout'],
+    advances: ['next', 999, I / 2, 3 * I],
+    sleeps: [DAYS_40],
+  },
+  tokens: {
+    name: 'one tab: consumers and tokens',
+    tabs: 1,
+    consumers: ['keep0', 'keep1', 'keep1bad', 'drop0', 'drop1', 'rotate0'],
+    env: ['ping', 'end', 'clear'],
+    answers: ['ok', '401', '404'],
+    advances: ['next', 1, 1_000],
+    sleeps: [],
+  },
+  letGo: {
+    name: 'one tab: letting go',
+    tabs: 1,
+    consumers: ['keep1', 'drop1'],
+    env: ['visible', 'activity', 'pagehide', 'online'],
+    answers: ['ok', '410'],
+    advances: ['next', I, 3 * I],
+    sleeps: [1.5 * I],
+  },
+  tabs: {
+    name: 'two tabs: leading, freezing, closing',
+    tabs: 2,
+    consumers: ['keep0', 'drop0'],
+    env: ['freeze', 'close'],
+    answers: ['ok', '410', '500'],
+    advances: ['next', 1_000, 1.5 * I],
+    sleeps: [],
+  },
+  tabsFull: {
+    name: 'two tabs, every event',
+    tabs: 2,
+    consumers: ['keep0', 'keep1', 'drop0', 'drop1', 'rotate0'],
+    env: ['online', 'visible', 'ping', 'end', 'pagehide', 'activity', 'freeze', 'close'],
+    answers: ['ok', '410', '401', '500', 'timeout'],
+    advances: ['next', 1, 1_000, I / 2, 1.5 * I, 3 * I],
+    sleeps: [],
+  },
+} satisfies Record<string, Config>
+
+export type Action =
+  | { type: 'consumer'; tab: number; what: ConsumerAction }
+  | { type: 'env'; tab: number; what: EnvAction }
+  | { type: 'answer'; tab: number; answer: Answer }
+  | { type: 'deliver' | 'deliverLock' | 'tick' | 'thaw'; tab: number }
+  | { type: 'advance'; ms: number | 'next' }
+  | { type: 'sleep'; ms: number }
+
+type Delivery = Extract<
+  EngineEvent,
+  { type: 'lead' | 'lostLead' | 'message' | 'confirmed' | 'peers' }
+>
+
+export interface Tab {
+  readonly engine: EngineState
+  readonly slots: readonly (Consumer | null)[]
+  /** When the interpreter's one timer fires (clamped as the interpreter clamps it). */
+  readonly timerAt: number | null
+  /** A keep-alive out: the HTTP layer answers it by its timeout at the latest. */
+  readonly request: { id: number; at: number; timeout: number } | null
+  readonly pings: number
+  /**
+   * On their way to this tab: what the lock manager says (grants, losses, answers) and what the
+   * other tabs post. Two queues: a browser runs their tasks in either order.
+   */
+  readonly locks: readonly Delivery[]
+  readonly inbox: readonly Delivery[]
+  readonly frozen: boolean
+  readonly closed: boolean
+  /** In line for the lock, or holding it, with the session's channel open. */
+  readonly channel: boolean
+  // What the checks remember.
+  readonly refused: readonly string[]
+  /** The last success this tab knows of: its own, or one another tab told it of. */
+  readonly lastSuccess: number | null
+  readonly firstSend: number | null
+  /** Since when the page has been offline / hidden / frozen, in the stretch now running. */
+  readonly since: { offline: number | null; hidden: number | null; frozen: number | null }
+  /** A stretch of a whole interval or more offline, hidden or frozen since the last success. */
+  readonly excuse: { offline: boolean; hidden: boolean; frozen: boolean }
+  /** Since when this tab could send (running, online, a usable token, not frozen), or null. */
+  readonly keptSince: number | null
+}
+
+export interface World {
+  readonly now: number
+  readonly tabs: readonly Tab[]
+  readonly lock: { holder: number | null; queue: readonly number[]; releaseAt: number | null }
+  readonly ranks: number
+  /** The last keep-alive any tab sent, and which tab sent it. */
+  readonly lastSend: number | null
+  readonly lastSender: number
+  /** Since when some tab has kept the session with a usable token, online, not frozen. */
+  readonly window: number
+}
+
+export function createWorld(tabs: 1 | 2): World {
+  const tab: Tab = {
+    engine: initialState(0, WALL, IDLE_SNAPSHOT, tabs === 2),
+    slots: [null, null],
+    timerAt: null,
+    request: null,
+    pings: 0,
+    locks: [],
+    inbox: [],
+    frozen: false,
+    closed: false,
+    channel: false,
+    refused: [],
+    lastSuccess: null,
+    firstSend: null,
+    since: { offline: null, hidden: null, frozen: null },
+    excuse: { offline: false, hidden: false, frozen: false },
+    keptSince: null,
+  }
+  return {
+    now: 0,
+    tabs: tabs === 2 ? [tab, tab] : [tab],
+    lock: { holder: null, queue: [], releaseAt: null },
+    ranks: 0,
+    lastSend: null,
+    lastSender: -1,
+    window: 0,
+  }
+}
+
+/** What can happen next in `w`, from the config's alphabet. */
+export function actions(w: World, config: Config): Action[] {
+  const out: Action[] = []
+  w.tabs.forEach((t, tab) => {
+    if (t.closed) return
+    if (t.frozen) {
+      out.push({ type: 'thaw', tab })
+      if (config.env.includes('close')) out.push({ type: 'env', tab, what: 'close' })
+      return
+    }
+    const [a, b] = t.slots
+    for (const what of config.consumers) {
+      const possible =
+        what === 'keep0'
+          ? !a
+          : what === 'drop0' || what === 'rotate0'
+            ? !!a
+            : what === 'drop1'
+              ? !!b
+              : !b
+      if (possible) out.push({ type: 'consumer', tab, what })
+    }
+    for (const what of config.env) out.push({ type: 'env', tab, what })
+    if (t.request && t.engine.flight?.wall != null) {
+      for (const answer of config.answers) out.push({ type: 'answer', tab, answer })
+    }
+    if (t.inbox.length) out.push({ type: 'deliver', tab })
+    if (t.locks.length) out.push({ type: 'deliverLock', tab })
+    if (t.timerAt !== null && t.timerAt <= w.now) out.push({ type: 'tick', tab })
+  })
+  for (const ms of config.advances) {
+    if (ms !== 'next' || nextDue(w) !== null) out.push({ type: 'advance', ms })
+  }
+  if (w.tabs.length === 1) for (const ms of config.sleeps) out.push({ type: 'sleep', ms })
+  return out
+}
+
+/** When the next timer, HTTP timeout or lock release is due, if anything is. */
+function nextDue(w: World): number | null {
+  let at = w.lock.releaseAt ?? Infinity
+  for (const t of w.tabs) {
+    if (t.frozen || t.closed) continue
+    if (t.timerAt !== null) at = Math.min(at, t.timerAt)
+    if (t.request && t.engine.flight?.wall != null)
+      at = Math.min(at, t.request.at + t.request.timeout)
+  }
+  return at === Infinity ? null : at
+}
+
+/** Set to see every step (replaying a counterexample). */
+export const debug: { trace: ((line: string) => void) | null } = { trace: null }
+
+export interface Outcome {
+  world: World
+  violations: string[]
+  /** Engine steps the action caused. */
+  steps: number
+}
+
+/** Applies an action; every guarantee is checked after each engine step it causes. */
+export function apply(w: World, action: Action): Outcome {
+  const model = new Model(w)
+  model.act(action)
+  return { world: model.w, violations: model.violations, steps: model.steps }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+class Model {
+  w: Mutable<World> & { tabs: Tab[] }
+  violations: string[] = []
+  steps = 0
+  private copied: boolean[]
+
+  constructor(w: World) {
+    this.w = { ...w, tabs: [...w.tabs] }
+    this.copied = w.tabs.map(() => false)
+  }
+
+  fail(message: string): void {
+    this.violations.push(`${message} (at ${this.w.now} ms)`)
+  }
+
+  /** Tab `i`, copied once per action so that the world given to `apply` never changes. */
+  t(i: number): Mutable<Tab> {
+    if (!this.copied[i]) {
+      this.w.tabs[i] = { ...this.w.tabs[i]! }
+      this.copied[i] = true
+    }
+    return this.w.tabs[i] as Mutable<Tab>
+  }
+
+  act(a: Action): void {
+    const { w } = this
+    // A frozen or closed tab does nothing (a replayed path may still name it).
+    const tab = 'tab' in a ? w.tabs[a.tab]! : null
+    if (
+      tab?.closed ||
+      (tab?.frozen && a.type !== 'thaw' && !(a.type === 'env' && a.what === 'close'))
+    ) {
+      return
+    }
+    switch (a.type) {
+      case 'consumer':
+        return this.consumer(a.tab, a.what)
+      case 'env':
+        return this.env(a.tab, a.what)
+      case 'answer':
+        return this.answer(a.tab, a.answer)
+      case 'deliver':
+        return this.deliver(a.tab)
+      case 'deliverLock':
+        return this.deliver(a.tab, true)
+      case 'tick':
+        return this.step(a.tab, { type: 'timer' })
+      case 'thaw': {
+        this.endStretch(a.tab, 'frozen')
+        this.t(a.tab).frozen = false
+        // Nobody else kept it meanwhile: the schedule starts again from the thaw.
+        if (!w.tabs.some((t, j) => j !== a.tab && !t.closed && !t.frozen && t.engine.running)) {
+          w.window = w.now
+        }
+        // Its overdue timer and what it was told wait: `tick` and `deliver` choose the order.
+        return
+      }
+      case 'advance':
+        return this.advance(a.ms)
+      case 'sleep': {
+        // Nothing runs: the page is frozen (or the machine asleep) for that long.
+        this.t(0).since = { ...w.tabs[0]!.since, frozen: w.now }
+        w.now += a.ms
+        this.endStretch(0, 'frozen')
+        w.window = w.now
+        return
+      }
+    }
+  }
+
+  consumer(i: number, what: ConsumerAction): void {
+    const t = this.t(i)
+    const slots = [...t.slots]
+    const options = OPTIONS[this.w.tabs.length > 1 ? 1 : 0]!
+    const put = (slot: number, token: number) => {
+      slots[slot] = { token: TOKENS[token]!, rank: ++this.w.ranks, options: options[slot]! }
+    }
+    if (what === 'keep0') put(0, 0)
+    else if (what === 'keep1') put(1, 1)
+    else if (what === 'keep1bad') put(1, 2)
+    else if (what === 'drop0') slots[0] = null
+    else if (what === 'drop1') slots[1] = null
+    else put(0, slots[0]!.token === TOKENS[0] ? 1 : 0)
+    t.slots = slots
+    const consumers = slots.filter((c): c is Consumer => !!c).sort((x, y) => x.rank - y.rank)
+    this.step(i, { type: 'consumers', consumers })
+  }
+
+  env(i: number, what: EnvAction): void {
+    const { w } = this
+    const t = this.t(i)
+    switch (what) {
+      case 'online':
+        return this.step(i, { type: 'online', online: !t.engine.online })
+      case 'visible':
+        return this.step(i, { type: 'visible', visible: !t.engine.visible })
+      case 'ping':
+        t.pings++
+        return this.step(i, { type: 'ping' })
+      case 'end':
+        // endAvatarSession, as it writes the store (the end request then goes out).
+        return this.step(i, {
+          type: 'external',
+          snapshot: patchSnapshot(t.engine.snap, {
+            status: 'expired',
+            endReason: 'ended',
+            error: null,
+          }),
+        })
+      case 'clear':
+        return this.step(i, { type: 'external', snapshot: IDLE_SNAPSHOT })
+      case 'freeze':
+        t.frozen = true
+        t.since = { ...t.since, frozen: w.now }
+        return this.checkSchedule()
+      case 'close': {
+        // The browser releases its locks and drops its requests; the tab runs nothing again.
+        Object.assign(t, {
+          closed: true,
+          frozen: true,
+          request: null,
+          inbox: [],
+          locks: [],
+          channel: false,
+        })
+        const { lock } = w
+        const holder = lock.holder === i ? null : lock.holder
+        w.lock = {
+          holder,
+          queue: lock.queue.filter((q) => q !== i),
+          releaseAt: holder === null ? null : lock.releaseAt,
+        }
+        this.checkSchedule()
+        return this.grant()
+      }
+      default:
+        return this.step(i, { type: what })
+    }
+  }
+
+  /** Time passes; timers, the lock's delayed release and the HTTP timeouts fire on time, in order. */
+  advance(ms: number | 'next'): void {
+    const { w } = this
+    const end = ms === 'next' ? Math.max(w.now, nextDue(w)!) : w.now + ms
+    for (let guard = 0; guard < 200; guard++) {
+      this.drain()
+      let next = end
+      let what: (() => void) | null = null
+      if (w.lock.releaseAt !== null && w.lock.releaseAt <= next) {
+        next = w.lock.releaseAt
+        what = () => this.release()
+      }
+      w.tabs.forEach((t, i) => {
+        if (t.frozen || t.closed) return
+        if (t.request && t.engine.flight?.wall != null) {
+          const at = t.request.at + t.request.timeout
+          if (at <= next) {
+            next = at
+            what = () => this.answer(i, 'timeout')
+          }
+        }
+        if (t.timerAt !== null && t.timerAt <= next) {
+          next = t.timerAt
+          what = () => this.step(i, { type: 'timer' })
+        }
+      })
+      if (!what) break
+      w.now = Math.max(w.now, next)
+      ;(what as () => void)()
+    }
+    w.now = end
+    this.drain()
+    this.checkSchedule()
+  }
+
+  /** What is on its way to a running tab arrives before time moves on (a channel is prompt). */
+  drain(): void {
+    for (let guard = 0; guard < 50; guard++) {
+      const i = this.w.tabs.findIndex(
+        (t) => !t.frozen && !t.closed && (t.inbox.length || t.locks.length),
+      )
+      if (i < 0) return
+      this.deliver(i, !this.w.tabs[i]!.inbox.length)
+    }
+  }
+
+  deliver(i: number, lock = false): void {
+    const t = this.t(i)
+    const [event, ...rest] = lock ? t.locks : t.inbox
+    if (lock) t.locks = rest
+    else t.inbox = rest
+    if (!event) return
+    if (event.type === 'confirmed') {
+      // The lock manager answers with what it holds when it answers.
+      return this.step(i, { type: 'confirmed', held: this.w.lock.holder === i })
+    }
+    // What another tab tells of the session: its last success, and (before one) an attempt.
+    const snapshot = event.type === 'message' ? event.message.snapshot : undefined
+    const at = snapshot?.lastAliveAt
+    if (at != null && at - WALL > (t.lastSuccess ?? -Infinity)) t.lastSuccess = at - WALL
+    if (snapshot?.lastAttemptAt != null) {
+      t.firstSend = Math.min(t.firstSend ?? Infinity, snapshot.lastAttemptAt - WALL)
+    }
+    this.step(i, event)
+  }
+
+  answer(i: number, answer: Answer): void {
+    const t = this.t(i)
+    if (!t.request) return
+    const { id } = t.request
+    t.request = null
+    if (answer === 'ok') {
+      t.lastSuccess = this.w.now
+      this.forgive(i)
+    } else if ((answer === '401' || answer === '400') && t.engine.flight) {
+      t.refused = [...t.refused, t.engine.flight.token]
+    }
+    this.step(i, {
+      type: 'answered',
+      id,
+      error: answer === 'ok' ? null : ERRORS[answer],
+      random: 0.5,
+    })
+  }
+
+  release(): void {
+    this.w.lock = { ...this.w.lock, holder: null, releaseAt: null }
+    this.grant()
+  }
+
+  grant(): void {
+    const { lock } = this.w
+    if (lock.holder !== null || !lock.queue.length) return
+    const [holder, ...queue] = lock.queue
+    this.w.lock = { holder: holder!, queue, releaseAt: null }
+    this.send(holder!, { type: 'lead', stole: false })
+  }
+
+  send(i: number, event: Delivery): void {
+    if (this.w.tabs[i]!.closed) return
+    const t = this.t(i)
+    if (event.type === 'message') t.inbox = [...t.inbox, event]
+    else t.locks = [...t.locks, event]
+  }
+
+  /** A success: stretches already over no longer excuse anything. */
+  forgive(i: number): void {
+    const { now } = this.w
+    const t = this.t(i)
+    const { offline, hidden, frozen } = t.since
+    t.since = {
+      offline: offline === null ? null : now,
+      hidden: hidden === null ? null : now,
+      frozen: frozen === null ? null : now,
+    }
+    t.excuse = { offline: false, hidden: false, frozen: false }
+  }
+
+  endStretch(i: number, kind: 'offline' | 'hidden' | 'frozen'): void {
+    const t = this.t(i)
+    const from = t.since[kind]
+    if (from === null) return
+    if (this.w.now - from >= I) t.excuse = { ...t.excuse, [kind]: true }
+    t.since = { ...t.since, [kind]: null }
+  }
+
+  /** One engine step as the interpreter runs it, with every guarantee checked. */
+  step(i: number, event: EngineEvent): void {
+    // A copy: the working tab changes in place below.
+    const before = { ...this.w.tabs[i]! }
+    if (before.closed) return
+    const { now } = this.w
+    const t = this.t(i)
+    if (event.type === 'online' && event.online !== before.engine.online) {
+      if (event.online) this.endStretch(i, 'offline')
+      else t.since = { ...t.since, offline: now }
+    }
+    if (event.type === 'visible' && event.visible !== before.engine.visible) {
+      if (event.visible) this.endStretch(i, 'hidden')
+      else t.since = { ...t.since, hidden: now }
+    }
+    const [engine, effects] = step(before.engine, event, now, WALL + now)
+    this.steps++
+    debug.trace?.(
+      `${now} tab ${i} ${JSON.stringify(event).slice(0, 160)} → ${engine.snap.status} ${engine.snap.isAlive} ${engine.role} first=${engine.firstStart} heard=${engine.heardAt} last=${engine.lastStart} ${JSON.stringify(engine.next)} ${JSON.stringify(effects)}`,
+    )
+    const deadline = nextDeadline(engine)
+    if (deadline !== null && Number.isNaN(deadline)) this.fail('a deadline that is not a number')
+    const delay =
+      deadline === null
+        ? null
+        : Math.min(Math.max(Math.ceil(deadline - now), 1), engine.settings.interval * 2)
+    if (delay !== null && !(delay >= 1 && delay <= MAX_TIMER_DELAY))
+      this.fail(`a timer of ${delay} ms`)
+    t.engine = engine
+    t.timerAt = delay === null ? null : now + delay
+    // A new leader: the others give it 1.5 intervals (from its word) before they take over.
+    if (event.type === 'lead' && engine.role === 'lead')
+      this.w.window = Math.max(this.w.window, now)
+    for (const effect of effects) this.perform(i, effect, before)
+    this.check(i, before, event, effects)
+  }
+
+  perform(i: number, effect: EngineEffect, before: Tab): void {
+    const { w } = this
+    const { now } = w
+    const t = this.t(i)
+    switch (effect.type) {
+      case 'send': {
+        if (t.request) this.fail('two keep-alives in flight')
+        if (isTerminalStatus(t.engine.snap.status))
+          this.fail('a keep-alive after the session ended')
+        if (!isValidToken(effect.token)) this.fail('a token that is not a header value went out')
+        if (t.refused.includes(effect.token)) this.fail('a refused token went out again')
+        if (effect.token !== usableToken(before.engine) && effect.token !== usableToken(t.engine)) {
+          this.fail('a keep-alive with a token other than the newest usable one')
+        }
+        // Across tabs too, but for a tab that closed before this one heard of its keep-alive (as
+        // a page reloaded at once).
+        const known = (before.engine.snap.lastAttemptAt ?? -Infinity) - WALL
+        const unheard = w.lastSender !== i && w.tabs[w.lastSender]?.closed && known < w.lastSend!
+        if (w.lastSend !== null && now - w.lastSend < MIN_KEEP_ALIVE_GAP && !unheard) {
+          this.fail(`keep-alives ${now - w.lastSend} ms apart`)
+        }
+        t.request = { id: effect.id, at: now, timeout: t.engine.settings.timeout }
+        t.firstSend ??= now
+        w.lastSend = now
+        w.lastSender = i
+        return
+      }
+      case 'abort':
+        if (t.request?.id === effect.id) t.request = null
+        return
+      case 'settle':
+        t.pings = 0
+        return
+      case 'post': {
+        if (JSON.stringify(effect.message).includes('S3CRET')) this.fail('a token in a tab message')
+        // A BroadcastChannel reaches the other tabs that have it open.
+        w.tabs.forEach((other, j) => {
+          if (j !== i && other.channel) this.send(j, { type: 'message', message: effect.message })
+        })
+        return
+      }
+      case 'lock':
+        if (t.channel) this.fail('in line for the lock twice')
+        t.channel = true
+        w.lock = { ...w.lock, queue: [...w.lock.queue, i] }
+        // The adapter opens the channel, gets in line and says hello.
+        w.tabs.forEach((other, j) => {
+          if (j !== i && other.channel) this.send(j, { type: 'message', message: { hello: true } })
+        })
+        return this.grant()
+      case 'unlock': {
+        if (!t.channel) this.fail('let go of a lock it never asked for')
+        // The adapter is gone: nothing of it reaches the engine any more.
+        t.channel = false
+        t.inbox = []
+        t.locks = []
+        const { lock } = w
+        const queue = lock.queue.filter((q) => q !== i)
+        if (lock.holder !== i) w.lock = { ...lock, queue }
+        else if (effect.after > 0) w.lock = { holder: i, queue, releaseAt: now + effect.after }
+        else {
+          w.lock = { holder: null, queue, releaseAt: null }
+          this.grant()
+        }
+        return
+      }
+      case 'steal': {
+        const { lock } = w
+        const robbed = lock.holder !== null && lock.holder !== i ? [lock.holder] : []
+        // The robbed tab hears it lost the lock, and its adapter gets in line again.
+        for (const holder of robbed) this.send(holder, { type: 'lostLead' })
+        w.lock = {
+          holder: i,
+          queue: [...lock.queue.filter((q) => q !== i), ...robbed],
+          releaseAt: null,
+        }
+        this.send(i, { type: 'lead', stole: true })
+        return
+      }
+      case 'confirm':
+        return this.send(i, { type: 'confirmed', held: false })
+      case 'countPeers':
+        return this.send(i, { type: 'peers', count: w.lock.queue.filter((q) => q !== i).length })
+      case 'end':
+      case 'watch':
+        return
+    }
+  }
+
+  /** The guarantees, after one step of tab `i`. */
+  check(i: number, before: Tab, event: EngineEvent, effects: EngineEffect[]): void {
+    const t = this.w.tabs[i]!
+    const s = t.engine
+    const { now } = this.w
+    const { status } = s.snap
+    const interval = s.settings.interval
+    const was = before.engine.snap.status
+    // Ended is ended: nothing moves a session out of it but clearSession.
+    if (
+      isTerminalStatus(was) &&
+      !isTerminalStatus(status) &&
+      !(event.type === 'external' && event.snapshot === IDLE_SNAPSHOT)
+    ) {
+      this.fail(`left ${was} for ${status}`)
+    }
+    if (isTerminalStatus(status) && effects.some((e) => e.type === 'send')) {
+      this.fail('a keep-alive in the step that ended the session')
+    }
+    // Nothing keeps it: nothing shows it kept.
+    if (!s.consumers.length && ['connecting', 'alive', 'degraded', 'offline'].includes(status)) {
+      this.fail(`${status} with nothing keeping the session`)
+    }
+    // ping() settles: at once when nothing can be sent, else with a keep-alive's outcome.
+    if (t.pings > 0) {
+      const canSend = s.running && s.online && usableToken(s) !== undefined && s.role !== 'follow'
+      if (!canSend && !(s.flight && s.online))
+        this.fail(`a ping() left waiting (${status}, ${s.role})`)
+      if (!s.pinged) this.fail('a ping() the engine forgot')
+    }
+    // isAlive agrees with the last success this tab knows of (the first attempt, before one):
+    // judged again whenever time moves it.
+    const known = t.lastSuccess ?? t.firstSend
+    if (s.snap.isAlive) {
+      if (!isAliveStatus(status)) this.fail(`isAlive while ${status}`)
+      const aged = event.type === 'timer' || event.type === 'resume' || event.type === 'consumers'
+      if (aged && s.running && (known === null || now - known >= 3 * interval)) {
+        this.fail(
+          `isAlive ${known === null ? 'before any keep-alive' : `${now - known} ms after the last success`}`,
+        )
+      }
+    }
+    // End reasons tell the truth: `missed` only after a whole interval offline, hidden or frozen
+    // since the last success; never after a ping() or a pause the page chose.
+    // (Judged where it was decided: on this tab's own answer; other tabs repeat it.)
+    if (event.type === 'answered' && s.snap.endReason === 'missed') {
+      const { cause } = s.snap.missed!
+      const long = (kind: 'offline' | 'hidden' | 'frozen') =>
+        t.excuse[kind] || (t.since[kind] !== null && now - t.since[kind]! >= interval)
+      // A frozen page that was hidden is blamed on either.
+      const truthful = cause === 'offline' ? long('offline') : long('frozen') || long('hidden')
+      if (!truthful) this.fail(`missed (${cause}) with no interval ${cause} since the last success`)
+    }
+    this.checkSchedule()
+  }
+
+  /**
+   * No silent stall: while some tab keeps the session (running, online, with a usable token, not
+   * frozen), a keep-alive starts within one interval (two with tabs: a leader that went silent is
+   * replaced after 1.5).
+   */
+  checkSchedule(): void {
+    const { w } = this
+    const keeping = w.tabs.filter((t, i) => {
+      const can =
+        !t.closed &&
+        !t.frozen &&
+        t.engine.running &&
+        t.engine.online &&
+        usableToken(t.engine) !== undefined
+      if (can !== (t.keptSince !== null)) this.t(i).keptSince = can ? w.now : null
+      return can
+    })
+    if (!keeping.length) {
+      w.window = w.now
+      return
+    }
+    // A tab that came later cannot know what a silent leader last did: counted from its start.
+    const started = Math.min(...keeping.map((t) => t.keptSince ?? w.now))
+    const since = Math.max(
+      w.lastSend ?? -Infinity,
+      w.window,
+      w.tabs.length > 1 ? started : -Infinity,
+    )
+    const allowed = w.tabs.length > 1 ? 2 * I : I
+    if (w.now - since > allowed + 1) this.fail(`no keep-alive for ${w.now - since} ms`)
+  }
+}
+
+// ---- canonical form: two worlds no rule can tell apart are one state ----
+
+/** Feeds numbers into two 32-bit FNV-style hashes: 52 bits, enough for millions of states. */
+class Hash {
+  a = 0x811c9dc5
+  b = 0x9747b28c
+  n(value: number): this {
+    this.a = Math.imul(this.a ^ value, 0x01000193)
+    this.b = Math.imul(this.b ^ value, 0x5bd1e995) ^ (this.b >>> 13)
+    return this
+  }
+  /** A time relative to now, cut off where no rule looks further back or ahead. */
+  t(time: number | null, now: number, far = 5 * I): this {
+    return this.n(time === null ? 0x3fff0001 : Math.max(-far, Math.min(far, time - now)))
+  }
+  s(text: string | null | undefined): this {
+    return this.n(text == null ? 0x3fff0002 : (CODES[text] ??= Object.keys(CODES).length + 1))
+  }
+  value(): number {
+    return (this.a >>> 0) * 0x100000 + ((this.b >>> 0) & 0xfffff)
+  }
+}
+const CODES: Record<string, number> = {}
+
+function hashEngine(h: Hash, s: EngineState, now: number): void {
+  const { snap } = s
+  const wall = (t: number | null) => h.t(t === null ? null : t - WALL, now)
+  for (const c of s.consumers) h.s(c.token).n(c.options.endOnPageHide ? 1 : 0)
+  h.n(s.consumers.length)
+  h.n(+s.online | (+s.visible << 1) | (+s.running << 2) | (+s.pinged << 3) | (+s.heard << 4))
+  h.s(snap.status).n(+snap.isAlive)
+  wall(snap.lastAliveAt)
+  wall(snap.lastAttemptAt)
+  wall(snap.endsAt)
+  h.n(Math.min(snap.consecutiveFailures, 3))
+    .s(snap.error?.kind)
+    .s(snap.endReason)
+    .s(snap.missed?.cause)
+  for (const token of s.refused) h.s(token)
+  h.n(s.refused.length).s(s.refusal?.kind)
+  h.s(s.next.why)
+  if (s.next.why === 'retry') h.t(s.next.at, now)
+  if (s.next.why === 'asap') h.s(s.next.cause)
+  if (s.flight)
+    h.t(s.flight.at, now)
+      .n(s.flight.wall === null ? 1 : 2)
+      .s(s.flight.token)
+  else h.n(0)
+  h.t(s.lastStart, now, 3 * I)
+    .t(s.firstStart, now, 3 * I)
+    .t(s.lastAlive, now, 3 * I)
+  h.s(s.blame)
+    .t(s.seen, now, 2 * I)
+    .s(s.role)
+    .t(s.heardAt, now, 1.5 * I)
+    .n(s.peers)
+  h.t(s.toldSeen, now, 1_000)
+    .t(s.toldActive, now, 1_000)
+    .t(s.lastActive, now)
+    .t(s.hiddenSince, now, 2 * I)
+}
+
+function hashTab(h: Hash, t: Tab, now: number): void {
+  if (t.closed) {
+    h.n(0x3fff0003)
+    return
+  }
+  hashEngine(h, t.engine, now)
+  for (const c of t.slots) h.s(c?.token)
+  h.t(t.timerAt, now)
+  if (t.request) h.t(t.request.at, now).n(t.engine.flight?.id === t.request.id ? 1 : 2)
+  else h.n(0)
+  h.n(+(t.pings > 0) | (+t.frozen << 1) | (+t.channel << 2))
+  for (const d of [...t.locks, ...t.inbox]) {
+    h.s(d.type)
+    if (d.type === 'message') {
+      const m = d.message
+      h.n(+!!m.leader | (+!!m.hello << 1) | (+!!m.active << 2) | (+!!m.seen << 3)).s(
+        m.snapshot?.status,
+      )
+      if (m.snapshot)
+        h.t(m.snapshot.lastAliveAt === null ? null : m.snapshot.lastAliveAt - WALL, now, 3 * I)
+    }
+    if (d.type === 'lead') h.n(+d.stole)
+  }
+  h.n(t.inbox.length).n(t.locks.length)
+  for (const token of t.refused) h.s(token)
+  h.n(t.refused.length)
+  h.t(t.lastSuccess, now, 3 * I).t(t.firstSend, now, 3 * I)
+  h.t(t.since.offline, now, I).t(t.since.hidden, now, I).t(t.since.frozen, now, I)
+  h.n(+t.excuse.offline | (+t.excuse.hidden << 1) | (+t.excuse.frozen << 2))
+  h.t(t.keptSince, now, 2 * I + 2)
+}
+
+/** A 52-bit hash of the world, times relative to now, cut off where no rule looks further. */
+export function hashWorld(w: World): number {
+  const h = new Hash()
+  const { now, lock } = w
+  for (const t of w.tabs) hashTab(h, t, now)
+  h.n(lock.holder ?? -1)
+  for (const q of lock.queue) h.n(q)
+  h.n(lock.queue.length).t(lock.releaseAt, now)
+  h.t(w.lastSend, now, 2 * I + 2)
+    .n(w.lastSender)
+    .t(w.window, now, 2 * I + 2)
+  return h.value()
+}

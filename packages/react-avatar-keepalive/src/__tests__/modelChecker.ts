@@ -1,0 +1,105 @@
+// A bounded model checker for the pure engine: every sequence of actions from a config's alphabet,
+// up to a depth, from the empty world, each world checked against the guarantees (engineWorld.ts).
+// Depth-first with every state remembered (by a 52-bit hash of its canonical form) with the depth
+// left when it was reached: a state is expanded again only when reached with more depth left, so
+// the search is exhaustive to the depth and visits each state a few times at most.
+import { expect, test } from 'vitest'
+import {
+  actions,
+  apply,
+  createWorld,
+  hashWorld,
+  type Action,
+  type Config,
+  type World,
+} from './engineWorld'
+
+export interface Counterexample {
+  path: Action[]
+  violations: string[]
+}
+
+export interface Exploration {
+  config: string
+  depth: number
+  /** Distinct states reached. */
+  states: number
+  /** Actions applied (edges explored). */
+  transitions: number
+  /** Engine steps those actions caused. */
+  steps: number
+  ms: number
+  counterexamples: Counterexample[]
+}
+
+export function explore(config: Config, depth: number, maxCounterexamples = 5): Exploration {
+  const started = performance.now()
+  const seen = new Map<number, number>()
+  const counterexamples: Counterexample[] = []
+  const path: Action[] = []
+  let transitions = 0
+  let steps = 0
+  const visit = (world: World, left: number): void => {
+    for (const action of actions(world, config)) {
+      if (counterexamples.length >= maxCounterexamples) return
+      const out = apply(world, action)
+      transitions++
+      steps += out.steps
+      if (out.violations.length) {
+        counterexamples.push({ path: [...path, action], violations: out.violations })
+        continue
+      }
+      if (left === 1) continue
+      const state = hashWorld(out.world)
+      const had = seen.get(state)
+      if (had !== undefined && had >= left - 1) continue
+      seen.set(state, left - 1)
+      path.push(action)
+      visit(out.world, left - 1)
+      path.pop()
+    }
+  }
+  const start = createWorld(config.tabs)
+  seen.set(hashWorld(start), depth)
+  visit(start, depth)
+  return {
+    config: config.name,
+    depth,
+    states: seen.size,
+    transitions,
+    steps,
+    ms: performance.now() - started,
+    counterexamples,
+  }
+}
+
+/** Replays a path from the empty world: the violations each action caused, in order. */
+export function replay(tabs: 1 | 2, path: readonly Action[]): string[] {
+  let world = createWorld(tabs)
+  const violations: string[] = []
+  for (const action of path) {
+    const out = apply(world, action)
+    violations.push(...out.violations)
+    world = out.world
+  }
+  return violations
+}
+
+/** One test per config: explored to its CI depth (or its deep one with MODEL_DEEP=1), no counterexample. */
+export function checkExhaustively(runs: { config: Config; ci: number; deep: number }[]): void {
+  const deep = process.env.MODEL_DEEP === '1'
+  test.each(runs)(
+    '$config.name: no sequence of events breaks a guarantee',
+    (run) => {
+      const result = explore(run.config, deep ? run.deep : run.ci)
+      const n = (value: number) => value.toLocaleString('en-US')
+      process.stdout.write(
+        `model: ${result.config}: depth ${result.depth}, ${n(result.states)} states, ` +
+          `${n(result.transitions)} transitions (${n(result.steps)} engine steps) in ` +
+          `${(result.ms / 1000).toFixed(1)} s, ${n(Math.round(result.transitions / (result.ms / 1000)))}/s\n`,
+      )
+      expect(result.counterexamples).toEqual([])
+    },
+    900_000,
+  )
+}

@@ -1,0 +1,143 @@
+// The schedule: when the next keep-alive is due and why, one at a time, never closer than 1 s.
+import { isValidToken } from '../request'
+import { MIN_KEEP_ALIVE_GAP } from '../schedule'
+import { invalidToken, refuse, show } from './health'
+import { post, STEAL_SETTLE, stealAt, wire } from './leadership'
+import type { EngineEvent } from './events'
+import type { Ctx } from './step'
+import {
+  isCeiling,
+  isFresh,
+  usableToken,
+  type Cause,
+  type Draft,
+  type EngineState,
+  type Ms,
+} from './state'
+
+// Weakest first. Offline outranks the others: a page that was offline also looks late to its timers.
+const CAUSES: readonly Cause[] = ['hidden', 'frozen', 'offline']
+
+/**
+ * When the schedule wants this tab's next keep-alive, whatever else holds it back: one interval
+ * after the last start (a tenth early in a hidden page, whose timers run late), or a retry before
+ * that. `null` while this tab has no schedule: not running, following, paused on a refused
+ * token, or never sent.
+ */
+export function scheduled(s: EngineState): Ms | null {
+  if (!s.running || s.lastStart === null || s.role === 'follow' || usableToken(s) === undefined) {
+    return null
+  }
+  const beat = s.lastStart + s.settings.interval * (s.visible ? 1 : 0.9)
+  return s.next.why === 'retry' ? Math.min(s.next.at, beat) : beat
+}
+
+/**
+ * Blames the stretch of time since the last step (in which nothing happened, so the page stayed
+ * as the state says) if a whole interval went by in it past the schedule's keep-alive: the page
+ * was offline, hidden (throttled), or frozen (it should have run and did not, or it says it
+ * resumes). A `ping()`, or a pause the page chose, is no schedule: never blamed.
+ */
+export function blame(n: Draft, event: EngineEvent, now: Ms): void {
+  const due = scheduled(n)
+  if (due === null || now - Math.max(due, n.seen) <= n.settings.interval) return
+  const cause: Cause = !n.online
+    ? 'offline'
+    : event.type === 'resume' || n.visible
+      ? 'frozen'
+      : 'hidden'
+  if (CAUSES.indexOf(cause) > CAUSES.indexOf(n.blame!)) n.blame = cause
+}
+
+/** When a step is due for the schedule's sake: a send, a steal, or a request given up. */
+export function beatDeadline(s: EngineState): Ms | null {
+  if (!s.running || !s.online || usableToken(s) === undefined) return null
+  if (s.role === 'follow') return stealAt(s)
+  if (s.flight) return s.flight.at + s.settings.interval
+  const ceiling = s.lastStart === null ? -Infinity : s.lastStart + MIN_KEEP_ALIVE_GAP
+  return s.next.why === 'asap' ? ceiling : Math.max(scheduled(s) ?? -Infinity, ceiling)
+}
+
+/** Resolves every waiting `ping()`; a ping that could not be sent is forgotten. */
+export function settle(n: Draft, c: Ctx): void {
+  if (n.next.why === 'asap' && n.next.cause === 'ping') n.next = { why: 'beat' }
+  if (!n.pinged) return
+  n.pinged = false
+  c.fx.push({ type: 'settle' })
+}
+
+/** Sends the next keep-alive if it is due, steals from a silent leader, or waits. */
+export function beat(n: Draft, c: Ctx): void {
+  if (!n.running) return settle(n, c)
+  if (!n.online) {
+    // A refusal stays what it is: going online will not change it.
+    if (usableToken(n) !== undefined) show(n, { status: 'offline' })
+    return settle(n, c)
+  }
+  if (n.flight) {
+    // One at a time; but one still out when the next is due (its timeout came from a longer
+    // interval than another consumer's) is given up rather than let it delay the next.
+    if (c.now - n.flight.at < n.settings.interval) return
+    c.fx.push({ type: 'abort', id: n.flight.id })
+    n.flight = null
+  }
+  let token = usableToken(n)
+  // Refused before anything is sent, and not counted as a start: the next token goes at once.
+  while (token !== undefined && !isValidToken(token)) {
+    refuse(n, c, invalidToken(), token)
+    token = usableToken(n)
+  }
+  if (token === undefined) return settle(n, c)
+  if (n.role === 'follow') {
+    const at = stealAt(n)
+    // The leader went silent (frozen, blocked): take over, to ping 1.5 intervals after it. But a
+    // tick this late means this page did not run (frozen, throttled): what the leader said
+    // meanwhile may still be on its way, so listen a moment longer first.
+    if (c.now - at >= STEAL_SETTLE) n.heardAt += c.now - at + STEAL_SETTLE
+    else if (c.now >= at) {
+      c.fx.push({ type: 'steal' })
+      n.heardAt = c.now
+    }
+    return settle(n, c)
+  }
+  const { next } = n
+  const due = next.why === 'asap' ? c.now : (scheduled(n) ?? c.now)
+  // (No tolerance for a timer that fires early: a fired timer moves the clock to its deadline.)
+  if (isCeiling(n, c.now) || c.now < due) return
+  // A leader that may have been robbed asks the lock manager before it sends (asking is not
+  // free: it lists every lock of the origin). Followers take over after 1.5 intervals (less the
+  // settle) without hearing of a keep-alive, so only a leader whose last one is that old can have
+  // been; and right after taking the lock: two tabs may have stolen at once, and a grant that
+  // waited in a frozen tab may have been stolen since.
+  const robbed =
+    n.role === 'lead' &&
+    ((next.why === 'asap' && (next.cause === 'steal' || next.cause === 'lead')) ||
+      n.lastStart === null ||
+      c.now - n.lastStart >= n.settings.interval * 1.5 - STEAL_SETTLE)
+  n.next = { why: 'beat' }
+  n.flight = { id: ++n.sent, token, at: c.now, wall: null }
+  if (robbed) c.fx.push({ type: 'confirm' })
+  else attempt(n, c)
+}
+
+/** The flight goes out: a routine keep-alive writes the store once, with its outcome. */
+export function attempt(n: Draft, c: Ctx): void {
+  // The newest usable token (another may have come while the lock manager was asked).
+  const newest = usableToken(n)
+  const token = newest !== undefined && isValidToken(newest) ? newest : n.flight!.token
+  const flight = (n.flight = { ...n.flight!, token, at: c.now, wall: c.wall })
+  // The ceiling counts from the send (later than the tick when the lock manager was asked).
+  n.lastStart = c.now
+  n.firstStart ??= c.now
+  const { status, isAlive } = n.snap
+  const starting = status === 'idle' || status === 'stopped'
+  const fresh = isFresh(n, c.now)
+  // The attempt itself shows only when it changes something: the first one, or after a freeze.
+  if (starting || (isAlive && !fresh)) {
+    show(n, { status: starting ? 'connecting' : status, lastAttemptAt: c.wall, isAlive: fresh })
+  } else if (n.heard && n.role === 'lead') {
+    // Other tabs keep the 1 s ceiling from this attempt if they take over during it.
+    c.fx.push(post(n, { snapshot: { ...wire(n.snap), lastAttemptAt: c.wall }, leader: true }))
+  }
+  c.fx.push({ type: 'send', id: flight.id, token: flight.token })
+}

@@ -1,0 +1,154 @@
+// One sender per session across the tabs of a browser: the tab holding the session's Web Lock
+// leads (sends); the others follow, mirror what it tells them, and take over when it goes silent.
+import { AvatarKeepAliveError, type AvatarKeepAliveErrorKind } from '../error'
+import { MIN_KEEP_ALIVE_GAP } from '../schedule'
+import { isTerminalStatus } from '../status'
+import type { AvatarSessionSnapshot } from '../store'
+import type { EngineEffect } from './events'
+import { show } from './health'
+import type { Ctx } from './step'
+import { isKept, usableToken, type Draft, type EngineState, type Ms } from './state'
+
+/** A snapshot as it crosses tabs: no error text (the server's may quote a token), no token. */
+export type WireSnapshot = Omit<AvatarSessionSnapshot, 'error'> & {
+  error: {
+    kind: AvatarKeepAliveErrorKind
+    httpStatus: number | null
+    retryAfter: number | null
+  } | null
+}
+
+/** What tabs keeping one session tell each other. Never a token, nor any part of one. */
+export interface TabMessage {
+  /** The sender's state: from the leader on every change, from any tab when the session ends. */
+  snapshot?: WireSnapshot
+  /** The sender sends the keep-alives. */
+  leader?: boolean
+  /** The sender has just started to follow, or to lead, and asks who listens. */
+  hello?: boolean
+  /** The sender took the lock then (epoch ms): a new leader, about to send. */
+  led?: number
+  /** The sender's page is visible. */
+  seen?: boolean
+  /** The user was active in the sender's page. */
+  active?: boolean
+}
+
+/** How long a tab that took the lock from a silent leader waits before its first keep-alive. */
+export const STEAL_SETTLE = 250
+
+/** A follower takes over once the leader has been silent 1.5 intervals (the settle included). */
+export const stealAt = (s: EngineState): Ms => s.heardAt + s.settings.interval * 1.5 - STEAL_SETTLE
+
+export const wire = ({ error, ...rest }: AvatarSessionSnapshot): WireSnapshot => ({
+  ...rest,
+  error: error && { kind: error.kind, httpStatus: error.httpStatus, retryAfter: error.retryAfter },
+})
+
+export const post = (s: EngineState, message: TabMessage): EngineEffect => ({
+  type: 'post',
+  message: { ...message, seen: s.visible },
+})
+
+/**
+ * The lock is wanted while the session is kept with a usable token and may be shared; a leader
+ * that saw the end keeps it while its page still shows the session, so that no other tab takes
+ * over (and sends) before it has heard of the end.
+ */
+export const wantsLock = (s: EngineState): boolean =>
+  (isKept(s) && s.settings.crossTab && s.tabs && usableToken(s) !== undefined) ||
+  (s.consumers.length > 0 && s.role === 'lead' && isTerminalStatus(s.snap.status))
+
+/** Gets in line for the lock when it is wanted; lets go when not, 1 s after this tab's last start. */
+export function lock(n: Draft, c: Ctx): void {
+  const wants = wantsLock(n)
+  if (wants && n.role === 'solo') {
+    n.role = 'follow'
+    // A leader gets 1.5 intervals to speak to a tab that just came (it cannot know what the
+    // leader last did; and a leader that thaws late only asks the lock manager when its tick is
+    // a quarter interval late, so no tab may take over sooner).
+    n.heardAt = c.now
+    c.fx.push({ type: 'lock' })
+  } else if (!wants && n.role !== 'solo') {
+    n.role = 'solo'
+    n.peers = 0
+    const after = n.lastStart === null ? 0 : n.lastStart + MIN_KEEP_ALIVE_GAP - c.now
+    c.fx.push({ type: 'unlock', after: Math.max(0, after) })
+  }
+}
+
+export function lead(n: Draft, c: Ctx, stole: boolean): void {
+  if (n.role === 'solo') return
+  n.role = 'lead'
+  // Never closer than the ceiling to the last keep-alive another tab sent.
+  const { lastAttemptAt } = n.snap
+  let from = n.lastStart ?? -Infinity
+  if (lastAttemptAt !== null) {
+    const ago = Math.min(Math.max(c.wall - lastAttemptAt, 0), MIN_KEEP_ALIVE_GAP)
+    from = Math.max(from, c.now - ago)
+  }
+  // Two followers may steal at once; the lock ends with the last. Wait for that to settle (the
+  // first keep-alive after a steal also asks the lock manager) rather than both ping.
+  if (stole) from = Math.max(from, c.now - MIN_KEEP_ALIVE_GAP + STEAL_SETTLE)
+  if (from > -Infinity) n.lastStart = from
+  n.next = { why: 'asap', cause: stole ? 'steal' : 'lead' }
+  // Hello: the tabs that listen say so, and from then on hear every change.
+  c.fx.push(post(n, { snapshot: wire(n.snap), leader: true, hello: true, led: c.wall }))
+}
+
+export function lostLead(n: Draft, c: Ctx): void {
+  if (n.role !== 'lead') return
+  n.role = 'follow'
+  // From the last keep-alive known: this tab's own, or one the new leader already told of.
+  n.heardAt = Math.max(n.heardAt, n.lastStart ?? c.now)
+  // A keep-alive waiting for the lock manager's word goes nowhere.
+  if (n.flight?.wall === null) n.flight = null
+}
+
+/** Another tab spoke: a follower mirrors its leader; the end, from any tab, ends it here too. */
+export function hear(n: Draft, c: Ctx, message: TabMessage): void {
+  const mirrored = message.snapshot
+  const at = (wall: number) => c.now - Math.max(0, c.wall - wall)
+  n.heard = true
+  // A leader is silent from its last keep-alive on (its messages tell when that was), not from
+  // its last word: one that answers and then freezes, or talks but cannot send (it believes it
+  // is offline), is replaced on time. A new leader is about to send: from when it took over.
+  const last = message.led ?? mirrored?.lastAttemptAt
+  if (message.leader && last != null) n.heardAt = Math.max(n.heardAt, at(last))
+  // A visible tab: a hidden leader's hiddenTimeout waits for every tab.
+  if (message.seen) n.hiddenSince = null
+  // A tab that just started to follow, or a new leader, asks who listens: a leader answers with
+  // its state, a follower with its presence (so that the leader sends it every change).
+  if (message.hello) {
+    c.fx.push(post(n, n.role === 'lead' ? { snapshot: wire(n.snap), leader: true } : {}))
+  }
+  // The last success any tab saw is this tab's too: isAlive is judged from it (before any, from
+  // the first attempt this tab heard of).
+  if (mirrored?.lastAliveAt != null)
+    n.lastAlive = Math.max(n.lastAlive ?? -Infinity, at(mirrored.lastAliveAt))
+  if (mirrored?.lastAttemptAt != null) {
+    n.firstStart = Math.min(n.firstStart ?? Infinity, at(mirrored.lastAttemptAt))
+  }
+  const terminal = mirrored && isTerminalStatus(mirrored.status)
+  if (!mirrored || (!terminal && !(message.leader && n.role === 'follow'))) return
+  // A refusal belongs to the sender's token, not to this tab's.
+  if (mirrored.status === 'unauthorized' || mirrored.status === 'error') return
+  // The same failure heard again (a heartbeat) keeps its error object; a new one, even of the
+  // same kind (the failure count moved), is a new error, so that onError hears each.
+  const { error, consecutiveFailures } = n.snap
+  const wired = mirrored.error
+  const same =
+    consecutiveFailures === mirrored.consecutiveFailures &&
+    error?.kind === wired?.kind &&
+    error?.httpStatus === wired?.httpStatus
+  show(n, { ...mirrored, error: same ? error : wired && new AvatarKeepAliveError(wired) })
+  // A visible page answers the leader, so that a hidden leader's hiddenTimeout waits for it.
+  if (
+    message.leader &&
+    n.visible &&
+    (n.toldSeen === null || c.now - n.toldSeen >= MIN_KEEP_ALIVE_GAP)
+  ) {
+    n.toldSeen = c.now
+    c.fx.push(post(n, {}))
+  }
+}

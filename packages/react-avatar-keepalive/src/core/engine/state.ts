@@ -1,0 +1,193 @@
+import type { AvatarKeepAliveError } from '../error'
+import {
+  MIN_KEEP_ALIVE_GAP,
+  resolveKeepAliveOptions,
+  type ResolvedKeepAliveTiming,
+} from '../schedule'
+import { isTerminalStatus } from '../status'
+import type { AvatarSessionSnapshot, MissedKeepAlives } from '../store'
+
+/** Milliseconds on the interpreter's monotonic clock, handed to every step. */
+export type Ms = number
+
+/** One consumer's options, resolved; `Settings` when merged over every consumer. */
+export interface ConsumerOptions extends ResolvedKeepAliveTiming {
+  crossTab?: boolean
+  endOnPageHide?: boolean
+  fetch?: typeof fetch
+}
+
+export interface Settings extends ConsumerOptions {
+  crossTab: boolean
+  endOnPageHide: boolean
+}
+
+export interface Consumer {
+  token: string
+  /** When its token was last set: of the tokens not refused, the newest is sent. */
+  rank: number
+  options: ConsumerOptions
+}
+
+/** Why the next keep-alive is due: its interval, a retry before it, or at once (but for the 1 s ceiling). */
+export type Next =
+  | { why: 'beat' }
+  | { why: 'retry'; at: Ms }
+  | { why: 'asap'; cause: 'start' | 'ping' | 'online' | 'token' | 'lead' | 'steal' }
+
+export interface Flight {
+  id: number
+  token: string
+  at: Ms
+  /** When it was sent (epoch ms), or `null` while the lock manager is asked whether this tab still leads. */
+  wall: number | null
+}
+
+/** This tab among the tabs keeping the session: no lock wanted, in line for it, or holding it. */
+export type Role = 'solo' | 'follow' | 'lead'
+
+/** What kept the page from sending on time, for `endReason: 'missed'`. */
+export type Cause = MissedKeepAlives['cause']
+
+/**
+ * Everything the keep-alive of one session in one tab decides from. Five parts, each read by its
+ * own file: tokens (tokens.ts), the schedule (beat.ts), the outcome the store shows (health.ts),
+ * leadership among tabs (leadership.ts) and letting go (letGo.ts); `step` (step.ts) composes them.
+ */
+export interface EngineState {
+  readonly consumers: readonly Consumer[]
+  readonly settings: Settings
+  /** The store can coordinate tabs (Web Locks and BroadcastChannel). */
+  readonly tabs: boolean
+  readonly online: boolean
+  readonly visible: boolean
+  /** Kept and not ended, as of the last step (the interpreter runs its timer while it is). */
+  readonly running: boolean
+  /** What the store shows: `view(state)`. */
+  readonly snap: AvatarSessionSnapshot
+  /** Tokens the server refused for this session, never sent again. */
+  readonly refused: readonly string[]
+  readonly refusal: AvatarKeepAliveError | null
+  readonly next: Next
+  readonly flight: Flight | null
+  /** The last flight's id. */
+  readonly sent: number
+  readonly lastStart: Ms | null
+  readonly firstStart: Ms | null
+  /** The last success any tab saw. */
+  readonly lastAlive: Ms | null
+  /** Why this page missed keep-alives since the last success, if it did. */
+  readonly blame: Cause | null
+  /** When the last step ran: nothing happened since, so the page stayed as the state says. */
+  readonly seen: Ms
+  /** A `ping()` waits for the next outcome. */
+  readonly pinged: boolean
+  readonly role: Role
+  /** When a leader was last heard from, or this tab began to follow. */
+  readonly heardAt: Ms
+  /** Another tab has spoken on the session's channel. */
+  readonly heard: boolean
+  /** Tabs in line for the lock at the last count. */
+  readonly peers: number
+  readonly toldSeen: Ms | null
+  readonly toldActive: Ms | null
+  readonly lastActive: Ms
+  readonly hiddenSince: Ms | null
+}
+
+/** The state a step works on: a copy of its input, changed in place, never shared. */
+export type Draft = { -readonly [K in keyof EngineState]: EngineState[K] }
+
+/** What a keeper that let go leaves behind for the next one (the 1 s ceiling, refused tokens, age). */
+export type Remains = Pick<EngineState, 'lastStart' | 'firstStart' | 'lastAlive' | 'refused'>
+
+export const initialState = (
+  now: Ms,
+  wall: number,
+  snap: AvatarSessionSnapshot,
+  tabs: boolean,
+  left?: Remains,
+): EngineState => ({
+  consumers: [],
+  settings: { ...resolveKeepAliveOptions(), crossTab: true, endOnPageHide: false },
+  tabs,
+  online: true,
+  visible: true,
+  running: false,
+  snap,
+  refusal: null,
+  next: { why: 'beat' },
+  flight: null,
+  sent: 0,
+  // What the last keeper of the session knew: the 1 s ceiling, refused tokens, the age isAlive
+  // is judged by. Without it, the store still knows the last success (on the wall clock).
+  lastStart: left?.lastStart ?? null,
+  firstStart: left?.firstStart ?? null,
+  refused: left?.refused ?? [],
+  lastAlive:
+    left?.lastAlive ??
+    (snap.lastAliveAt === null ? null : now - Math.max(0, wall - snap.lastAliveAt)),
+  blame: null,
+  seen: now,
+  pinged: false,
+  role: 'solo',
+  heardAt: now,
+  heard: false,
+  peers: 0,
+  toldSeen: null,
+  toldActive: null,
+  lastActive: now,
+  hiddenSince: null,
+})
+
+/** Several consumers: the shortest interval, timeout and timeouts win, any may ask for retries. */
+export function mergeSettings(consumers: readonly Consumer[]): Settings {
+  const all = consumers.map((consumer) => consumer.options)
+  const newest = all[all.length - 1]!
+  const least = (key: 'interval' | 'timeout' | 'hiddenTimeout' | 'idleTimeout') => {
+    const value = Math.min(...all.map((options) => options[key] ?? Infinity))
+    return value === Infinity ? undefined : value
+  }
+  const idle = all.find((options) => options.idleTimeout === least('idleTimeout'))
+  return {
+    ...newest,
+    interval: least('interval')!,
+    timeout: least('timeout')!,
+    retry: all.some((options) => options.retry),
+    endOnPageHide: all.some((options) => options.endOnPageHide),
+    crossTab: all.every((options) => options.crossTab !== false),
+    hiddenTimeout: least('hiddenTimeout'),
+    idleTimeout: idle?.idleTimeout,
+    idleWarning: idle?.idleWarning ?? newest.idleWarning,
+  }
+}
+
+/** Some consumer keeps the session, and it has not ended. */
+export const isKept = (s: EngineState): boolean =>
+  s.consumers.length > 0 && !isTerminalStatus(s.snap.status)
+
+/** The newest consumer's token the server has not refused. */
+export function usableToken(s: EngineState): string | undefined {
+  let best: Consumer | undefined
+  for (const consumer of s.consumers) {
+    if (!s.refused.includes(consumer.token) && (!best || consumer.rank > best.rank)) best = consumer
+  }
+  return best?.token
+}
+
+/** This tab decides for the session: it runs, and no other tab leads. */
+export const inCharge = (s: EngineState): boolean => s.running && s.role !== 'follow'
+
+export const sinceAlive = (s: EngineState, now: Ms): Ms =>
+  now - (s.lastAlive ?? s.firstStart ?? now)
+
+/** The last success (or, before one, the first attempt) is less than 3 intervals old. */
+export const isFresh = (s: EngineState, now: Ms): boolean =>
+  sinceAlive(s, now) < s.settings.interval * 3
+
+/** The 1 s ceiling holds: the last start was less than a second ago. */
+export const isCeiling = (s: EngineState, now: Ms): boolean =>
+  s.lastStart !== null && now - s.lastStart < MIN_KEEP_ALIVE_GAP
+
+/** The snapshot the store shows. */
+export const view = (s: EngineState): AvatarSessionSnapshot => s.snap

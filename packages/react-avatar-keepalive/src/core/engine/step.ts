@@ -1,0 +1,188 @@
+import { isTerminalStatus, statusForError, type AvatarSessionStatus } from '../status'
+import { attempt, beat, beatDeadline, blame, settle } from './beat'
+import type { EngineEffect, EngineEvent } from './events'
+import { failed, show, succeeded } from './health'
+import { hear, lead, lock, lostLead, post, wire } from './leadership'
+import { activity, letGo, letGoDeadline, pageHide } from './letGo'
+import {
+  isFresh,
+  isKept,
+  mergeSettings,
+  usableToken,
+  type Consumer,
+  type Draft,
+  type EngineState,
+  type Ms,
+} from './state'
+
+/** What a step is handed, and where it puts the effects it wants done. */
+export interface Ctx {
+  now: Ms
+  /** `Date.now()`, for the epoch times the store shows. */
+  wall: number
+  fx: EngineEffect[]
+}
+
+const STOPPABLE: readonly AvatarSessionStatus[] = ['connecting', 'alive', 'degraded', 'offline']
+
+/**
+ * The keep-alive of one session in one tab, as a pure function: the state after `event` at `now`,
+ * and the effects to perform. Nothing in it reads a clock, starts a timer or touches the page.
+ * First the stretch of time before the event is judged (was the page late?), then the event
+ * applies, then the rules run in an order where each sees what the ones before it decided.
+ *
+ * @example
+ * ```ts
+ * const [next, effects] = step(state, { type: 'ping' }, now, Date.now())
+ * ```
+ */
+export function step(
+  s: EngineState,
+  event: EngineEvent,
+  now: Ms,
+  wall: number,
+): [EngineState, EngineEffect[]] {
+  const n: Draft = { ...s }
+  const c: Ctx = { now, wall, fx: [] }
+  let confirmed = false
+  blame(n, event, now)
+  n.seen = now
+  switch (event.type) {
+    case 'consumers':
+      consumers(n, event.consumers)
+      break
+    case 'answered': {
+      const { flight } = n
+      if (flight?.id !== event.id || flight.wall === null) break
+      n.flight = null
+      if (event.error) failed(n, c, event.error, flight, event.random)
+      else succeeded(n, c, flight)
+      settle(n, c)
+      break
+    }
+    case 'online':
+      // Back online: find out at once rather than show `offline` until the next beat.
+      if (event.online && !n.online) n.next = { why: 'asap', cause: 'online' }
+      n.online = event.online
+      break
+    case 'visible':
+      n.visible = event.visible
+      if (event.visible) activity(n, c)
+      break
+    case 'pagehide':
+      pageHide(n, c)
+      break
+    case 'activity':
+      activity(n, c, event.other)
+      break
+    case 'ping':
+      // Joins what is in flight; otherwise one goes now, or as soon as the ceiling allows.
+      if (!n.running) {
+        c.fx.push({ type: 'settle' })
+        break
+      }
+      n.pinged = true
+      if (!(n.flight && n.online)) n.next = { why: 'asap', cause: 'ping' }
+      break
+    case 'external':
+      n.snap = event.snapshot
+      break
+    case 'lead':
+      lead(n, c, event.stole)
+      break
+    case 'lostLead':
+      lostLead(n, c)
+      break
+    case 'message':
+      hear(n, c, event.message)
+      if (event.message.active) activity(n, c, true)
+      break
+    case 'confirmed':
+      if (n.flight?.wall !== null) break
+      // Held, and not lost meanwhile (a steal heard first): it goes below, unless a timeout that
+      // ran out while the page slept ends the session first.
+      if (event.held && n.role === 'lead') confirmed = true
+      else {
+        // Another tab took the lock while this one slept: it follows, and sends nothing.
+        n.flight = null
+        lostLead(n, c)
+        settle(n, c)
+      }
+      break
+    case 'peers':
+      n.peers = event.count
+      break
+  }
+  lifecycle(n, c)
+  letGo(n, c)
+  // Every tab ends with the first one that sees the end (before a follower lets go of its channel).
+  if (isTerminalStatus(n.snap.status) && !isTerminalStatus(s.snap.status) && n.role !== 'solo') {
+    c.fx.push(post(n, { snapshot: wire(n.snap) }))
+  }
+  lifecycle(n, c)
+  lock(n, c)
+  if (confirmed && n.flight?.wall === null) attempt(n, c)
+  beat(n, c)
+  lock(n, c)
+  // Time passing (a tick, a thawed page) or a shorter interval can age the last success out of
+  // what counts as alive. (Not news from another tab: a thawed tab may hear stale news first.)
+  if (
+    n.running &&
+    n.snap.isAlive &&
+    (event.type === 'timer' || event.type === 'resume' || event.type === 'consumers') &&
+    !isFresh(n, now)
+  ) {
+    show(n, { isAlive: false })
+  }
+  const watch = watches(n)
+  if (watch !== watches(s)) c.fx.push({ type: 'watch', on: watch })
+  // Heartbeats cost a message each: only once another tab has spoken (each says hello).
+  if (n.role === 'lead' && n.heard && n.snap !== s.snap && n.running) {
+    c.fx.push(post(n, { snapshot: wire(n.snap), leader: true }))
+  }
+  return [n, c.fx]
+}
+
+/**
+ * When the interpreter's one timer must fire next, or `null` for no timer: derived from the
+ * state, never stored twice.
+ */
+export function nextDeadline(s: EngineState): Ms | null {
+  const schedule = beatDeadline(s) ?? Infinity
+  const at = Math.min(schedule, letGoDeadline(s) ?? Infinity)
+  return at === Infinity ? null : at
+}
+
+const watches = (s: EngineState): boolean => s.running && !!s.settings.idleTimeout
+
+function consumers(n: Draft, list: readonly Consumer[]): void {
+  const before = usableToken(n)
+  n.consumers = list
+  if (list.length) n.settings = mergeSettings(list)
+  const token = usableToken(n)
+  // A usable token after a pause goes at once; the last usable one gone, the pause shows.
+  if (before === undefined && token !== undefined) n.next = { why: 'asap', cause: 'token' }
+  if (token === undefined && n.refusal && isKept(n) && STOPPABLE.includes(n.snap.status)) {
+    show(n, { status: statusForError(n.refusal), error: n.refusal })
+  }
+}
+
+/** Starts when some consumer keeps the session and it has not ended; stops when not. */
+function lifecycle(n: Draft, c: Ctx): void {
+  const kept = isKept(n)
+  if (kept === n.running) return
+  n.running = kept
+  if (kept) {
+    n.lastActive = c.now
+    // Kept again: no longer `stopped`, even while the next keep-alive waits out the 1 s ceiling.
+    if (n.snap.status === 'stopped') show(n, { status: 'connecting' })
+    n.next = { why: 'asap', cause: 'start' }
+    return
+  }
+  if (n.flight) {
+    c.fx.push({ type: 'abort', id: n.flight.id })
+    n.flight = null
+  }
+  settle(n, c)
+  if (!n.consumers.length && STOPPABLE.includes(n.snap.status)) show(n, { status: 'stopped' })
+}
