@@ -1,20 +1,15 @@
-// Shared set-up for the demo's browser tests: the built demo served on 127.0.0.1, and Debian's
-// Chromium driven by playwright-core (never a downloaded browser).
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// The demo's side of the browser tests: the built demo served on 127.0.0.1, stories opened and
+// pointed at the Node mock server, screenshots, and the figures a compatibility matrix needs. The
+// browsers themselves are in ./browsers.mjs.
+import { appendFileSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
 import { preview } from 'vite'
-import { CHROMIUM_ARGS, launchChromium } from '../../../scripts/chromium.mjs'
 
 const demoRoot = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const screenshotDir = join(demoRoot, 'e2e', 'screenshots')
-
-// The binary behind Debian's /usr/bin/chromium wrapper, started by hand for the hidden-tab test.
-export const CHROMIUM_BINARY = process.env.CHROMIUM_BINARY ?? '/usr/lib/chromium/chromium'
+/** One JSON line per figure ({ engine, key, value, text }); run.mjs folds them into matrix.json. */
+export const FIGURES_FILE = process.env.E2E_FIGURES ?? join(demoRoot, 'e2e', 'matrix.jsonl')
 
 /** Serves apps/demo/dist (built by `vite build` before the tests) on a free port of 127.0.0.1. */
 export async function serveDemo() {
@@ -28,85 +23,83 @@ export async function serveDemo() {
   return { url: url.replace(/\/$/, ''), close: () => server.close() }
 }
 
-/** Playwright's own launch: fine for everything but background throttling, which it switches off. */
-export const launchBrowser = launchChromium
-
-/**
- * Chromium started by hand and attached over CDP with `noDefaults`, so that hidden pages are
- * throttled and can be frozen as in a real browser.
- */
-export async function launchRealChromium() {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'rak-chromium-'))
-  const child = spawn(
-    CHROMIUM_BINARY,
-    [
-      '--headless',
-      '--remote-debugging-port=0',
-      `--user-data-dir=${userDataDir}`,
-      ...CHROMIUM_ARGS,
-      'about:blank',
-    ],
-    // Its own process group, so that closing ends Chromium's helper processes too.
-    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
-  )
-  const endpoint = await new Promise((resolve, reject) => {
-    let stderr = ''
-    const timer = setTimeout(() => reject(new Error(`Chromium did not start:\n${stderr}`)), 30_000)
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk
-      const match = /DevTools listening on (ws:\/\/\S+)/.exec(stderr)
-      if (match) {
-        clearTimeout(timer)
-        resolve(match[1])
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`Chromium exited with ${code}:\n${stderr}`))
-    })
-  })
-  const browser = await chromium.connectOverCDP(endpoint, { noDefaults: true })
-  const context = browser.contexts()[0]
-  return {
-    browser,
-    context,
-    async close() {
-      await browser.close().catch(() => {})
-      if (child.exitCode === null) {
-        const exited = once(child, 'exit')
-        process.kill(-child.pid, 'SIGTERM')
-        await exited
-      }
-      try {
-        rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
-      } catch {
-        // A helper process may still be writing its profile; a leftover temp folder is harmless.
-      }
-    },
-  }
-}
-
-/** Records every keep-alive the page sends, with the time the browser sent it. */
-export function recordKeepAlives(page) {
-  const sent = []
-  page.on('request', (request) => {
-    if (request.url().includes('/keep-alive')) sent.push(Date.now())
-  })
-  return sent
-}
-
-export async function screenshot(page, name) {
-  mkdirSync(screenshotDir, { recursive: true })
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`) })
-}
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
 
 export const gaps = (times) => times.slice(1).map((time, i) => time - times[i])
 
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+/** `[data-testid="…"]` */
+export const testid = (id) => `[data-testid="${id}"]`
+
+/** Polls `check` (in Node) until it returns something truthy; returns that. */
+export async function until(check, { timeout = 10_000, step = 20, message = 'timed out' } = {}) {
+  const deadline = Date.now() + timeout
+  for (;;) {
+    const value = await check()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(message)
+    await sleep(step)
+  }
+}
 
 /** Opens a story and waits until the mock API's service worker answers. */
 export async function openStory(page, baseUrl, id, args = '') {
   await page.goto(`${baseUrl}/#/story/${id}${args ? `?${args}` : ''}`)
-  await page.waitForFunction(() => window.__demoReady === true, null, { timeout: 30_000 })
+  await page.waitFor(() => window.__demoReady === true, {
+    timeout: 30_000,
+    message: 'the demo did not start its mock worker',
+  })
   await page.waitForSelector(`[data-testid="canvas"][data-story="${id}"]`)
+}
+
+/**
+ * Points the page at the Node mock server through Settings → Real endpoint → Custom base URL (the
+ * session must be known to the server), then shows the Requests panel again.
+ */
+export async function connect(page, server, sessionId, token) {
+  await page.click(testid('tab-settings'))
+  await page.select('#real-region', 'custom')
+  await page.fill(testid('real-base-url'), server.url)
+  await page.fill(testid('real-session-id'), sessionId)
+  await page.fill(testid('real-token'), token)
+  await page.click(testid('connect-real'))
+  await page.waitForSelector('[data-testid="mode-indicator"][data-mode="real"]')
+  await page.click(testid('tab-requests'))
+}
+
+/** Keep-alives the page's own Requests panel counts (mock: the mock's log; real: the page's fetch). */
+export const requestCount = async (page) => Number(await page.text(testid('request-count')))
+
+/**
+ * When the page started each keep-alive (to `baseUrl`, if given), from the browser's own Resource
+ * Timing entries (the network record every engine keeps for the page, service-worker answers
+ * included; an entry appears once its answer is in), in ms since the epoch. The buffer holds 250
+ * entries: enough for these tests.
+ */
+export function keepAliveStarts(page, baseUrl = '') {
+  return page.evaluate(
+    (prefix) =>
+      performance
+        .getEntriesByType('resource')
+        .filter((entry) => entry.name.startsWith(prefix) && /\/keep-alive(\?|$)/.test(entry.name))
+        .map((entry) => Math.round(performance.timeOrigin + entry.startTime)),
+    baseUrl,
+  )
+}
+
+export async function screenshot(page, name) {
+  const dir = join(screenshotDir, page.engine)
+  mkdirSync(dir, { recursive: true })
+  await page.screenshot(join(dir, `${name}.png`))
+}
+
+/** Prints a figure as a TAP diagnostic and records it for the compatibility matrix. */
+export function figure(t, engine, key, value, text) {
+  t.diagnostic(`${engine}: ${text}`)
+  mkdirSync(dirname(FIGURES_FILE), { recursive: true })
+  appendFileSync(FIGURES_FILE, `${JSON.stringify({ engine, key, value, text })}\n`)
+}
+
+/** Prints why an engine skips a step (the rest of the test still runs there). */
+export function skipStep(t, engine, step, reason) {
+  t.diagnostic(`${engine}: skipped: ${step}: ${reason}`)
 }

@@ -30,7 +30,11 @@ export function RequestsPanel({ interval, mode, active }: RequestsPanelProps) {
     const session = entry.sessionId ?? '?'
     perSession.set(session, (perSession.get(session) ?? 0) + 1)
   }
-  const recent = keepAlives.filter((entry) => entry.at > now - interval).length
+  // The clock ticks every 200 ms: a keep-alive logged since the last tick is newer than `now`,
+  // and counting back from a stale `now` would count the one before it too ("2 in the last
+  // interval" for up to 200 ms after each keep-alive).
+  const newest = Math.max(now, keepAlives.at(-1)?.at ?? now)
+  const recent = keepAlives.filter((entry) => entry.at > newest - interval).length
   const rows = requests.slice(-MAX_ROWS).reverse()
 
   return (

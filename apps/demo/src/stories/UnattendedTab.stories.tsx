@@ -45,6 +45,27 @@ function useHiddenSpells(note: (text: string) => void): DocumentVisibilityState 
   return visibility
 }
 
+/**
+ * The idle warning with its countdown. Mounted when the warning starts, so that its clock starts
+ * then: a clock kept in the story (paused while there is no warning) showed the time of the
+ * story's mount at first, e.g. "7 s" left of a 6 s idle timeout, until its next tick.
+ */
+function IdleWarning({ endsAt, onStillHere }: { endsAt: number; onStillHere: () => void }) {
+  const now = useNow(200)
+  return (
+    <div className="idle-warning" role="alert" data-testid="idle-warning">
+      <span>
+        No activity: the session ends in{' '}
+        <strong data-testid="idle-countdown">{Math.ceil(Math.max(0, endsAt - now) / 1000)}</strong>{' '}
+        s
+      </span>
+      <button type="button" className="primary" onClick={onStillHere} data-testid="still-here">
+        I&rsquo;m still here
+      </button>
+    </div>
+  )
+}
+
 function UnattendedTab({ hiddenTimeout, idleTimeout, idleWarning, interval }: Args) {
   const demo = useDemo()
   const { sessionId, token } = demo.session('session-a')
@@ -66,9 +87,7 @@ function UnattendedTab({ hiddenTimeout, idleTimeout, idleWarning, interval }: Ar
   const { endReason, status, markActive } = keepAlive
   const ended = isTerminalStatus(status)
   const warning = endsAt !== null && !ended
-  const now = useNow(200, warning)
   const visibility = useHiddenSpells(note)
-  const left = warning ? Math.max(0, endsAt - now) : null
 
   return (
     <div className="stack">
@@ -99,17 +118,7 @@ function UnattendedTab({ hiddenTimeout, idleTimeout, idleWarning, interval }: Ar
             )}
           </li>
         </ul>
-        {warning && left !== null && (
-          <div className="idle-warning" role="alert" data-testid="idle-warning">
-            <span>
-              No activity: the session ends in{' '}
-              <strong data-testid="idle-countdown">{Math.ceil(left / 1000)}</strong> s
-            </span>
-            <button type="button" className="primary" onClick={markActive} data-testid="still-here">
-              I&rsquo;m still here
-            </button>
-          </div>
-        )}
+        {warning && <IdleWarning endsAt={endsAt} onStillHere={markActive} />}
       </section>
       <SessionCard
         title="useAvatarKeepAlive"

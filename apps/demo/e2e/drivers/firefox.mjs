@@ -1,0 +1,156 @@
+// Firefox (Debian's firefox-esr) over WebDriver BiDi through puppeteer-core: never a downloaded
+// browser. A new tab opens in front and hides the previous one, as a person's new tab does.
+import puppeteer from 'puppeteer-core'
+import { BasePage, Unsupported } from './page.mjs'
+
+const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'
+const VIEWPORT = { width: 1280, height: 800 }
+const NO_FREEZE = 'WebDriver BiDi has no command that freezes a page (Chromium does it over CDP)'
+
+class FirefoxPage extends BasePage {
+  constructor(context, page) {
+    super('firefox')
+    this.context = context
+    this.page = page
+    this.pageErrors = []
+    this.cover = null
+    page.on('pageerror', (error) => this.pageErrors.push(String(error)))
+    page.on('close', () => (this.closed = true))
+  }
+
+  goto(url) {
+    return this.page.goto(url).then(() => undefined)
+  }
+
+  evaluateSource(source, args) {
+    return this.page.evaluate(`(${source})(...${JSON.stringify(args)})`)
+  }
+
+  click(selector) {
+    return this.page.locator(selector).setTimeout(10_000).click()
+  }
+
+  fill(selector, value) {
+    return this.page.locator(selector).setTimeout(10_000).fill(value)
+  }
+
+  async select(selector, value) {
+    await this.page.waitForSelector(selector, { timeout: 10_000 })
+    await this.page.select(selector, value)
+  }
+
+  async hide() {
+    this.cover = await this.context.newPage()
+  }
+
+  async show() {
+    await this.page.bringToFront()
+    await this.cover?.close()
+    this.cover = null
+  }
+
+  close() {
+    return this.page.close()
+  }
+
+  async isGone() {
+    return this.page.isClosed()
+  }
+
+  freeze() {
+    throw new Unsupported('firefox', 'freeze a page', NO_FREEZE)
+  }
+
+  resume() {
+    throw new Unsupported('firefox', 'resume a page', NO_FREEZE)
+  }
+
+  screenshot(path) {
+    return this.page.screenshot({ path }).then(() => undefined)
+  }
+
+  setViewport(width, height) {
+    return this.page.setViewport({ width, height })
+  }
+
+  async errors() {
+    return [...this.pageErrors]
+  }
+}
+
+class FirefoxContext {
+  constructor(browser, context) {
+    this.browser = browser
+    this.context = context
+    this.pages = new Set()
+    this.offline = false
+  }
+
+  track(page) {
+    const wrapped = new FirefoxPage(this, page)
+    this.pages.add(wrapped)
+    page.on('close', () => this.pages.delete(wrapped))
+    return wrapped
+  }
+
+  async newPage() {
+    const page = this.track(await this.context.newPage())
+    if (this.offline) await page.page.setOfflineMode(true)
+    return page
+  }
+
+  /** Runs `action` and returns the window the page opened with `window.open`. */
+  async waitForPopup(action) {
+    const known = new Set(this.context.targets())
+    const [target] = await Promise.all([
+      this.context.waitForTarget((t) => t.type() === 'page' && !known.has(t), { timeout: 10_000 }),
+      action(),
+    ])
+    const page = await target.page()
+    await page.setViewport(VIEWPORT)
+    return this.track(page)
+  }
+
+  /** BiDi's network emulation (emulation.setNetworkConditions): navigator.onLine and real failures. */
+  async setOffline(offline) {
+    this.offline = offline
+    for (const page of this.pages) await page.page.setOfflineMode(offline)
+  }
+
+  close() {
+    return this.context.close()
+  }
+}
+
+export async function launch() {
+  const firefox = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX_PATH,
+    headless: true,
+    protocol: 'webDriverBiDi',
+    defaultViewport: VIEWPORT,
+  })
+  const version = (await firefox.version()).replace(/^firefox\//i, 'Firefox ')
+  const browser = {
+    engine: 'firefox',
+    version,
+    can: {
+      freeze: false,
+      freezeReason: NO_FREEZE,
+      offline: true,
+      popups: true,
+      closePopups: true,
+      hide: true,
+      screenshot: true,
+    },
+    async newContext() {
+      return new FirefoxContext(browser, await firefox.createBrowserContext())
+    },
+    defaultContext() {
+      this.default ??= new FirefoxContext(browser, firefox.defaultBrowserContext())
+      return this.default
+    },
+    close: () => firefox.close(),
+  }
+  return browser
+}
