@@ -1,0 +1,201 @@
+// Counterexamples the model checker (engine.model*.test.ts) found while the engine was written,
+// each kept as a plain test: a short path of actions replayed through the world of engineWorld.ts,
+// no guarantee broken, and what the user sees. Each fails with its fix reverted. Paths found by
+// `explore` name the config and depth; the others were built by hand where the checker's bound
+// stopped short.
+import { expect, test } from 'vitest'
+import {
+  apply,
+  createWorld,
+  DAYS_40,
+  TOKENS,
+  type Action,
+  type ConsumerAction,
+  type EnvAction,
+  type World,
+} from './engineWorld'
+
+const consumer = (tab: number, what: ConsumerAction): Action => ({ type: 'consumer', tab, what })
+const env = (tab: number, what: EnvAction): Action => ({ type: 'env', tab, what })
+const keep = (tab: number): Action => consumer(tab, 'keep0')
+const freeze = (tab: number): Action => env(tab, 'freeze')
+const thaw = (tab: number): Action => ({ type: 'thaw', tab })
+const deliver = (tab: number): Action => ({ type: 'deliver', tab })
+const deliverLock = (tab: number): Action => ({ type: 'deliverLock', tab })
+const advance = (ms: number | 'next'): Action => ({ type: 'advance', ms })
+
+/** Replays a path from the empty world: where it ends, and every guarantee broken on the way. */
+function play(tabs: 1 | 2, path: readonly Action[]): { world: World; violations: string[] } {
+  let world = createWorld(tabs)
+  const violations: string[] = []
+  for (const action of path) {
+    const out = apply(world, action)
+    violations.push(...out.violations)
+    world = out.world
+  }
+  return { world, violations }
+}
+
+// 1. A lock grant that waited in a frozen tab is stale by the time the tab thaws: the other tab
+// stole the lock (twice) meanwhile. A tab confirms it still holds the lock before its first
+// keep-alive after `lead` (the `robbed` rule): the thawed tab sends nothing. (tabs, depth 9)
+test('a lock grant that waited in a frozen tab is confirmed before anything is sent', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    freeze(0),
+    keep(1),
+    advance(15_000),
+    consumer(1, 'drop0'),
+    keep(1),
+    advance(15_000),
+    thaw(0),
+    advance('next'),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSender).toBe(1)
+  expect(world.tabs[0]!.engine.role).toBe('follow')
+})
+
+// 2. A follower that thaws late took over at once, before it heard what the leader said while it
+// was frozen (two keep-alives 250 ms apart). A follower tick 250 ms late or more listens 250 ms
+// longer first. (tabs, depth 6)
+test('a thawed follower hears the leader before it takes over', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    freeze(0),
+    keep(1),
+    advance(15_000),
+    thaw(0),
+    advance(1_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSender).toBe(1)
+  expect(world.tabs[0]!.engine.role).toBe('follow')
+})
+
+// 4 and 9. An offline leader still talks (its status changes), and a follower that counted its
+// 1.5 intervals from the leader's last message never took over: no keep-alive for 27 s. The steal
+// clock runs from the leader's last keep-alive attempt (`lastAttemptAt`, or `led`), not its last
+// word. (tabsFull, depth 5)
+test('an offline leader that still talks is replaced by an online follower', () => {
+  const { world, violations } = play(2, [
+    consumer(0, 'keep1'),
+    keep(1),
+    advance('next'),
+    env(0, 'online'),
+    advance(30_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSender).toBe(1)
+  expect(world.tabs[1]!.engine.role).toBe('lead')
+})
+
+// 5. A leader asked the lock manager, froze, thawed to hear it had been robbed, then got the lock
+// back (the thief closed) before the answer came: the answer said "held" and the follower sent,
+// 500 ms after the thief. `lostLead` drops the flight waiting for the answer, and `confirmed`
+// sends only for a tab that still leads. (Built by hand: 11 actions.)
+test('a confirm answered after a steal sends nothing', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    keep(1),
+    advance(1_000),
+    freeze(0),
+    advance(14_500),
+    thaw(0),
+    deliver(0),
+    deliver(0),
+    deliverLock(0),
+    env(1, 'close'),
+    deliverLock(0),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSender).toBe(1)
+  expect(world.lastSend).toBe(15_000)
+  expect(world.tabs[0]!.engine.flight).toBeNull()
+})
+
+// 6. A tab asked the lock manager and froze past its idle timeout; the answer came with the thaw
+// and the keep-alive went out in the same step as the end. The confirmed keep-alive is attempted
+// after the timeouts in step order, so the session ends and nothing is sent. (Built by hand.)
+test('a confirm answered after a long freeze ends the session without a keep-alive', () => {
+  const { world, violations } = play(2, [
+    consumer(0, 'keep1'),
+    deliverLock(0),
+    freeze(0),
+    advance(45_000),
+    thaw(0),
+    deliverLock(0),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSend).toBeNull()
+  expect(world.tabs[0]!.engine.snap).toMatchObject({
+    status: 'expired',
+    endReason: 'idle-timeout',
+  })
+})
+
+// 7. A leader that thawed judged isAlive from the first attempt it heard of last (its own was
+// older) and showed the session alive 30 s after the last success. `firstStart` takes the earliest
+// attempt across the tabs' snapshots. (tabs, depth 7)
+test('isAlive is judged from the first attempt of any tab', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    advance(15_000),
+    freeze(0),
+    keep(1),
+    advance(15_000),
+    thaw(0),
+    advance(15_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.engine.snap.isAlive).toBe(false)
+})
+
+// 8. A newer token arrived while the lock manager was asked, and the keep-alive went out with the
+// old one. The attempt picks the newest valid token again. (tabsFull, depth 4)
+test('a token that comes during a confirm is the one sent', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    deliverLock(0),
+    consumer(0, 'keep1'),
+    deliverLock(0),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.engine.flight?.token).toBe(TOKENS[1])
+})
+
+// 10. A leader that thawed after the follower had taken over sent at once, without asking the
+// lock manager (two keep-alives 250 ms apart). A leader whose last keep-alive is 1.5 intervals
+// (less the settle) old may have been robbed, and confirms first. (tabs, depth 7)
+test('a leader whose last keep-alive is old confirms before it sends', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    keep(1),
+    advance(1_000),
+    freeze(0),
+    advance('next'),
+    thaw(0),
+    advance(1_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSender).toBe(1)
+  expect(world.tabs[0]!.engine.role).toBe('follow')
+})
+
+// 13. A page slept 40 days, went offline on waking, and the 410 said `missed` (offline): the sleep
+// was blamed on the state after it. Blame counts only the stretch since the last step (`seen`), in
+// which the page stayed as the state says. (schedule, depth 4)
+test('a long sleep is blamed on the freeze, not on going offline after it', () => {
+  const { world, violations } = play(1, [
+    keep(0),
+    { type: 'sleep', ms: DAYS_40 },
+    env(0, 'online'),
+    { type: 'answer', tab: 0, answer: '410' },
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.engine.snap).toMatchObject({
+    status: 'expired',
+    endReason: 'missed',
+    missed: { cause: 'frozen' },
+  })
+})
