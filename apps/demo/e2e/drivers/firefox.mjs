@@ -7,6 +7,18 @@ const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'
 const VIEWPORT = { width: 1280, height: 800 }
 const NO_FREEZE = 'WebDriver BiDi has no command that freezes a page (Chromium does it over CDP)'
 
+/**
+ * puppeteer's setViewport also sends emulation.setScreenOrientationOverride, which Firefox ESR 140
+ * (Debian bookworm's) does not know; the viewport itself is set by the command sent beside it.
+ */
+async function setViewport(page, viewport) {
+  try {
+    await page.setViewport(viewport)
+  } catch (error) {
+    if (!/unknown command emulation\.setScreenOrientationOverride/.test(String(error))) throw error
+  }
+}
+
 class FirefoxPage extends BasePage {
   constructor(context, page) {
     super('firefox')
@@ -70,7 +82,7 @@ class FirefoxPage extends BasePage {
   }
 
   setViewport(width, height) {
-    return this.page.setViewport({ width, height })
+    return setViewport(this.page, { width, height })
   }
 
   async errors() {
@@ -107,7 +119,7 @@ class FirefoxContext {
       action(),
     ])
     const page = await target.page()
-    await page.setViewport(VIEWPORT)
+    await setViewport(page, VIEWPORT)
     return this.track(page)
   }
 
@@ -131,13 +143,24 @@ export async function launch() {
     defaultViewport: VIEWPORT,
   })
   const version = (await firefox.version()).replace(/^firefox\//i, 'Firefox ')
+  // emulation.setNetworkConditions came after Firefox ESR 140 (Debian bookworm's): ask once.
+  const probe = await firefox.newPage()
+  const offline = await probe.setOfflineMode(false).then(
+    () => true,
+    (error) => {
+      if (/unknown command emulation\.setNetworkConditions/.test(String(error))) return false
+      throw error
+    },
+  )
+  await probe.close()
   const browser = {
     engine: 'firefox',
     version,
     can: {
       freeze: false,
       freezeReason: NO_FREEZE,
-      offline: true,
+      offline,
+      offlineReason: `${version} has no WebDriver BiDi command to go offline (emulation.setNetworkConditions)`,
       popups: true,
       closePopups: true,
       hide: true,
