@@ -4,36 +4,21 @@
 // and emulates focus: fine for what a visible page shows, useless for hidden tabs. `throttled: true`
 // spawns the binary by hand and attaches over CDP with `noDefaults`, so that hidden pages are
 // throttled as in a real browser and pages can be frozen (Page.setWebLifecycleState).
-import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import { CHROMIUM_ARGS, launchChromium } from '../../../../scripts/chromium.mjs'
-import { BasePage, Unsupported } from './page.mjs'
+import { DriverPage, Unsupported } from './page.mjs'
+import { spawnGroup } from './processes.mjs'
 
 // The binary behind Debian's /usr/bin/chromium wrapper, started by hand for throttled pages.
 const CHROMIUM_BINARY = process.env.CHROMIUM_BINARY ?? '/usr/lib/chromium/chromium'
 
-class ChromiumPage extends BasePage {
+class ChromiumPage extends DriverPage {
   constructor(context, page) {
-    super('chromium')
-    this.context = context
-    this.page = page
-    this.pageErrors = []
-    this.cover = null
-    page.on('pageerror', (error) => this.pageErrors.push(String(error)))
-    page.on('close', () => (this.closed = true))
-  }
-
-  goto(url) {
-    return this.page.goto(url).then(() => undefined)
-  }
-
-  // Playwright's evaluate takes one argument: send a call expression with the arguments inlined.
-  evaluateSource(source, args) {
-    return this.page.evaluate(`(${source})(...${JSON.stringify(args)})`)
+    super('chromium', context, page)
   }
 
   click(selector) {
@@ -151,21 +136,9 @@ export async function launch({ throttled = false } = {}) {
   return browser
 }
 
-// Chromium process groups still running: ended when Node exits, even after a crash.
-const running = new Set()
-process.on('exit', () => {
-  for (const pid of running) {
-    try {
-      process.kill(-pid, 'SIGKILL')
-    } catch {
-      // Already gone.
-    }
-  }
-})
-
 async function spawnChromium() {
   const userDataDir = mkdtempSync(join(tmpdir(), 'rak-chromium-'))
-  const child = spawn(
+  const child = spawnGroup(
     CHROMIUM_BINARY,
     [
       '--headless',
@@ -175,10 +148,8 @@ async function spawnChromium() {
       'about:blank',
     ],
     // Its own process group, so that closing ends Chromium's helper processes too.
-    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+    { stdio: ['ignore', 'ignore', 'pipe'] },
   )
-  running.add(child.pid)
-  child.once('exit', () => running.delete(child.pid))
   const endpoint = await new Promise((resolve, reject) => {
     let stderr = ''
     const timer = setTimeout(() => reject(new Error(`Chromium did not start:\n${stderr}`)), 30_000)

@@ -1,7 +1,7 @@
 // Firefox (Debian's firefox-esr) over WebDriver BiDi through puppeteer-core: never a downloaded
 // browser. A new tab opens in front and hides the previous one, as a person's new tab does.
 import puppeteer from 'puppeteer-core'
-import { BasePage, Unsupported } from './page.mjs'
+import { DriverPage, Unsupported } from './page.mjs'
 
 const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'
 const VIEWPORT = { width: 1280, height: 800 }
@@ -19,23 +19,9 @@ async function setViewport(page, viewport) {
   }
 }
 
-class FirefoxPage extends BasePage {
+class FirefoxPage extends DriverPage {
   constructor(context, page) {
-    super('firefox')
-    this.context = context
-    this.page = page
-    this.pageErrors = []
-    this.cover = null
-    page.on('pageerror', (error) => this.pageErrors.push(String(error)))
-    page.on('close', () => (this.closed = true))
-  }
-
-  goto(url) {
-    return this.page.goto(url).then(() => undefined)
-  }
-
-  evaluateSource(source, args) {
-    return this.page.evaluate(`(${source})(...${JSON.stringify(args)})`)
+    super('firefox', context, page)
   }
 
   click(selector) {

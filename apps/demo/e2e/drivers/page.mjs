@@ -103,3 +103,28 @@ export class BasePage {
     this.closed = true
   }
 }
+
+/**
+ * A page of playwright-core (Chromium) or puppeteer-core (Firefox): both give the same events,
+ * `goto` and string `evaluate`.
+ */
+export class DriverPage extends BasePage {
+  constructor(engine, context, page) {
+    super(engine)
+    this.context = context
+    this.page = page
+    this.pageErrors = []
+    this.cover = null
+    page.on('pageerror', (error) => this.pageErrors.push(String(error)))
+    page.on('close', () => (this.closed = true))
+  }
+
+  goto(url) {
+    return this.page.goto(url).then(() => undefined)
+  }
+
+  // One argument for both libraries: a call expression with the arguments inlined.
+  evaluateSource(source, args) {
+    return this.page.evaluate(`(${source})(...${JSON.stringify(args)})`)
+  }
+}

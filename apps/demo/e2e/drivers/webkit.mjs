@@ -13,12 +13,12 @@
 // - Closing a window that the page itself opened (`window.open`) stalls the driver for about 60 s:
 //   such windows are only closed with their whole context (`can.closePopups` is false).
 // - No network emulation (offline) and no page lifecycle (freeze).
-import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { ELEMENT, WebDriverError, WebDriverSession } from './webdriver.mjs'
 import { BasePage, Unsupported } from './page.mjs'
+import { spawnGroup } from './processes.mjs'
 
 const MINIBROWSER =
   process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
@@ -44,23 +44,9 @@ const freePort = () =>
     })
   })
 
-// Process groups still running: ended when Node exits, even after a crash or a failed test.
-const running = new Set()
-process.on('exit', () => {
-  for (const pid of running) {
-    try {
-      process.kill(-pid, 'SIGKILL')
-    } catch {
-      // Already gone.
-    }
-  }
-})
-
 /** Starts a process in its own group; `stop()` ends the group and waits for the process. */
 function startProcess(file, args, options) {
-  const child = spawn(file, args, { ...options, detached: true })
-  running.add(child.pid)
-  child.once('exit', () => running.delete(child.pid))
+  const child = spawnGroup(file, args, options)
   return {
     child,
     async stop() {

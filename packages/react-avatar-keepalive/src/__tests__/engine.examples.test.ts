@@ -4,16 +4,8 @@
 // `explore` name the config and depth; the others were built by hand where the checker's bound
 // stopped short.
 import { expect, test } from 'vitest'
-import {
-  apply,
-  createWorld,
-  DAYS_40,
-  TOKENS,
-  type Action,
-  type ConsumerAction,
-  type EnvAction,
-  type World,
-} from './engineWorld'
+import { DAYS_40, TOKENS, type Action, type ConsumerAction, type EnvAction } from './engineWorld'
+import { replay as play } from './modelChecker'
 
 const consumer = (tab: number, what: ConsumerAction): Action => ({ type: 'consumer', tab, what })
 const env = (tab: number, what: EnvAction): Action => ({ type: 'env', tab, what })
@@ -23,18 +15,6 @@ const thaw = (tab: number): Action => ({ type: 'thaw', tab })
 const deliver = (tab: number): Action => ({ type: 'deliver', tab })
 const deliverLock = (tab: number): Action => ({ type: 'deliverLock', tab })
 const advance = (ms: number | 'next'): Action => ({ type: 'advance', ms })
-
-/** Replays a path from the empty world: where it ends, and every guarantee broken on the way. */
-function play(tabs: 1 | 2, path: readonly Action[]): { world: World; violations: string[] } {
-  let world = createWorld(tabs)
-  const violations: string[] = []
-  for (const action of path) {
-    const out = apply(world, action)
-    violations.push(...out.violations)
-    world = out.world
-  }
-  return { world, violations }
-}
 
 // 1. A lock grant that waited in a frozen tab is stale by the time the tab thaws: the other tab
 // stole the lock (twice) meanwhile. A tab confirms it still holds the lock before its first

@@ -73,8 +73,11 @@ export function explore(config: Config, depth: number, maxCounterexamples = 5): 
   }
 }
 
-/** Replays a path from the empty world: the violations each action caused, in order. */
-export function replay(tabs: 1 | 2, path: readonly Action[]): string[] {
+/** Replays a path from the empty world: where it ends, and every guarantee broken on the way. */
+export function replay(
+  tabs: 1 | 2,
+  path: readonly Action[],
+): { world: World; violations: string[] } {
   let world = createWorld(tabs)
   const violations: string[] = []
   for (const action of path) {
@@ -82,7 +85,7 @@ export function replay(tabs: 1 | 2, path: readonly Action[]): string[] {
     violations.push(...out.violations)
     world = out.world
   }
-  return violations
+  return { world, violations }
 }
 
 /** One test per config: explored to its CI depth (or its deep one with MODEL_DEEP=1), no counterexample. */
