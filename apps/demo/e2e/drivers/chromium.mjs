@@ -38,20 +38,6 @@ class ChromiumPage extends DriverPage {
     this.cover = await this.context.context.newPage()
   }
 
-  async show() {
-    await this.page.bringToFront()
-    await this.cover?.close()
-    this.cover = null
-  }
-
-  close() {
-    return this.page.close()
-  }
-
-  async isGone() {
-    return this.page.isClosed()
-  }
-
   async freeze() {
     if (!this.context.browser.can.freeze) {
       throw new Unsupported('chromium', 'freeze', "Playwright's own launch has no page lifecycle")

@@ -41,20 +41,6 @@ class FirefoxPage extends DriverPage {
     this.cover = await this.context.newPage()
   }
 
-  async show() {
-    await this.page.bringToFront()
-    await this.cover?.close()
-    this.cover = null
-  }
-
-  close() {
-    return this.page.close()
-  }
-
-  async isGone() {
-    return this.page.isClosed()
-  }
-
   freeze() {
     throw new Unsupported('firefox', 'freeze a page', NO_FREEZE)
   }

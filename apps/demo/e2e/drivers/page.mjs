@@ -127,4 +127,19 @@ export class DriverPage extends BasePage {
   evaluateSource(source, args) {
     return this.page.evaluate(`(${source})(...${JSON.stringify(args)})`)
   }
+
+  /** Brings the page back in front of the one `hide()` opened over it. */
+  async show() {
+    await this.page.bringToFront()
+    await this.cover?.close()
+    this.cover = null
+  }
+
+  close() {
+    return this.page.close()
+  }
+
+  async isGone() {
+    return this.page.isClosed()
+  }
 }

@@ -24,7 +24,7 @@ const CAUSES: readonly Cause[] = ['hidden', 'frozen', 'offline']
  * that. `null` while this tab has no schedule: not running, following, paused on a refused
  * token, or never sent.
  */
-export function scheduled(s: EngineState): Ms | null {
+function scheduled(s: EngineState): Ms | null {
   if (!s.running || s.lastStart === null || s.role === 'follow' || usableToken(s) === undefined) {
     return null
   }

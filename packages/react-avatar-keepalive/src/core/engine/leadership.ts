@@ -55,7 +55,7 @@ export const post = (s: EngineState, message: TabMessage): EngineEffect => ({
  * that saw the end keeps it while its page still shows the session, so that no other tab takes
  * over (and sends) before it has heard of the end.
  */
-export const wantsLock = (s: EngineState): boolean =>
+const wantsLock = (s: EngineState): boolean =>
   (isKept(s) && s.settings.crossTab && s.tabs && usableToken(s) !== undefined) ||
   (s.consumers.length > 0 && s.role === 'lead' && isTerminalStatus(s.snap.status))
 
