@@ -208,6 +208,93 @@ describe('terminal everywhere, refusals per tab', () => {
   })
 })
 
+// Any script of the origin can post on a session's channel, and a tab may run another version
+// of the package: what arrives is read, not trusted. Found by posting what a tab never sends:
+// `led: 'x'` kept the follower from ever taking over (its deadline became NaN), `null` threw in
+// every tab, and a snapshot's unknown fields went into the store.
+describe('what another tab says is read, not trusted', () => {
+  /** Posts `data` on the session's channel as a page of the origin that keeps nothing. */
+  async function postAsStranger(data: unknown): Promise<void> {
+    const name = `react-avatar-keepalive https://api.avatar.us.kaltura.ai/v1 ${SESSION}`
+    expect(JSON.stringify(browser.locks.state())).toContain(name)
+    const channel = new BroadcastChannel(name)
+    channel.postMessage(data)
+    await advance(100)
+    channel.close()
+  }
+
+  /** A leads, B follows; after `data` arrives, A freezes: B must take over on time. */
+  async function takeOverAfter(data: unknown) {
+    const a = openTab('a')
+    const b = openTab('b')
+    keepInTab(a)
+    await advance(50)
+    keepInTab(b)
+    await advance(2 * INTERVAL)
+    await postAsStranger(data)
+    const lastByA = sentBy('a').at(-1)!.at
+    a.freeze()
+    await advance(3 * INTERVAL)
+    return { b, lastByA, firstByB: sentBy('b')[0]?.at }
+  }
+
+  test.each([
+    { leader: true, led: 'x' },
+    { leader: true, led: null, snapshot: { status: 'alive', lastAttemptAt: 'x' } },
+    { leader: true, led: Number.NaN },
+    { leader: 'yes', led: {}, seen: 1, hello: 'hello', snapshot: [] },
+  ])('a message of the wrong types does not keep a follower from taking over: %j', async (data) => {
+    const { b, lastByA, firstByB } = await takeOverAfter(data)
+    expect(firstByB).toBeDefined()
+    expect(firstByB! - lastByA).toBeLessThanOrEqual(1.5 * INTERVAL + 150)
+    expect(status(b)).toBe('alive')
+  })
+
+  test('what is not a message (null, a number, a string, an array) is ignored: nothing throws', async () => {
+    const thrown: unknown[] = []
+    const onThrow = (error: unknown) => thrown.push(error)
+    process.on('uncaughtException', onThrow)
+    try {
+      for (const data of [null, 7, 'hello', [1, 2]]) {
+        const { firstByB } = await takeOverAfter(data)
+        expect(firstByB).toBeDefined()
+        browser.stopAll()
+        await advance(0)
+      }
+    } finally {
+      process.off('uncaughtException', onThrow)
+    }
+    expect(thrown).toEqual([])
+  })
+
+  test("a leader's snapshot shows with this version's fields only; one that is not a snapshot is not shown", async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    keepInTab(a)
+    await advance(50)
+    keepInTab(b)
+    await advance(2 * INTERVAL)
+    const shown = b.store.get(SESSION)
+    expect(shown.status).toBe('alive')
+    await postAsStranger({
+      leader: true,
+      snapshot: { ...shown, consecutiveFailures: 1, status: 'degraded', comesFrom: 'v9' },
+    })
+    expect(b.store.get(SESSION)).toEqual({ ...shown, consecutiveFailures: 1, status: 'degraded' })
+    for (const snapshot of [
+      { ...shown, status: 'paused' },
+      { ...shown, consecutiveFailures: -1 },
+      { ...shown, lastAliveAt: '2026-12-02' },
+      { ...shown, error: 'busy' },
+      { ...shown, endReason: 'v9-reason' },
+      { ...shown, missed: { cause: 'asleep', silentFor: 1 } },
+    ]) {
+      await postAsStranger({ leader: true, snapshot })
+      expect(b.store.get(SESSION).status).toBe('degraded')
+    }
+  })
+})
+
 describe('idle and hidden timeouts see every tab', () => {
   const ends = () => browser.sent.filter((s) => s.url.endsWith('/end'))
 

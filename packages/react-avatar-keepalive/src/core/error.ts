@@ -11,6 +11,20 @@ export type AvatarKeepAliveErrorKind =
   | 'timeout'
   | 'invalid-response'
 
+/** Every kind: what an error from another tab may be. */
+export const ERROR_KINDS: readonly AvatarKeepAliveErrorKind[] = [
+  'expired',
+  'not-found',
+  'unauthorized',
+  'invalid-token',
+  'bad-request',
+  'rate-limited',
+  'server',
+  'network',
+  'timeout',
+  'invalid-response',
+]
+
 export interface AvatarKeepAliveErrorInit {
   kind: AvatarKeepAliveErrorKind
   httpStatus?: number | null

@@ -1,5 +1,5 @@
 import type { EngineEvent } from './engine/events'
-import type { TabMessage } from './engine/leadership'
+import { readTabMessage, type TabMessage } from './engine/leadership'
 import { noop } from './environment'
 import type { TabCoordination } from './store'
 
@@ -59,8 +59,10 @@ export function lead(
       })
   }
 
-  channel.onmessage = ({ data }: MessageEvent<TabMessage>) =>
-    dispatch({ type: 'message', message: data })
+  channel.onmessage = ({ data }: MessageEvent<unknown>) => {
+    const message = readTabMessage(data)
+    if (message) dispatch({ type: 'message', message })
+  }
   request(false)
   channel.postMessage({ hello: true } satisfies TabMessage)
 

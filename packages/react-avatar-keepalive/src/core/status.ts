@@ -41,6 +41,17 @@ export type AvatarSessionStatus =
 export type AvatarSessionEndReason =
   'server' | 'not-found' | 'ended' | 'page-hide' | 'hidden-timeout' | 'idle-timeout' | 'missed'
 
+/** Every end reason: what a snapshot from another tab may say. */
+export const END_REASONS: readonly AvatarSessionEndReason[] = [
+  'server',
+  'not-found',
+  'ended',
+  'page-hide',
+  'hidden-timeout',
+  'idle-timeout',
+  'missed',
+]
+
 /**
  * Every status, in a stable order (for UIs, docs and tests).
  *

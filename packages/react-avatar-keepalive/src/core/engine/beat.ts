@@ -6,6 +6,7 @@ import { post, STEAL_SETTLE, stealAt, wire } from './leadership'
 import type { EngineEvent } from './events'
 import type { Ctx } from './step'
 import {
+  CAUSES,
   isCeiling,
   isFresh,
   usableToken,
@@ -16,8 +17,6 @@ import {
 } from './state'
 
 // Weakest first. Offline outranks the others: a page that was offline also looks late to its timers.
-const CAUSES: readonly Cause[] = ['hidden', 'frozen', 'offline']
-
 /**
  * When the schedule wants this tab's next keep-alive, whatever else holds it back: one interval
  * after the last start (a tenth early in a hidden page, whose timers run late), or a retry before

@@ -1,13 +1,13 @@
 // One sender per session across the tabs of a browser: the tab holding the session's Web Lock
 // leads (sends); the others follow, mirror what it tells them, and take over when it goes silent.
-import { AvatarKeepAliveError, type AvatarKeepAliveErrorKind } from '../error'
+import { AvatarKeepAliveError, ERROR_KINDS, type AvatarKeepAliveErrorKind } from '../error'
 import { MIN_KEEP_ALIVE_GAP } from '../schedule'
-import { isTerminalStatus } from '../status'
+import { AVATAR_SESSION_STATUSES, END_REASONS, isTerminalStatus } from '../status'
 import type { AvatarSessionSnapshot } from '../store'
 import type { EngineEffect } from './events'
 import { show } from './health'
 import type { Ctx } from './step'
-import { isKept, usableToken, type Draft, type EngineState, type Ms } from './state'
+import { CAUSES, isKept, usableToken, type Draft, type EngineState, type Ms } from './state'
 
 /** A snapshot as it crosses tabs: no error text (the server's may quote a token), no token. */
 export type WireSnapshot = Omit<AvatarSessionSnapshot, 'error'> & {
@@ -33,6 +33,79 @@ export interface TabMessage {
   /** The user was active in the sender's page. */
   active?: boolean
 }
+
+/** Reads one field: its value if it is of the right type, else `undefined`. */
+type Reader = (value: unknown) => unknown
+
+const when =
+  (test: (value: unknown) => boolean): Reader =>
+  (value) =>
+    test(value) ? value : undefined
+const oneOf = (list: readonly unknown[]): Reader => when((value) => list.includes(value))
+const orNull =
+  (read: Reader): Reader =>
+  (value) =>
+    value === null ? null : read(value)
+
+/**
+ * `data`'s fields that `shape` names, each read by its reader; the others are left out. With
+ * `whole`, `undefined` unless every field reads (a snapshot is all there, or it is not one).
+ */
+function readFields(shape: Record<string, Reader>, data: unknown, whole: boolean) {
+  if (typeof data !== 'object' || data === null) return undefined
+  const read: Record<string, unknown> = {}
+  for (const key in shape) {
+    const value = shape[key]!((data as Record<string, unknown>)[key])
+    if (value !== undefined) read[key] = value
+    else if (whole) return undefined
+  }
+  return read
+}
+
+const whole =
+  (shape: Record<string, Reader>): Reader =>
+  (value) =>
+    readFields(shape, value, true)
+
+// Built by one call marked pure, so that a bundle without cross-tab code (the badge's) keeps none.
+const MESSAGE = /* @__PURE__ */ messageShape()
+
+function messageShape(): Record<keyof TabMessage, Reader> {
+  const flag = when((value) => typeof value === 'boolean')
+  const time = when(Number.isFinite)
+  const count = when((value) => Number.isSafeInteger(value) && (value as number) >= 0)
+  const snapshot: Record<keyof WireSnapshot, Reader> = {
+    status: oneOf(AVATAR_SESSION_STATUSES),
+    isAlive: flag,
+    lastAliveAt: orNull(time),
+    lastAttemptAt: orNull(time),
+    consecutiveFailures: count,
+    error: orNull(
+      whole({ kind: oneOf(ERROR_KINDS), httpStatus: orNull(time), retryAfter: orNull(time) }),
+    ),
+    endReason: orNull(oneOf(END_REASONS)),
+    missed: orNull(whole({ cause: oneOf(CAUSES), silentFor: count })),
+    endsAt: orNull(time),
+  }
+  return {
+    snapshot: whole(snapshot),
+    leader: flag,
+    hello: flag,
+    led: time,
+    seen: flag,
+    active: flag,
+  }
+}
+
+/**
+ * A message as it arrives on the channel: any script of the origin may post there, and a tab
+ * may run another version of this package. What this version does not send (a field of another
+ * type, a snapshot that is not one, a field it does not know) is left out, so that no message can
+ * stall the schedule (a `led` that is not a number once kept a follower from ever taking over)
+ * nor put into the store what it does not hold. `null` when it is no message at all.
+ */
+export const readTabMessage = (data: unknown): TabMessage | null =>
+  (readFields(MESSAGE, data, false) as TabMessage | undefined) ?? null
 
 /** How long a tab that took the lock from a silent leader waits before its first keep-alive. */
 export const STEAL_SETTLE = 250

@@ -49,6 +49,9 @@ export type Role = 'solo' | 'follow' | 'lead'
 /** What kept the page from sending on time, for `endReason: 'missed'`. */
 export type Cause = MissedKeepAlives['cause']
 
+/** Every cause, the weakest first: a stronger one replaces a weaker one as the blame. */
+export const CAUSES: readonly Cause[] = ['hidden', 'frozen', 'offline']
+
 /**
  * Everything the keep-alive of one session in one tab decides from. Five parts, each read by its
  * own file: tokens (tokens.ts), the schedule (beat.ts), the outcome the store shows (health.ts),

@@ -1,0 +1,96 @@
+// What arrives on a session's channel comes from any script of the origin, or from another
+// version of the package in another tab. Stated once for anything at all: read by
+// readTabMessage and stepped by a following tab, it never stalls the follower (its deadline stays
+// a number, and it takes over from a leader silent for 1.5 intervals) and never puts into the
+// store what a snapshot does not hold. Seeded and bounded in CI; npx pnpm test:fuzz runs longer.
+import fc from 'fast-check'
+import { expect, test } from 'vitest'
+import { readTabMessage } from '../core/engine/leadership'
+import { initialState, type EngineState } from '../core/engine/state'
+import { nextDeadline, step } from '../core/engine/step'
+import { resolveKeepAliveOptions } from '../core/schedule'
+import { AVATAR_SESSION_STATUSES } from '../core/status'
+import { IDLE_SNAPSHOT } from '../core/store'
+
+const seed = Number(process.env.FUZZ_SEED ?? 20261202)
+const numRuns = Number(process.env.FUZZ_RUNS ?? 500) * 4
+const I = 10_000
+const WALL = Date.UTC(2026, 11, 2)
+
+/** A tab that keeps the session and follows a leader that has just spoken. */
+function follower(): EngineState {
+  const options = resolveKeepAliveOptions({ interval: I })
+  let s = initialState(0, WALL, IDLE_SNAPSHOT, true)
+  ;[s] = step(s, { type: 'consumers', consumers: [{ token: 'tok', rank: 1, options }] }, 0, WALL)
+  expect(s.role).toBe('follow')
+  return s
+}
+
+const alive = {
+  status: 'alive',
+  isAlive: true,
+  lastAliveAt: WALL,
+  lastAttemptAt: WALL,
+  consecutiveFailures: 0,
+  error: null,
+  endReason: null,
+  missed: null,
+  endsAt: null,
+}
+
+// Anything; and, more often, what a message looks like with any field (of the message or of its
+// snapshot) replaced by anything, dropped, or joined by one this version does not know.
+const nearly = (shape: Record<string, unknown>) =>
+  fc
+    .record(
+      Object.fromEntries(
+        Object.entries(shape).map(([key, value]) => [
+          key,
+          fc.oneof({ weight: 3, arbitrary: fc.constant(value) }, fc.anything()),
+        ]),
+      ),
+      { requiredKeys: [] },
+    )
+    .chain((record) =>
+      fc.oneof(
+        fc.constant(record),
+        fc.record({ extra: fc.anything() }).map((extra) => ({ ...record, ...extra })),
+      ),
+    )
+const data = fc.oneof(
+  fc.anything({ withNullPrototype: true, withMap: true, withSet: true }),
+  nearly({ leader: true, hello: true, seen: true, active: true, led: WALL }).chain((message) =>
+    nearly(alive).map((snapshot) => ({ ...message, snapshot })),
+  ),
+)
+
+const SNAPSHOT_KEYS = Object.keys(IDLE_SNAPSHOT).sort()
+
+test(`anything on the channel: a follower never stalls, and shows only snapshots (seed ${seed}, ${numRuns} runs)`, () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(data, fc.integer({ min: 0, max: 2 * I })), { maxLength: 5 }),
+      (arrivals) => {
+        let s = follower()
+        let now = 0
+        for (const [arrived, after] of arrivals) {
+          now += after
+          const message = readTabMessage(arrived)
+          if (message) [s] = step(s, { type: 'message', message }, now, WALL + now)
+          const deadline = nextDeadline(s)
+          expect(deadline === null || Number.isFinite(deadline)).toBe(true)
+          expect(Object.keys(s.snap).sort()).toEqual(SNAPSHOT_KEYS)
+          expect(AVATAR_SESSION_STATUSES).toContain(s.snap.status)
+        }
+        if (s.role !== 'follow' || !s.running) return
+        // Then silence: the follower's timer fires within 1.5 intervals of the last word, and it
+        // takes over.
+        const at = nextDeadline(s)!
+        expect(at).toBeLessThanOrEqual(now + 1.5 * I)
+        const [, effects] = step(s, { type: 'timer' }, at, WALL + at)
+        expect(effects.map((effect) => effect.type)).toContain('steal')
+      },
+    ),
+    { seed, numRuns },
+  )
+})
