@@ -2,8 +2,12 @@
 // shared Web Locks fake and the real BroadcastChannel of Node, as two pages of one profile.
 import { act, cleanup, render } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import type { KeepAvatarSessionAliveOptions } from '../core/keepAvatarSessionAlive'
+import {
+  keepAvatarSessionAlive,
+  type KeepAvatarSessionAliveOptions,
+} from '../core/keepAvatarSessionAlive'
 import type { AvatarSessionStatus } from '../core/status'
+import { createAvatarSessionStore, type TabCoordination } from '../core/store'
 import { useAvatarKeepAlive, type UseAvatarKeepAliveOptions } from '../useAvatarKeepAlive'
 import { advance, FAKE_TIMERS } from './keepAliveTestUtils'
 import { createBrowser, SESSION, type Browser, type Tab } from './tabsWorld'
@@ -292,6 +296,61 @@ describe('what another tab says is read, not trusted', () => {
       await postAsStranger({ leader: true, snapshot })
       expect(b.store.get(SESSION).status).toBe('degraded')
     }
+  })
+})
+
+// A sandboxed iframe (an opaque origin) or a file: page has navigator.locks, but every request is
+// refused at once (SecurityError). Asking again on each refusal spun forever in microtasks: the
+// page hung, and nothing was sent.
+describe('where this page cannot share (its lock manager refuses, its channel will not open)', () => {
+  const keepWith = (crossTab: TabCoordination) => {
+    const store = createAvatarSessionStore({ crossTab })
+    const sent: number[] = []
+    const handle = keepAvatarSessionAlive(SESSION, 'token-1', {
+      interval: INTERVAL,
+      store,
+      fetch: async () => {
+        sent.push(Date.now())
+        return new Response('{"success":true}')
+      },
+    })
+    return { store, sent, handle }
+  }
+
+  test('a lock manager that refuses every request is asked once; the tab keeps the session alone', async () => {
+    let requests = 0
+    const locks = {
+      request: () => {
+        requests++
+        // Past a thousand, the loop this test looks for would never end: stop it there.
+        if (requests > 1_000) return new Promise(() => {})
+        return Promise.reject(
+          new DOMException('Access to the Locks API is denied', 'SecurityError'),
+        )
+      },
+      query: () => Promise.reject(new DOMException('denied', 'SecurityError')),
+    } as unknown as LockManager
+    const { store, sent, handle } = keepWith({ locks, BroadcastChannel })
+    await advance(10 * INTERVAL + 100)
+    expect(requests).toBe(1)
+    expect(sent.length).toBe(11)
+    expect(store.get(SESSION).status).toBe('alive')
+    handle.stop()
+  })
+
+  test('a BroadcastChannel that will not open: the tab keeps the session alone', async () => {
+    const { store, sent, handle } = keepWith({
+      locks: browser.locks.tab('a'),
+      BroadcastChannel: class {
+        constructor() {
+          throw new DOMException('denied', 'SecurityError')
+        }
+      } as unknown as typeof BroadcastChannel,
+    })
+    await advance(10 * INTERVAL + 100)
+    expect(sent.length).toBe(11)
+    expect(store.get(SESSION).status).toBe('alive')
+    handle.stop()
   })
 })
 

@@ -369,11 +369,16 @@ function createKeeper(
         waiters.splice(0).forEach((resolve) => resolve(state.snap.status))
         break
       case 'lock':
-        leader = lead(
-          store.crossTab!,
-          `react-avatar-keepalive ${baseUrl.replace(/\/+$/, '')} ${sessionId}`,
-          dispatch,
-        )
+        try {
+          leader = lead(
+            store.crossTab!,
+            `react-avatar-keepalive ${baseUrl.replace(/\/+$/, '')} ${sessionId}`,
+            dispatch,
+          )
+        } catch {
+          // A channel that will not open, a lock manager that throws: no tabs to share with.
+          dispatch({ type: 'noLocks' })
+        }
         break
       case 'post':
       case 'steal':

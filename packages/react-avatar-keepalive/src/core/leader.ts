@@ -39,11 +39,13 @@ export function lead(
   const query = (): Promise<LockManagerSnapshot> => locks.query()
   const request = (steal: boolean): void => {
     const mine = ++generation
+    let granted = false
     const controller = new AbortController()
     cancel = () => controller.abort()
     locks
       .request(name, steal ? { steal } : { signal: controller.signal }, async () => {
         if (mine !== generation) return
+        granted = true
         leading = true
         clientId = (await query()).held?.find((lock) => lock.name === name)?.clientId
         dispatch({ type: 'lead', stole: steal })
@@ -55,7 +57,10 @@ export function lead(
         if (mine !== generation) return
         if (leading) dispatch({ type: 'lostLead' })
         leading = false
-        request(false)
+        // Refused before it was ever granted (an opaque origin refuses every request at once):
+        // asking again would spin forever without yielding. This tab keeps the session alone.
+        if (granted) request(false)
+        else dispatch({ type: 'noLocks' })
       })
   }
 

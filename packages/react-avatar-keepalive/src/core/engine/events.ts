@@ -31,6 +31,11 @@ export type EngineEvent =
   | { type: 'confirmed'; held: boolean }
   /** Tabs in line for the lock. */
   | { type: 'peers'; count: number }
+  /**
+   * The lock manager refused this page (an opaque origin: a sandboxed iframe, a `file:` page), or
+   * the channel would not open: this tab keeps the session on its own.
+   */
+  | { type: 'noLocks' }
 
 /** Everything the engine wants done; the interpreter does it after the step, in order. */
 export type EngineEffect =

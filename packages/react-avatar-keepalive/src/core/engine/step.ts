@@ -112,6 +112,9 @@ export function step(
     case 'peers':
       n.peers = event.count
       break
+    case 'noLocks':
+      n.tabs = false
+      break
   }
   lifecycle(n, c)
   letGo(n, c)
