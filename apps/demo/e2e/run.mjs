@@ -5,7 +5,8 @@
 //   e2e/matrix.json       the compatibility figures per engine (also printed as a Markdown table)
 //
 // Phase 1 runs two files at a time: the hidden-tab test (its engines at once: it is mostly
-// waiting) beside the stories, whose checks have room for a busy machine, then the close-delivery
+// waiting) beside the stories, whose checks have room for a busy machine, then a session kept from
+// a sandboxed iframe (sandboxed.test.mjs), then the close-delivery
 // count once the hidden tabs are done (Firefox's budget for background timers is spent faster on
 // a busy machine, and the hidden keep-alives are timed to ~1 s). Phase 2 runs the two-tab tests
 // alone: they time takeovers to within 20 ms.
@@ -24,7 +25,12 @@ const MATRIX_FILE = join(e2e, 'matrix.json')
 const PHASES = [
   {
     report: 'results.tap',
-    files: ['hidden-tab.test.mjs', 'stories.test.mjs', 'close-delivery.test.mjs'],
+    files: [
+      'hidden-tab.test.mjs',
+      'stories.test.mjs',
+      'sandboxed.test.mjs',
+      'close-delivery.test.mjs',
+    ],
     concurrency: 2,
   },
   { report: 'results-tabs.tap', files: ['tabs.test.mjs'], concurrency: 1 },
