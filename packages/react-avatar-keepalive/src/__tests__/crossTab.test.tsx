@@ -338,6 +338,26 @@ describe('where this page cannot share (its lock manager refuses, its channel wi
     handle.stop()
   })
 
+  test('a lock manager without query() (a polyfill): the tab still leads and sends', async () => {
+    const locks = browser.locks.tab('a')
+    let requests = 0
+    const { store, sent, handle } = keepWith({
+      locks: {
+        request: (...args: Parameters<LockManager['request']>) => {
+          requests++
+          if (requests > 1_000) return new Promise(() => {})
+          return locks.request(...args)
+        },
+      } as unknown as LockManager,
+      BroadcastChannel,
+    })
+    await advance(10 * INTERVAL + 100)
+    expect(requests).toBe(1)
+    expect(sent.length).toBe(11)
+    expect(store.get(SESSION).status).toBe('alive')
+    handle.stop()
+  })
+
   test('a BroadcastChannel that will not open: the tab keeps the session alone', async () => {
     const { store, sent, handle } = keepWith({
       locks: browser.locks.tab('a'),

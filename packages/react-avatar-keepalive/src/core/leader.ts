@@ -36,7 +36,8 @@ export function lead(
   let cancel = noop
   let letGo = noop
 
-  const query = (): Promise<LockManagerSnapshot> => locks.query()
+  // Async, so that a lock manager without query() (a polyfill) rejects rather than throws.
+  const query = async (): Promise<LockManagerSnapshot> => locks.query()
   const request = (steal: boolean): void => {
     const mine = ++generation
     let granted = false
@@ -47,7 +48,10 @@ export function lead(
         if (mine !== generation) return
         granted = true
         leading = true
-        clientId = (await query()).held?.find((lock) => lock.name === name)?.clientId
+        // Unknown without query(): confirm() then takes the lock as still held.
+        clientId = (await query().catch(() => ({}) as LockManagerSnapshot)).held?.find(
+          (lock) => lock.name === name,
+        )?.clientId
         dispatch({ type: 'lead', stole: steal })
         await new Promise<void>((resolve) => (letGo = resolve))
       })
