@@ -9,13 +9,10 @@
 // WebDriver BiDi lost it about half the time (issue #21). The test prints each rate and fails
 // below REQUIRED_DELIVERY.
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
-import { dirname, join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { startMockApiServer } from '../../../scripts/mockApiServer.mjs'
 import { ENGINES, launch } from './browsers.mjs'
+import { html, serveFixture } from './fixtures/serve.mjs'
 import { figure, until } from './harness.mjs'
 
 const CLOSES = Number(process.env.CLOSES ?? 10)
@@ -32,49 +29,26 @@ const REQUIRED_DELIVERY = {
 let app
 let server
 
-/** Serves the fixture page, bundled with esbuild, on a free port of 127.0.0.1. */
-async function serveFixture() {
-  const here = dirname(fileURLToPath(import.meta.url))
-  const bundle = await build({
-    entryPoints: [join(here, 'fixtures', 'end-on-close.mjs')],
-    bundle: true,
+/** The fixture page, and the opener for script closes: a click (a user gesture, which WebKit's
+ * popup blocker asks for) opens `window.next` in a popup window, kept as `window.child`. */
+const serveEndOnClose = () =>
+  serveFixture({
+    fixture: 'end-on-close.mjs',
     format: 'esm',
-    minify: true,
-    write: false,
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
+    pages: {
+      '/': html(
+        'end on close',
+        '<div id="root"></div><script type="module" src="/app.js"></script>',
+      ),
+      '/launcher': html(
+        'end on close',
+        `<button id="open" onclick="window.child = open(window.next, '_blank', 'popup,width=900,height=700')">open</button>`,
+      ),
+    },
   })
-  const script = bundle.outputFiles[0].contents
-  const page = (body) =>
-    '<!doctype html><html><head><meta charset="utf-8"><title>end on close</title></head>' +
-    `<body>${body}</body></html>`
-  const html = page('<div id="root"></div><script type="module" src="/app.js"></script>')
-  // The opener for script closes: a click (a user gesture, which WebKit's popup blocker asks
-  // for) opens `window.next` in a popup window, kept as `window.child`.
-  const launcher = page(
-    `<button id="open" onclick="window.child = open(window.next, '_blank', 'popup,width=900,height=700')">open</button>`,
-  )
-  const http = createServer((req, res) => {
-    if (req.url === '/app.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' })
-      res.end(script)
-    } else if (req.url === '/' || req.url === '/launcher') {
-      res.writeHead(200, { 'content-type': 'text/html' })
-      res.end(req.url === '/' ? html : launcher)
-    } else {
-      res.writeHead(404)
-      res.end()
-    }
-  })
-  await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${http.address().port}/`,
-    close: () => new Promise((resolve) => http.close(() => resolve())),
-  }
-}
 
 before(async () => {
-  app = await serveFixture()
+  app = await serveEndOnClose()
   server = await startMockApiServer({ sessions: {}, idleTimeout: 30_000 })
 })
 after(async () => {

@@ -5,13 +5,10 @@
 // 19) keeps a session on the Node mock server; the parent page records what the frame tells it
 // and pings it every 250 ms to see that it still answers.
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
-import { dirname, join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { startMockApiServer } from '../../../scripts/mockApiServer.mjs'
 import { ENGINES, launch } from './browsers.mjs'
+import { html, serveFixture } from './fixtures/serve.mjs'
 import { figure, gaps, sleep } from './harness.mjs'
 
 const INTERVAL = 2_000
@@ -20,55 +17,29 @@ const KEPT_FOR = 10_000
 let app
 let server
 
-/** Serves the parent page and the frame's page (its script bundled with esbuild) on 127.0.0.1. */
-async function serveFixture() {
-  const here = dirname(fileURLToPath(import.meta.url))
-  const bundle = await build({
-    entryPoints: [join(here, 'fixtures', 'keep-in-sandbox.mjs')],
-    bundle: true,
-    // A classic script: a module script would be fetched with CORS from the frame's opaque origin.
+/** The parent page and the frame's page (a classic script: a module script would be fetched with
+ * CORS from the frame's opaque origin). The parent keeps the frame's news in window.news and its
+ * answers to "alive?" in window.pongs. */
+const serveSandbox = () =>
+  serveFixture({
+    fixture: 'keep-in-sandbox.mjs',
     format: 'iife',
-    minify: true,
-    write: false,
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
+    pages: {
+      '/frame': html('sandboxed frame', '<div id="root"></div><script src="/app.js"></script>'),
+      '/': html(
+        'sandboxed',
+        `<iframe id="frame" sandbox="allow-scripts"></iframe><script>
+          window.news = []; window.pongs = []
+          addEventListener('message', ({ data }) => data && data.pong ? pongs.push(Date.now()) : news.push({ at: Date.now(), ...data }))
+          document.getElementById('frame').src = '/frame' + location.hash
+          setInterval(() => document.getElementById('frame').contentWindow.postMessage('alive?', '*'), 250)
+        </script>`,
+      ),
+    },
   })
-  const script = bundle.outputFiles[0].contents
-  const page = (body) =>
-    '<!doctype html><html><head><meta charset="utf-8"><title>sandboxed</title></head>' +
-    `<body>${body}</body></html>`
-  const frame = page('<div id="root"></div><script src="/frame.js"></script>')
-  // The parent: the frame's news in window.news, its answers to "alive?" in window.pongs.
-  const parent = page(
-    `<iframe id="frame" sandbox="allow-scripts"></iframe><script>
-      window.news = []; window.pongs = []
-      addEventListener('message', ({ data }) => data && data.pong ? pongs.push(Date.now()) : news.push({ at: Date.now(), ...data }))
-      document.getElementById('frame').src = '/frame' + location.hash
-      setInterval(() => document.getElementById('frame').contentWindow.postMessage('alive?', '*'), 250)
-    </script>`,
-  )
-  const http = createServer((req, res) => {
-    const path = req.url?.split('#')[0]
-    if (path === '/frame.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' })
-      res.end(script)
-    } else if (path === '/' || path === '/frame') {
-      res.writeHead(200, { 'content-type': 'text/html' })
-      res.end(path === '/' ? parent : frame)
-    } else {
-      res.writeHead(404)
-      res.end()
-    }
-  })
-  await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${http.address().port}/`,
-    close: () => new Promise((resolve) => http.close(() => resolve())),
-  }
-}
 
 before(async () => {
-  app = await serveFixture()
+  app = await serveSandbox()
   // A sandboxed frame's requests carry `Origin: null`.
   server = await startMockApiServer({ sessions: {}, idleTimeout: 30_000, origins: ['null'] })
 })

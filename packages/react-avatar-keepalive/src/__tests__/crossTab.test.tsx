@@ -303,7 +303,8 @@ describe('what another tab says is read, not trusted', () => {
 // refused at once (SecurityError). Asking again on each refusal spun forever in microtasks: the
 // page hung, and nothing was sent.
 describe('where this page cannot share (its lock manager refuses, its channel will not open)', () => {
-  const keepWith = (crossTab: TabCoordination) => {
+  /** Keeps the session 10 intervals with `crossTab`: one keep-alive each, as a page alone would. */
+  async function keepsAlone(crossTab: TabCoordination): Promise<void> {
     const store = createAvatarSessionStore({ crossTab })
     const sent: number[] = []
     const handle = keepAvatarSessionAlive(SESSION, 'token-1', {
@@ -314,52 +315,39 @@ describe('where this page cannot share (its lock manager refuses, its channel wi
         return new Response('{"success":true}')
       },
     })
-    return { store, sent, handle }
-  }
-
-  test('a lock manager that refuses every request is asked once; the tab keeps the session alone', async () => {
-    let requests = 0
-    const locks = {
-      request: () => {
-        requests++
-        // Past a thousand, the loop this test looks for would never end: stop it there.
-        if (requests > 1_000) return new Promise(() => {})
-        return Promise.reject(
-          new DOMException('Access to the Locks API is denied', 'SecurityError'),
-        )
-      },
-      query: () => Promise.reject(new DOMException('denied', 'SecurityError')),
-    } as unknown as LockManager
-    const { store, sent, handle } = keepWith({ locks, BroadcastChannel })
     await advance(10 * INTERVAL + 100)
-    expect(requests).toBe(1)
     expect(sent.length).toBe(11)
     expect(store.get(SESSION).status).toBe('alive')
     handle.stop()
+  }
+
+  /** `request`, counted; past a thousand calls the loop a test looks for would never end: it stops. */
+  function counted(request: (...args: Parameters<LockManager['request']>) => Promise<unknown>) {
+    const calls = { count: 0 }
+    const wrapped = (...args: Parameters<LockManager['request']>) =>
+      ++calls.count > 1_000 ? new Promise(() => {}) : request(...args)
+    return { calls, request: wrapped }
+  }
+
+  test('a lock manager that refuses every request is asked once; the tab keeps the session alone', async () => {
+    const denied = () => Promise.reject(new DOMException('Access denied', 'SecurityError'))
+    const { calls, request } = counted(denied)
+    await keepsAlone({
+      locks: { request, query: denied } as unknown as LockManager,
+      BroadcastChannel,
+    })
+    expect(calls.count).toBe(1)
   })
 
   test('a lock manager without query() (a polyfill): the tab still leads and sends', async () => {
     const locks = browser.locks.tab('a')
-    let requests = 0
-    const { store, sent, handle } = keepWith({
-      locks: {
-        request: (...args: Parameters<LockManager['request']>) => {
-          requests++
-          if (requests > 1_000) return new Promise(() => {})
-          return locks.request(...args)
-        },
-      } as unknown as LockManager,
-      BroadcastChannel,
-    })
-    await advance(10 * INTERVAL + 100)
-    expect(requests).toBe(1)
-    expect(sent.length).toBe(11)
-    expect(store.get(SESSION).status).toBe('alive')
-    handle.stop()
+    const { calls, request } = counted((...args) => locks.request(...args))
+    await keepsAlone({ locks: { request } as unknown as LockManager, BroadcastChannel })
+    expect(calls.count).toBe(1)
   })
 
   test('a BroadcastChannel that will not open: the tab keeps the session alone', async () => {
-    const { store, sent, handle } = keepWith({
+    await keepsAlone({
       locks: browser.locks.tab('a'),
       BroadcastChannel: class {
         constructor() {
@@ -367,10 +355,6 @@ describe('where this page cannot share (its lock manager refuses, its channel wi
         }
       } as unknown as typeof BroadcastChannel,
     })
-    await advance(10 * INTERVAL + 100)
-    expect(sent.length).toBe(11)
-    expect(store.get(SESSION).status).toBe('alive')
-    handle.stop()
   })
 })
 
