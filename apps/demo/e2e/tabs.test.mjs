@@ -34,6 +34,9 @@ const BADGE = '[data-testid="session-card"] [role="status"]'
 // The 1 s ceiling holds between the starts of two keep-alives (the pages' clocks); arrivals at
 // the server differ from the starts by the network's jitter, a few ms on loopback.
 const JITTER = 20
+// Between a keep-alive's start as the engine decides it and as resource timing records it (the
+// fetch is called after the step; timestamps are coarsened to 1 ms).
+const TIMING = 5
 // A follower steals the lock of a leader silent for 1.5 intervals; the steal and the send take a
 // few tens of ms past that (as after a freeze).
 const STEAL_SETTLE = 200
@@ -264,15 +267,17 @@ for (const engine of ENGINES) {
         assert.equal(await badgeState(b.page), 'alive')
 
         // A close right after a keep-alive: the new leader waits out the 1 s ceiling, no more. The
-        // ceiling is checked between arrivals, as a server sees it; the wait after the close by
-        // when the new leader started its keep-alive (the page's resource timing): in WebKit its
-        // first request waits for a CORS preflight of its own (~100 ms) before it leaves.
+        // ceiling is checked between the two keep-alives' starts (each page's resource timing), not
+        // their arrivals: the closing page's request spends ~40 ms in transit in Firefox even when
+        // idle, more under load (956 ms between arrivals in one CI run, with starts 1 s apart), and
+        // in WebKit the new leader's first request waits for a CORS preflight of its own (~100 ms).
         const c = await openFollower(t, b.page, 'tabs-close')
         await sleep(2 * INTERVAL)
         const justSent = await until(() => {
           const at = arrivals('tabs-close').at(-1)
           return at !== undefined && Date.now() - at < 50 ? at : null
         })
+        const previous = (await keepAliveStarts(b.page, server.url)).at(-1)
         const closedAgainAt = Date.now()
         await b.page.close()
         const next = await until(async () => (await keepAliveStarts(c.page, server.url))[0], {
@@ -282,12 +287,12 @@ for (const engine of ENGINES) {
         const arrived = await until(() => arrivals('tabs-close', closedAgainAt)[0])
         t.diagnostic(
           `${engine}: leader closed ${closedAgainAt - justSent} ms after its keep-alive arrived → ` +
-            `the next started ${next - closedAgainAt} ms after the close and arrived ` +
-            `${arrived - next} ms after its start, ${arrived - justSent} ms after the previous one`,
+            `the next started ${next - closedAgainAt} ms after the close and ${next - previous} ms ` +
+            `after the previous one started; arrivals ${arrived - justSent} ms apart`,
         )
         assert.ok(
-          arrived - justSent >= 1_000 - JITTER,
-          `never closer than 1 s to the previous keep-alive (${arrived - justSent} ms at the server)`,
+          next - previous >= 1_000 - TIMING,
+          `never closer than 1 s to the previous keep-alive (starts ${next - previous} ms apart)`,
         )
         figure(
           t,
