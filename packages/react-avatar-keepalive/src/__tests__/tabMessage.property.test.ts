@@ -66,31 +66,36 @@ const data = fc.oneof(
 
 const SNAPSHOT_KEYS = Object.keys(IDLE_SNAPSHOT).sort()
 
-test(`anything on the channel: a follower never stalls, and shows only snapshots (seed ${seed}, ${numRuns} runs)`, () => {
-  fc.assert(
-    fc.property(
-      fc.array(fc.tuple(data, fc.integer({ min: 0, max: 2 * I })), { maxLength: 5 }),
-      (arrivals) => {
-        let s = follower()
-        let now = 0
-        for (const [arrived, after] of arrivals) {
-          now += after
-          const message = readTabMessage(arrived)
-          if (message) [s] = step(s, { type: 'message', message }, now, WALL + now)
-          const deadline = nextDeadline(s)
-          expect(deadline === null || Number.isFinite(deadline)).toBe(true)
-          expect(Object.keys(s.snap).sort()).toEqual(SNAPSHOT_KEYS)
-          expect(AVATAR_SESSION_STATUSES).toContain(s.snap.status)
-        }
-        if (s.role !== 'follow' || !s.running) return
-        // Then silence: the follower's timer fires within 1.5 intervals of the last word, and it
-        // takes over.
-        const at = nextDeadline(s)!
-        expect(at).toBeLessThanOrEqual(now + 1.5 * I)
-        const [, effects] = step(s, { type: 'timer' }, at, WALL + at)
-        expect(effects.map((effect) => effect.type)).toContain('steal')
-      },
-    ),
-    { seed, numRuns },
-  )
-})
+test(
+  `anything on the channel: a follower never stalls, and shows only snapshots (seed ${seed}, ${numRuns} runs)`,
+  () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(data, fc.integer({ min: 0, max: 2 * I })), { maxLength: 5 }),
+        (arrivals) => {
+          let s = follower()
+          let now = 0
+          for (const [arrived, after] of arrivals) {
+            now += after
+            const message = readTabMessage(arrived)
+            if (message) [s] = step(s, { type: 'message', message }, now, WALL + now)
+            const deadline = nextDeadline(s)
+            expect(deadline === null || Number.isFinite(deadline)).toBe(true)
+            expect(Object.keys(s.snap).sort()).toEqual(SNAPSHOT_KEYS)
+            expect(AVATAR_SESSION_STATUSES).toContain(s.snap.status)
+          }
+          if (s.role !== 'follow' || !s.running) return
+          // Then silence: the follower's timer fires within 1.5 intervals of the last word, and it
+          // takes over.
+          const at = nextDeadline(s)!
+          expect(at).toBeLessThanOrEqual(now + 1.5 * I)
+          const [, effects] = step(s, { type: 'timer' }, at, WALL + at)
+          expect(effects.map((effect) => effect.type)).toContain('steal')
+        },
+      ),
+      { seed, numRuns },
+    )
+    // Room for a long soak (npx pnpm test:fuzz): about 1 ms a run.
+  },
+  Math.max(60_000, numRuns * 20),
+)
