@@ -2,7 +2,7 @@
 // `fetch`, 1–5 components keeping one session, and a checker that watches every request, timer
 // and report. Used by the property suite and by its counterexamples turned into example tests.
 import { focusManager, onlineManager, QueryClient } from '@tanstack/react-query'
-import { act, render } from '@testing-library/react'
+import { act, cleanup, render } from '@testing-library/react'
 import { useEffect } from 'react'
 import { vi } from 'vitest'
 import { endAvatarSession } from '../core/endAvatarSession'
@@ -102,23 +102,30 @@ export async function createWorld(): Promise<World> {
   const fail = (message: string): void => void violations.push(`${message} (at ${now()} ms)`)
   const now = (): number => Math.round(performance.now())
 
-  // Every delay handed to a timer must be one the platform honours.
-  for (const name of ['setTimeout', 'setInterval'] as const) {
-    const original = globalThis[name]
-    vi.spyOn(globalThis, name).mockImplementation(((
-      fn: () => void,
-      ms?: number,
-      ...rest: unknown[]
-    ) => {
-      if (ms !== undefined && !(Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIMER_DELAY)) {
-        fail(`${name} got ${String(ms)}${process.env.FUZZ_TRACE ? new Error().stack : ''}`)
-      }
-      return (original as (...args: unknown[]) => unknown)(fn, ms, ...rest)
-    }) as typeof setTimeout)
-  }
-  const consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
-    vi.spyOn(console, level).mockImplementation(() => {}),
-  )
+  // Every delay handed to a timer must be one the platform honours; nothing is logged but is
+  // kept to check for tokens. Patched by hand, not spied on: vitest keeps every spy it made, and
+  // with it (its implementation, its calls) everything a world holds, so a long soak grew slower
+  // and heavier with every run.
+  const logged: unknown[][] = []
+  const patches = [
+    ...(['setTimeout', 'setInterval'] as const).map((name) =>
+      patch(globalThis, name, (original) => (fn: () => void, ms?: number, ...rest: unknown[]) => {
+        if (ms !== undefined && !(Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIMER_DELAY)) {
+          fail(`${name} got ${String(ms)}${process.env.FUZZ_TRACE ? new Error().stack : ''}`)
+        }
+        return original(fn, ms, ...rest)
+      }),
+    ),
+    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+      patch(
+        console,
+        level,
+        () =>
+          (...args: unknown[]) =>
+            void logged.push(args),
+      ),
+    ),
+  ]
 
   const store: AvatarSessionStore = createAvatarSessionStore()
   const queryClient = new QueryClient()
@@ -301,7 +308,7 @@ export async function createWorld(): Promise<World> {
         .getAll()
         .map((q) => [q.queryKey, q.meta, q.state.data]),
       document.body.innerHTML,
-      consoleSpies.map((spy) => spy.mock.calls),
+      logged,
     ])
     if (secrets.includes('S3CRET')) fail('a token outside the Authorization header')
   }
@@ -422,17 +429,30 @@ export async function createWorld(): Promise<World> {
     // Long enough for every attempt to end and every ping to settle.
     await run({ type: 'advance', ms: 25_000 })
     if (pings.some((ping) => !ping.settled)) fail('a ping() never settled')
-    view.unmount()
+    // RTL keeps every root it rendered until cleanup(), and each holds its world.
+    cleanup()
     await settle()
     act(() => {
       onlineManager.setOnline(true)
       focusManager.setFocused(undefined)
     })
+    // Before the real timers come back: the patches wrap the fake ones.
+    patches.forEach((undo) => undo())
     vi.useRealTimers()
-    vi.restoreAllMocks()
   }
 
   return { run, violations, calls, finish }
+}
+
+/** Replaces `target[key]` with `wrap(original)`; returns what puts the original back. */
+function patch<T extends object, K extends keyof T>(
+  target: T,
+  key: K,
+  wrap: (original: (...args: unknown[]) => unknown) => (...args: never[]) => unknown,
+): () => void {
+  const original = target[key]
+  target[key] = wrap(original as (...args: unknown[]) => unknown) as T[K]
+  return () => void (target[key] = original)
 }
 
 function respond(answer: Extract<Answer, { kind: 'http' }>, token: string): Response {

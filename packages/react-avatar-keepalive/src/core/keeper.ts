@@ -132,9 +132,8 @@ interface Keeper {
   dispatch: (event: EngineEvent) => void
 }
 
-/** What a keeper that let go leaves behind (its state), and when it let go; dropped after a second unless it remembers a refused token. */
-interface Tombstone {
-  state: Remains
+/** What a keeper that let go leaves behind, and when it let go; dropped after a second unless it remembers a refused token. */
+interface Tombstone extends Remains {
   at: Ms
 }
 
@@ -144,16 +143,22 @@ const sweeping = new WeakSet<Map<string, Tombstone>>()
 let ranks = 0
 
 // One timer per store, however many sessions come and go: tombstones with nothing to remember
-// after the ceiling has passed are dropped.
-function sweepSoon(map: Map<string, Tombstone>): void {
+// after the ceiling has passed are dropped, and so are those of sessions cleared from the store
+// (a new keeper of one starts from nothing).
+function sweepSoon(store: AvatarSessionStore, map: Map<string, Tombstone>): void {
   if (sweeping.has(map)) return
   sweeping.add(map)
   setTimeout(() => {
     sweeping.delete(map)
     map.forEach((left, id) => {
-      if (!left.state.refused.length && now() - left.at >= MIN_KEEP_ALIVE_GAP) map.delete(id)
+      if (
+        store.get(id) === IDLE_SNAPSHOT ||
+        (!left.refused.length && now() - left.at >= MIN_KEEP_ALIVE_GAP)
+      ) {
+        map.delete(id)
+      }
     })
-    if ([...map.values()].some((left) => !left.state.refused.length)) sweepSoon(map)
+    if ([...map.values()].some((left) => !left.refused.length)) sweepSoon(store, map)
   }, MIN_KEEP_ALIVE_GAP)
 }
 
@@ -175,9 +180,7 @@ export function joinKeeper(
   if (!keeper) {
     // A session cleared from the store (or never kept) starts from nothing, timing included.
     const left =
-      store.get(sessionId) === IDLE_SNAPSHOT
-        ? undefined
-        : tombstones.get(store)?.get(sessionId)?.state
+      store.get(sessionId) === IDLE_SNAPSHOT ? undefined : tombstones.get(store)?.get(sessionId)
     map.set(sessionId, (keeper = createKeeper(store, sessionId, left)))
   }
   const entry: Entry = { token, rank: ++ranks, options: optionsOf(options), env }
@@ -522,8 +525,11 @@ function createKeeper(
     keepers.get(store)?.delete(sessionId)
     let map = tombstones.get(store)
     if (!map) tombstones.set(store, (map = new Map()))
-    map.set(sessionId, { state, at: now() })
-    sweepSoon(map)
+    // Only what the next keeper needs: the state also holds the app's options (its fetch, its
+    // callbacks and all they close over), which a refused token would otherwise keep for good.
+    const { lastStart, firstStart, lastAlive, refused } = state
+    map.set(sessionId, { lastStart, firstStart, lastAlive, refused, at: now() })
+    sweepSoon(store, map)
   }
 
   const keeper: Keeper = {
