@@ -4,6 +4,7 @@ import {
   AvatarKeepAliveError,
   IDLE_SNAPSHOT,
   createAvatarSessionStore,
+  keepAvatarSessionAlive,
   sendKeepAlive,
   statusForError,
   type AvatarSessionSnapshot,
@@ -484,5 +485,49 @@ describe('no token in the store', () => {
     expect(store.get(ID).error?.message).toContain('Invalid or expired token')
     expect(deepText(store.getState())).not.toContain(TOKEN)
     expect(deepText(store.getState())).not.toContain(TOKEN.slice(0, 20))
+  })
+})
+
+describe('a listener that throws (the app’s bug)', () => {
+  const throwing = () => {
+    throw new Error('app bug')
+  }
+
+  it('costs no other listener a change; its error is reported on its own', () => {
+    vi.useFakeTimers()
+    try {
+      const heard: AvatarSessionStatus[] = []
+      const off = store.session(ID).subscribe(throwing)
+      store.session(ID).subscribe(({ status }) => heard.push(status))
+      record({ status: 'connecting' })
+      record({ status: 'alive' })
+      expect(heard).toEqual(['connecting', 'alive'])
+      expect(() => vi.runOnlyPendingTimers()).toThrow('app bug')
+      off()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('does not stop the keep-alive of the core', async () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
+    })
+    const off = store.session(ID).subscribe(throwing)
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => Response.json({ success: true }))
+    const keepAlive = keepAvatarSessionAlive(ID, TOKEN, { store, fetch, interval: 1_000 })
+    const thrown: unknown[] = []
+    try {
+      for (let i = 0; i < 10; i++) {
+        await vi.advanceTimersByTimeAsync(1_000).catch((error: unknown) => thrown.push(error))
+      }
+      expect(fetch).toHaveBeenCalledTimes(11)
+      expect(store.get(ID).status).toBe('alive')
+      expect(thrown.length).toBeGreaterThan(0)
+    } finally {
+      off()
+      keepAlive.stop()
+      vi.useRealTimers()
+    }
   })
 })

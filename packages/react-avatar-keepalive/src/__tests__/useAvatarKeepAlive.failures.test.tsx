@@ -253,3 +253,57 @@ test('soak: 30 % failures over 1,000 intervals never let the server end the sess
   expect(api.requests.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(1_000)
   expect([...seen].every((s) => s === 'alive' || s === 'degraded')).toBe(true)
 }, 60_000)
+
+describe("the app's own bugs", () => {
+  /** Advances, collecting what timers threw (an error reported on its own surfaces there). */
+  async function advanceCatching(ms: number, thrown: unknown[]): Promise<void> {
+    try {
+      await advance(ms)
+    } catch (error) {
+      thrown.push(error)
+    }
+  }
+
+  test('a store listener that throws stops neither the keep-alive nor the other listeners: its error is reported on its own', async () => {
+    const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })
+    const session = view.store.session('s1')
+    const off = session.subscribe(() => {
+      throw new Error('app bug')
+    })
+    const heard: string[] = []
+    session.subscribe((next) => heard.push(next.status))
+    const thrown: unknown[] = []
+    await advanceCatching(0, thrown)
+    for (let i = 0; i < 3; i++) await advanceCatching(10_000, thrown)
+    expect(api.count('s1')).toBe(4)
+    expect(view.latest().status).toBe('alive')
+    expect(heard).toContain('alive')
+    expect(thrown.length).toBeGreaterThan(0)
+    expect(thrown.every((error) => (error as Error).message === 'app bug')).toBe(true)
+    off()
+  })
+
+  test('a callback that throws stops neither the keep-alive nor the other callbacks', async () => {
+    const onError = vi.fn()
+    const view = renderKeepAlive({
+      sessionId: 's1',
+      token: 'token-1',
+      options: {
+        onStatusChange: () => {
+          throw new Error('app bug')
+        },
+        onError,
+      },
+    })
+    const thrown: unknown[] = []
+    await advanceCatching(0, thrown)
+    api.queue(500)
+    await advanceCatching(10_000, thrown)
+    expect(view.latest().status).toBe('degraded')
+    expect(onError).toHaveBeenCalledTimes(1)
+    await advanceCatching(10_000, thrown)
+    expect(api.count('s1')).toBe(3)
+    expect(view.latest().status).toBe('alive')
+    expect(thrown.length).toBeGreaterThan(0)
+  })
+})

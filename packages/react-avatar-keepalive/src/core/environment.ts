@@ -12,6 +12,15 @@ export interface FocusSource {
 
 export const noop = (): void => {}
 
+/**
+ * An error of the app's (a callback or a store listener that threw), reported on its own as an
+ * uncaught error: thrown at the keep-alive, it would stop it.
+ */
+export const reportLater = (error: unknown): void =>
+  void setTimeout(() => {
+    throw error
+  })
+
 /** `addEventListener` where the host has it (no `window` or `document` in React Native or Node). */
 export function listen(
   target: EventTarget | undefined,

@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
+import { reportLater } from './environment'
 import type { AvatarKeepAliveError } from './error'
 import {
   isAliveStatus,
@@ -122,7 +123,15 @@ export function createAvatarSessionStore({
       const { subscribe } = created
       created.subscribe = (listener) => {
         watchers.set(sessionId, (watchers.get(sessionId) ?? 0) + 1)
-        let off: (() => void) | null = subscribe(listener)
+        // Each listener on its own: one that throws (the app's) neither stops the writer (the
+        // keep-alive) nor keeps the listeners after it from hearing the change.
+        let off: (() => void) | null = subscribe((next, previous) => {
+          try {
+            listener(next, previous)
+          } catch (error) {
+            reportLater(error)
+          }
+        })
         // Idempotent, as zustand's own: a second call must not count another subscriber gone.
         return () => {
           if (!off) return
@@ -208,17 +217,11 @@ function write(change: () => void): void {
     return
   }
   queue = [change]
-  let failure: unknown
-  // A listener that throws must not cost the other writes: they go on, then the error surfaces.
-  for (let i = 0; i < queue.length; i++) {
-    try {
-      queue[i]!()
-    } catch (error) {
-      failure ??= error
-    }
+  try {
+    for (let i = 0; i < queue.length; i++) queue[i]!()
+  } finally {
+    queue = null
   }
-  queue = null
-  if (failure !== undefined) throw failure
 }
 
 /** What a writer may change; `isAlive` defaults to keeping its value while the status allows it. */

@@ -1,3 +1,4 @@
+import { reportLater } from './environment'
 import type { AvatarKeepAliveError } from './error'
 import { isTerminalStatus, type AvatarSessionEndReason, type AvatarSessionStatus } from './status'
 import type { AvatarSessionSnapshot, SessionView } from './store'
@@ -27,14 +28,11 @@ export interface SessionCallbacks {
   onIdleWarning?: (msLeft: number) => void
 }
 
-// A callback that throws is the app's bug: report it without breaking the keep-alive.
 function call<A extends unknown[]>(callback: ((...args: A) => void) | undefined, ...args: A): void {
   try {
     callback?.(...args)
   } catch (error) {
-    setTimeout(() => {
-      throw error
-    })
+    reportLater(error)
   }
 }
 
