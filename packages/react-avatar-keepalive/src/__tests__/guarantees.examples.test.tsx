@@ -136,3 +136,21 @@ test('a consumer with a shorter interval enabled mid-way: the keep-alive now ove
   ])
   expect(violations).toEqual([])
 })
+
+test('the wall clock set back while nobody keeps the session does not make its last success look newer', async () => {
+  // Seed 424242, run 3,844 of a 5,000-run soak: kept again 6.5 s after a stop, the keeper judged
+  // the last success from the store's lastAliveAt (wall clock), 505 ms too young.
+  const violations = await replay([
+    { type: 'mount', i: 0, setup: { ...base, timeout: 21, retry: false } },
+    { type: 'advance', ms: 20 },
+    { type: 'unmount', i: 0 },
+    { type: 'clock', ms: -505 },
+    { type: 'advance', ms: 6504 },
+    {
+      type: 'script',
+      answers: [{ kind: 'http', status: 200, body: 'echo', retryAfter: '0', delay: 0 }],
+    },
+    { type: 'mount', i: 0, setup: { ...base, interval: 2000, timeout: 1, retry: false } },
+  ])
+  expect(violations).toEqual([])
+})

@@ -21,11 +21,7 @@ import {
 import { AvatarKeepAliveError, MAX_TIMER_DELAY } from './error'
 import { lead, type Leadership } from './leader'
 import { isValidToken, postToSession, sendKeepAlive, sessionUrl } from './request'
-import {
-  MIN_KEEP_ALIVE_GAP,
-  resolveKeepAliveOptions,
-  type KeepAliveTimingOptions,
-} from './schedule'
+import { resolveKeepAliveOptions, type KeepAliveTimingOptions } from './schedule'
 import type { AvatarSessionStatus } from './status'
 import {
   avatarSessionStore,
@@ -33,6 +29,7 @@ import {
   publishSession,
   type AvatarSessionSnapshot,
   type AvatarSessionStore,
+  type SessionView,
 } from './store'
 
 /** What fires a keeper's one timer: plain timers in the core, a TanStack Query observer in React. */
@@ -132,35 +129,13 @@ interface Keeper {
   dispatch: (event: EngineEvent) => void
 }
 
-/** What a keeper that let go leaves behind, and when it let go; dropped after a second unless it remembers a refused token. */
-interface Tombstone extends Remains {
-  at: Ms
-}
-
 const keepers = new WeakMap<AvatarSessionStore, Map<string, Keeper>>()
-const tombstones = new WeakMap<AvatarSessionStore, Map<string, Tombstone>>()
-const sweeping = new WeakSet<Map<string, Tombstone>>()
+// What a keeper that let go leaves for the next one, for as long as the store shows the session
+// (held by its entry there, so clearing the session frees it): the 1 s ceiling, refused tokens,
+// and the last success on the page's monotonic clock (the store's lastAliveAt is on the wall
+// clock, which may be set back or forth meanwhile).
+const tombstones = new WeakMap<SessionView, Remains>()
 let ranks = 0
-
-// One timer per store, however many sessions come and go: tombstones with nothing to remember
-// after the ceiling has passed are dropped, and so are those of sessions cleared from the store
-// (a new keeper of one starts from nothing).
-function sweepSoon(store: AvatarSessionStore, map: Map<string, Tombstone>): void {
-  if (sweeping.has(map)) return
-  sweeping.add(map)
-  setTimeout(() => {
-    sweeping.delete(map)
-    map.forEach((left, id) => {
-      if (
-        store.get(id) === IDLE_SNAPSHOT ||
-        (!left.refused.length && now() - left.at >= MIN_KEEP_ALIVE_GAP)
-      ) {
-        map.delete(id)
-      }
-    })
-    if ([...map.values()].some((left) => !left.refused.length)) sweepSoon(store, map)
-  }, MIN_KEEP_ALIVE_GAP)
-}
 
 /**
  * Adds a consumer to the keep-alive of one session in one store: the first starts it, the last
@@ -180,7 +155,7 @@ export function joinKeeper(
   if (!keeper) {
     // A session cleared from the store (or never kept) starts from nothing, timing included.
     const left =
-      store.get(sessionId) === IDLE_SNAPSHOT ? undefined : tombstones.get(store)?.get(sessionId)
+      store.get(sessionId) === IDLE_SNAPSHOT ? undefined : tombstones.get(store.session(sessionId))
     map.set(sessionId, (keeper = createKeeper(store, sessionId, left)))
   }
   const entry: Entry = { token, rank: ++ranks, options: optionsOf(options), env }
@@ -523,13 +498,10 @@ function createKeeper(
   const retire = (): void => {
     offStore()
     keepers.get(store)?.delete(sessionId)
-    let map = tombstones.get(store)
-    if (!map) tombstones.set(store, (map = new Map()))
     // Only what the next keeper needs: the state also holds the app's options (its fetch, its
-    // callbacks and all they close over), which a refused token would otherwise keep for good.
+    // callbacks and all they close over).
     const { lastStart, firstStart, lastAlive, refused } = state
-    map.set(sessionId, { lastStart, firstStart, lastAlive, refused, at: now() })
-    sweepSoon(store, map)
+    tombstones.set(store.session(sessionId), { lastStart, firstStart, lastAlive, refused })
   }
 
   const keeper: Keeper = {
