@@ -154,3 +154,16 @@ test('the wall clock set back while nobody keeps the session does not make its l
   ])
   expect(violations).toEqual([])
 })
+
+test('an attempt that hangs, given up by a stop, has ended: a restart does not count it as outliving its timeout', async () => {
+  // Seed 424242, 5,000 runs: a false alarm of the checker, which took only a counted failure as
+  // the end of a request that never settles; a stop aborts it without counting a failure.
+  const violations = await replay([
+    { type: 'mount', i: 0, setup: { ...base, interval: 10_000, timeout: 1, retry: false } },
+    { type: 'script', answers: [{ kind: 'hang' }] },
+    { type: 'advance', ms: 1000 },
+    { type: 'flips', i: 0, times: 4 },
+    { type: 'advance', ms: 0 },
+  ])
+  expect(violations).toEqual([])
+})

@@ -76,6 +76,8 @@ interface Call {
   timeout: number
   failuresBefore: number
   hang?: boolean
+  /** When the package aborted it (it gave up on it: timed out, or stopped). */
+  abortedAt?: number
 }
 
 interface Instance {
@@ -212,6 +214,7 @@ export async function createWorld(): Promise<World> {
     if (url.endsWith('/end')) ended = true
     if (answer.kind === 'hang') {
       call.hang = true
+      init!.signal!.addEventListener('abort', () => (call.abortedAt ??= now()))
       return new Promise<Response>(() => {})
     }
     return new Promise<Response>((resolve, reject) => {
@@ -273,7 +276,8 @@ export async function createWorld(): Promise<World> {
       const since = now() - (lastAlive ?? firstOfPeriod ?? now())
       if (since > interval() * 4 + timeout() + 2) fail(`isAlive ${since} ms after the last success`)
     }
-    // Every attempt ends within its timeout, even when fetch ignores its signal.
+    // Every attempt ends within its timeout, even when fetch ignores its signal: it counts as a
+    // failure, or it was given up (aborted) in time, say by a stop.
     const out = keepAlives().at(-1)
     if (
       out?.hang &&
@@ -282,7 +286,8 @@ export async function createWorld(): Promise<World> {
       now() > out.at + out.timeout + 2
     ) {
       const counted = snapshot.consecutiveFailures > out.failuresBefore
-      if (!counted && !isTerminalStatus(status)) fail('an attempt outlived its timeout')
+      const givenUp = out.abortedAt !== undefined && out.abortedAt <= out.at + out.timeout + 2
+      if (!counted && !givenUp && !isTerminalStatus(status)) fail('an attempt outlived its timeout')
     }
     if (conditionsHold()) {
       const last = keepAlives().at(-1)
