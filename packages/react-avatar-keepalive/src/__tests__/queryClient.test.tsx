@@ -281,6 +281,36 @@ describe('queryClient passed explicitly: the app opts in to seeing the keep-aliv
     },
   )
 
+  test("the app client's defaults cannot change the schedule: `enabled: false`, a persister", async () => {
+    const appClient = new QueryClient({
+      defaultOptions: {
+        queries: {
+          enabled: false,
+          // A per-query persister (experimental_createQueryPersister's) answers a query from
+          // storage, without calling its query function, while the stored data is fresh.
+          persister: () => Promise.resolve('restored'),
+          refetchInterval: 1_000,
+          refetchIntervalInBackground: false,
+          refetchOnMount: false,
+          networkMode: 'online',
+          retry: 3,
+          staleTime: 0,
+          gcTime: 0,
+        },
+      },
+    })
+    const store = createAvatarSessionStore()
+    function Keeper() {
+      useAvatarKeepAlive('s1', 'token-1', { queryClient: appClient, store })
+      return null
+    }
+    render(<Keeper />)
+    await advance(0)
+    await advance(3 * INTERVAL)
+    expect(startTimes()).toEqual([0, INTERVAL, 2 * INTERVAL, 3 * INTERVAL])
+    expect(store.get('s1').status).toBe('alive')
+  })
+
   test('a new queryClient takes the schedule over: its cache holds the query, the old one lets go', async () => {
     const first = new QueryClient()
     const second = new QueryClient()

@@ -8,6 +8,8 @@ export type KeepAliveQueryKey = readonly ['react-avatar-keepalive', 'keep-alive'
 export interface KeepAliveQueryOptions {
   queryKey: KeepAliveQueryKey
   queryFn: () => string
+  enabled: true
+  persister: undefined
   behavior: { onFetch: (context: { fetchOptions?: unknown }) => void }
   refetchInterval: (query: { state: { fetchStatus: string } }) => number | false
   refetchIntervalInBackground: true
@@ -68,6 +70,10 @@ export function keepAliveQueryOptions({ sessionId, tick, delay }: Driven): KeepA
       },
     },
     queryFn: () => tick(fired),
+    // Set, so that the app client's defaults cannot: a query it disables never runs, and a
+    // persister may answer from storage without calling the query function.
+    enabled: true,
+    persister: undefined,
     // TanStack Query re-arms its interval at both updates of a fetch (it starts, it ends): arm it
     // at the end only, which the query function (it never waits) reaches at once.
     refetchInterval: (query) => query.state.fetchStatus !== 'fetching' && delay(),
