@@ -13,7 +13,7 @@ interface Args {
 function simulateOffline({ args }: StoryContext<Args>): (() => void) | void {
   if (!args.simulateOffline) return
   onlineManager.setOnline(false)
-  return () => onlineManager.setOnline(navigator.onLine)
+  return () => onlineManager.setOnline(true)
 }
 
 function subscribeNavigator(listener: () => void): () => void {

@@ -19,10 +19,14 @@ import { avatarSessionStore, sessionView, type AvatarSessionStore } from './stor
 import { watchSession, type SessionCallbacks } from './watchSession'
 
 /** `navigator.onLine` and its events; always online where there is no `navigator`. */
+// Online until the page says otherwise, as TanStack Query's onlineManager (what the hook uses):
+// `navigator.onLine` reads false on some machines that are online (Chrome without a route it
+// likes, some VPNs), and a false start is never corrected (no `online` event follows), so trusting
+// it would keep the session from ever being kept. Its events are trusted.
 const browserOnline: OnlineSource = {
-  isOnline: () => typeof navigator !== 'object' || navigator.onLine !== false,
+  isOnline: () => true,
   subscribe: (listener) => {
-    const on = (): void => listener(browserOnline.isOnline())
+    const on = (): void => listener(navigator.onLine !== false)
     const offs = [listen(globalWindow, 'online', on), listen(globalWindow, 'offline', on)]
     return () => offs.forEach((off) => off())
   },
@@ -43,7 +47,8 @@ export interface KeepAvatarSessionAliveOptions extends KeeperOptions, SessionCal
   store?: AvatarSessionStore
   /**
    * Whether the device is online.
-   * @default navigator.onLine and its events (always online without a navigator)
+   * @default online, then as the page's `online` and `offline` events say (never `navigator.onLine`
+   * alone, which some online machines read as false)
    */
   online?: OnlineSource
   /**
