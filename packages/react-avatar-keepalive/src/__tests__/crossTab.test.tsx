@@ -346,6 +346,34 @@ describe('where this page cannot share (its lock manager refuses, its channel wi
     expect(calls.count).toBe(1)
   })
 
+  test('a lock manager that throws at a steal (a polyfill without `steal`): the follower keeps the session alone', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    const { locks, BroadcastChannel: Channel } = b.store.crossTab!
+    const request = ((...args: Parameters<LockManager['request']>) => {
+      if ((args[1] as LockOptions).steal) throw new TypeError('steal is not supported')
+      return locks.request(...args)
+    }) as LockManager['request']
+    b.store = createAvatarSessionStore({
+      crossTab: {
+        locks: { request, query: () => locks.query() } as LockManager,
+        BroadcastChannel: Channel,
+      },
+    })
+    keepInTab(a)
+    await advance(50)
+    keepInTab(b)
+    await advance(2 * INTERVAL)
+    const lastByA = sentBy('a').at(-1)!.at
+    a.freeze()
+    await advance(5 * INTERVAL)
+    // B could not take the lock: it sends on its own, within 1.5 intervals and then every one.
+    expect(sentBy('b').length).toBeGreaterThanOrEqual(4)
+    expect(sentBy('b')[0]!.at - lastByA).toBeLessThanOrEqual(1.5 * INTERVAL + 50)
+    expect(Math.max(...gaps())).toBeLessThanOrEqual(1.5 * INTERVAL + 50)
+    expect(status(b)).toBe('alive')
+  })
+
   test('a BroadcastChannel that will not open: the tab keeps the session alone', async () => {
     await keepsAlone({
       locks: browser.locks.tab('a'),

@@ -43,8 +43,10 @@ export function lead(
     let granted = false
     const controller = new AbortController()
     cancel = () => controller.abort()
-    locks
-      .request(name, steal ? { steal } : { signal: controller.signal }, async () => {
+    let asked: Promise<unknown>
+    // A lock manager that throws (a polyfill without `steal`) refuses, as one that rejects.
+    try {
+      asked = locks.request(name, steal ? { steal } : { signal: controller.signal }, async () => {
         if (mine !== generation) return
         granted = true
         leading = true
@@ -55,17 +57,19 @@ export function lead(
         dispatch({ type: 'lead', stole: steal })
         await new Promise<void>((resolve) => (letGo = resolve))
       })
-      .catch(noop)
-      .finally(() => {
-        // Released by us, replaced by a newer request, or stolen: only the last asks again.
-        if (mine !== generation) return
-        if (leading) dispatch({ type: 'lostLead' })
-        leading = false
-        // Refused before it was ever granted (an opaque origin refuses every request at once):
-        // asking again would spin forever without yielding. This tab keeps the session alone.
-        if (granted) request(false)
-        else dispatch({ type: 'noLocks' })
-      })
+    } catch (error) {
+      asked = Promise.reject(error)
+    }
+    asked.catch(noop).finally(() => {
+      // Released by us, replaced by a newer request, or stolen: only the last asks again.
+      if (mine !== generation) return
+      if (leading) dispatch({ type: 'lostLead' })
+      leading = false
+      // Refused before it was ever granted (an opaque origin refuses every request at once):
+      // asking again would spin forever without yielding. This tab keeps the session alone.
+      if (granted) request(false)
+      else dispatch({ type: 'noLocks' })
+    })
   }
 
   channel.onmessage = ({ data }: MessageEvent<unknown>) => {
