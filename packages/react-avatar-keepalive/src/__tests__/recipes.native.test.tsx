@@ -306,3 +306,44 @@ describe('NetInfo', () => {
     await app.unmount()
   })
 })
+
+describe('a React Native without btoa (before 0.74, or on JSC)', () => {
+  // The server's error text is redacted against the token's forms, base64 among them; with no
+  // btoa that threw, and every answer with an error body was taken for a network failure.
+  beforeEach(() => {
+    vi.stubGlobal('btoa', undefined)
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  test("410 with the API's error body ends the session: expired, nothing more sent", async () => {
+    const start = Date.now()
+    const app = await renderApp()
+    await advance(0)
+    api.end('s1')
+    await advance(10_000)
+    expect(app.store.get('s1')).toMatchObject({
+      status: 'expired',
+      endReason: 'server',
+      error: { kind: 'expired', httpStatus: 410 },
+    })
+    await advance(60_000)
+    expect(keepAlivesSince(start)).toEqual([0, 10_000])
+    await app.unmount()
+  })
+
+  test("401 pauses, with the server's text shown and the token in it redacted", async () => {
+    const app = await renderApp()
+    await advance(0)
+    api.queue({ status: 401, body: { success: false, error: 'Token token-1 has expired' } })
+    await advance(10_000)
+    expect(app.store.get('s1')).toMatchObject({
+      status: 'unauthorized',
+      error: { kind: 'unauthorized', httpStatus: 401 },
+    })
+    expect(app.store.get('s1').error?.message).toContain('Token [redacted] has expired')
+    expect(app.store.get('s1').error?.message).not.toContain('token-1')
+    await app.unmount()
+  })
+})

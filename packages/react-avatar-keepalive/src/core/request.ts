@@ -83,9 +83,18 @@ export function invalid(option: string, rule: string | false): TypeError {
  * ```
  */
 export function isValidSessionId(sessionId: unknown): sessionId is string {
-  return (
-    typeof sessionId === 'string' && sessionId.trim() !== '' && !/^\.{1,2}$|\p{Cs}/u.test(sessionId)
-  )
+  // Lone surrogates found by encodeURIComponent itself: a `\p{Cs}` pattern would not even parse
+  // in the Hermes of React Native before 0.76, which has no Unicode property escapes.
+  try {
+    return (
+      typeof sessionId === 'string' &&
+      !!sessionId.trim() &&
+      !/^\.{1,2}$/.test(sessionId) &&
+      !!encodeURIComponent(sessionId)
+    )
+  } catch {
+    return false
+  }
 }
 
 /** Throws a `TypeError` unless `isValidSessionId(sessionId)`. */
@@ -298,7 +307,10 @@ export function answerError(
 export function redactToken(text: string, token: string): string {
   const size = Math.min(8, token.length)
   const pieces = new Set<string>()
-  for (const form of [token, encodeURIComponent(token), JSON.stringify(token), btoa(token)]) {
+  // No btoa in React Native before 0.74: there a base64 echo goes unredacted, rather than every
+  // answer with an error text failing as if the network had.
+  const base64 = globalThis.btoa?.(token) ?? ''
+  for (const form of [token, encodeURIComponent(token), JSON.stringify(token), base64]) {
     const lower = form.toLowerCase()
     for (let i = 0; i + size <= lower.length; i++) pieces.add(lower.slice(i, i + size))
   }
