@@ -84,7 +84,7 @@ export function invalid(option: string, rule: string | false): TypeError {
  */
 export function isValidSessionId(sessionId: unknown): sessionId is string {
   // Lone surrogates found by encodeURIComponent itself: a `\p{Cs}` pattern would not even parse
-  // in the Hermes of React Native before 0.76, which has no Unicode property escapes.
+  // in the Hermes of React Native 0.74 and before, which has no Unicode property escapes.
   try {
     return (
       typeof sessionId === 'string' &&
