@@ -5,7 +5,9 @@
 // package README's quick start (AvatarCall.tsx, copied from the README) plus a main.tsx that also
 // uses `react-avatar-keepalive/core` and the `/testing` types. Each app is then type-checked with
 // `moduleResolution` `bundler` and `nodenext` (strict, skipLibCheck off, no `*.css` declaration),
-// its package entries are loaded by Node, and `vite build` builds it.
+// its package entries are loaded by Node, and `vite build` builds it. The React 18 app also asks
+// Metro's resolver (React Native 0.73/0.74's) for the package, as an app on those versions would,
+// whose Metro reads `main` unless package exports are turned on.
 //
 //   node scripts/consumer-check.mjs [--report <file>] [--keep]
 //
@@ -85,7 +87,13 @@ const VARIANTS = [
       zustand: pinned('zustand', zustand4Pkg),
     },
     // The workspace has no React 18 types (its compat tests run on React 19's): the newest 18.x.
-    devDependencies: { '@types/react': '18.3.32', '@types/react-dom': '18.3.7' },
+    // Metro's resolver as React Native 0.73 and 0.74 have it (React 18, package exports off).
+    devDependencies: {
+      '@types/react': '18.3.32',
+      '@types/react-dom': '18.3.7',
+      'metro-resolver': '0.80.12',
+    },
+    metro: true,
   },
 ]
 
@@ -227,6 +235,63 @@ if (wrong.length) throw new Error('missing exports: ' + wrong.map(([name]) => na
 const css = new URL(import.meta.resolve('${NAME}/styles.css'))
 if (!css.pathname.endsWith('/dist/styles.css')) throw new Error('styles.css resolves to ' + css)
 console.log('entries load in Node ' + process.version + '; styles.css -> ' + css.pathname.split('/node_modules/')[1])
+`
+
+// What Metro finds for the package, with package exports off (its default before React Native
+// 0.79, when only `main` counts) and on. The context is Metro's, cut down to a plain
+// node_modules lookup: no Haste, no symlinks, no redirects, iOS.
+const METRO = `
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { basename, dirname, join, relative } from 'node:path'
+import metroResolver from 'metro-resolver'
+
+const { resolve } = metroResolver
+
+const getPackage = (file) => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } catch {
+    return null
+  }
+}
+function getPackageForModule(modulePath) {
+  for (let dir = modulePath; dir !== dirname(dir) && basename(dir) !== 'node_modules'; dir = dirname(dir)) {
+    const file = join(dir, 'package.json')
+    if (existsSync(file)) {
+      return { packageJson: getPackage(file), rootPath: dir, packageRelativePath: relative(dir, modulePath) }
+    }
+  }
+  return null
+}
+const context = (exportsOn) => ({
+  assetExts: new Set(['png']),
+  allowHaste: false,
+  customResolverOptions: {},
+  disableHierarchicalLookup: false,
+  doesFileExist: (file) => existsSync(file) && statSync(file).isFile(),
+  extraNodeModules: null,
+  getPackage,
+  getPackageForModule,
+  mainFields: ['react-native', 'browser', 'main'],
+  nodeModulesPaths: [],
+  originModulePath: join(process.cwd(), 'App.js'),
+  preferNativePlatform: true,
+  redirectModulePath: (file) => file,
+  resolveAsset: () => null,
+  resolveHasteModule: () => undefined,
+  resolveHastePackage: () => undefined,
+  sourceExts: ['js', 'jsx', 'json', 'ts', 'tsx'],
+  unstable_conditionNames: ['require', 'import'],
+  unstable_conditionsByPlatform: { web: ['browser'] },
+  unstable_enablePackageExports: exportsOn,
+  unstable_logWarning: () => {},
+})
+for (const exportsOn of [false, true]) {
+  const { filePath } = resolve(context(exportsOn), '${NAME}', 'ios')
+  const found = relative(process.cwd(), filePath)
+  if (found !== 'node_modules/${NAME}/dist/index.js') throw new Error('Metro found ' + found)
+  console.log('package exports ' + (exportsOn ? 'on: ' : 'off:') + ' ${NAME} -> ' + found)
+}
 `
 
 function tsconfig(resolution) {
@@ -374,6 +439,21 @@ async function variantChecks(variant, tmp, tarball, avatarCall, npmCache) {
     )
     log(indent(output, 8))
   })
+  if (variant.metro) {
+    await check(
+      log,
+      `${variant.name}: Metro (React Native 0.73, 0.74) resolves the package`,
+      async () => {
+        const output = await mustRun(
+          process.execPath,
+          ['--input-type=module', '-e', METRO],
+          { cwd: dir },
+          'node',
+        )
+        log(indent(output, 8))
+      },
+    )
+  }
   await check(log, `${variant.name}: vite build`, async () => {
     await mustRun(
       ...node('vite/bin/vite.js', 'build', '--logLevel', 'warn'),
