@@ -430,30 +430,19 @@ async function variantChecks(variant, tmp, tarball, avatarCall, npmCache) {
     return own
   })
   for (const own of await Promise.all(typeChecks)) lines.push(...own)
-  await check(log, `${variant.name}: Node loads every entry`, async () => {
-    const output = await mustRun(
-      process.execPath,
-      ['--input-type=module', '-e', SMOKE],
-      { cwd: dir },
-      'node',
-    )
-    log(indent(output, 8))
-  })
-  if (variant.metro) {
-    await check(
-      log,
-      `${variant.name}: Metro (React Native 0.73, 0.74) resolves the package`,
-      async () => {
-        const output = await mustRun(
-          process.execPath,
-          ['--input-type=module', '-e', METRO],
-          { cwd: dir },
-          'node',
-        )
-        log(indent(output, 8))
-      },
-    )
-  }
+  // A module script run by Node in the app, as its own code would run.
+  const runScript = (name, script) =>
+    check(log, `${variant.name}: ${name}`, async () => {
+      const output = await mustRun(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { cwd: dir },
+        'node',
+      )
+      log(indent(output, 8))
+    })
+  await runScript('Node loads every entry', SMOKE)
+  if (variant.metro) await runScript('Metro (React Native 0.73, 0.74) resolves the package', METRO)
   await check(log, `${variant.name}: vite build`, async () => {
     await mustRun(
       ...node('vite/bin/vite.js', 'build', '--logLevel', 'warn'),
