@@ -93,7 +93,6 @@ const VARIANTS = [
       '@types/react-dom': '18.3.7',
       'metro-resolver': '0.80.12',
     },
-    metro: true,
   },
 ]
 
@@ -442,7 +441,8 @@ async function variantChecks(variant, tmp, tarball, avatarCall, npmCache) {
       log(indent(output, 8))
     })
   await runScript('Node loads every entry', SMOKE)
-  if (variant.metro) await runScript('Metro (React Native 0.73, 0.74) resolves the package', METRO)
+  if (deps['metro-resolver'])
+    await runScript('Metro (React Native 0.73, 0.74) resolves the package', METRO)
   await check(log, `${variant.name}: vite build`, async () => {
     await mustRun(
       ...node('vite/bin/vite.js', 'build', '--logLevel', 'warn'),

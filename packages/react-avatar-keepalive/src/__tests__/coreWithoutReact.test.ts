@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
+import { sourceFiles } from './sourceFiles'
 
 // vi.mock matches exact specifiers, so the subpaths a build could pull in are mocked one by one.
 // It only sees imports from source files: the static check below covers the rest.
@@ -26,14 +27,6 @@ vi.mock('react-dom/client', () => {
 
 // A string, not `new URL(...)`: under jsdom, `URL` is jsdom's and node:url rejects it.
 const CORE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'core')
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) return sourceFiles(path)
-    return /\.(?:[cm]?[jt]sx?)$/.test(name) ? [path] : []
-  })
-}
 
 const REACT_SPECIFIER = String.raw`(?:react|react-dom|@tanstack\/react-query)(?:\/[^'"\x60]*)?`
 

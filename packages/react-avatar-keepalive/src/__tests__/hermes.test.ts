@@ -5,10 +5,11 @@
 // (hermes-engine-cli, as of React Native 0.69) refused exactly these, each tried in it: Unicode
 // property escapes (`\p{…}`, added in 2024: RN 0.74 still failed on them), named groups, and the
 // `d` and `v` flags; lookbehind and the `s`, `u` and `y` flags it reads.
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import ts from 'typescript'
 import { expect, test } from 'vitest'
+import { sourceFiles } from './sourceFiles'
 
 const SRC = join(import.meta.dirname, '..')
 
@@ -17,15 +18,6 @@ const NOT_IN_OLD_HERMES: [string, RegExp][] = [
   ['a named group', /\(\?<[^=!]|\\k</],
 ]
 const FLAGS_NOT_IN_OLD_HERMES = /[dv]/
-
-/** The package's own source files: everything under src/ but the tests. */
-function sourceFiles(dir = SRC): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) return entry.name === '__tests__' ? [] : sourceFiles(path)
-    return /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : []
-  })
-}
 
 /** Every regex in a file: literals, and `RegExp(…)` calls with a literal pattern. */
 function regexesIn(file: string): { where: string; pattern: string; flags: string }[] {
@@ -59,13 +51,13 @@ function regexesIn(file: string): { where: string; pattern: string; flags: strin
 }
 
 test('the package has regular expressions to check (the scan finds them)', () => {
-  const all = sourceFiles().flatMap(regexesIn)
+  const all = sourceFiles(SRC).flatMap(regexesIn)
   expect(all.length).toBeGreaterThan(10)
   expect(all).toContainEqual(expect.objectContaining({ pattern: '^[\\x21-\\x7e]+$', flags: '' }))
 })
 
 test("every regular expression parses in React Native's Hermes of before 2024", () => {
-  const refused = sourceFiles()
+  const refused = sourceFiles(SRC)
     .flatMap(regexesIn)
     .flatMap(({ where, pattern, flags }) => [
       ...NOT_IN_OLD_HERMES.filter(([, syntax]) => syntax.test(pattern)).map(
