@@ -162,7 +162,13 @@ export function lead(n: Draft, c: Ctx, stole: boolean): void {
   }
   // Two followers may steal at once; the lock ends with the last. Wait for that to settle (the
   // first keep-alive after a steal also asks the lock manager) rather than both ping.
-  if (stole) from = Math.max(from, c.now - MIN_KEEP_ALIVE_GAP + STEAL_SETTLE)
+  if (stole) {
+    from = Math.max(from, c.now - MIN_KEEP_ALIVE_GAP + STEAL_SETTLE)
+    // The tab robbed is there, frozen or blocked: it reads what was posted once it runs again,
+    // and must find every keep-alive sent meanwhile, or it would take over from a leader it
+    // thinks silent and ping right after it.
+    n.heard = true
+  }
   if (from > -Infinity) n.lastStart = from
   n.next = { why: 'asap', cause: stole ? 'steal' : 'lead' }
   // Hello: the tabs that listen say so, and from then on hear every change.
