@@ -72,8 +72,14 @@ const ERRORS: Record<Exclude<Answer, 'ok'>, AvatarKeepAliveError> = {
   timeout: new AvatarKeepAliveError({ kind: 'timeout' }),
 }
 
-/** What a tab's consumers can do: keep (slot 0 with the first token, slot 1 with the second or the bad one), let go, rotate slot 0's token. */
-export type ConsumerAction = 'keep0' | 'keep1' | 'keep1bad' | 'drop0' | 'drop1' | 'rotate0'
+/**
+ * What a tab's consumers can do: keep (slot 0 with the first token, slot 1 with the second or the
+ * bad one), let go, rotate slot 0's token between the two, or renew it (a token never seen before:
+ * the app fetched a new one; for long random walks, which would otherwise run out of tokens the
+ * server has not refused).
+ */
+export type ConsumerAction =
+  'keep0' | 'keep1' | 'keep1bad' | 'drop0' | 'drop1' | 'rotate0' | 'renew0'
 export type EnvAction =
   | 'online'
   | 'visible'
@@ -85,6 +91,7 @@ export type EnvAction =
   | 'clear'
   | 'freeze'
   | 'close'
+  | 'open'
 
 /** The alphabet of one run of the checker. */
 export interface Config {
@@ -153,7 +160,7 @@ export const CONFIGS = {
     name: 'two tabs, every event',
     tabs: 2,
     consumers: ['keep0', 'keep1', 'drop0', 'drop1', 'rotate0'],
-    env: ['online', 'visible', 'ping', 'end', 'pagehide', 'activity', 'freeze', 'close'],
+    env: ['online', 'visible', 'ping', 'end', 'pagehide', 'activity', 'freeze', 'close', 'open'],
     answers: ['ok', '410', '401', '500', 'timeout'],
     advances: ['next', 1, 1_000, I / 2, 1.5 * I, 3 * I],
     sleeps: [],
@@ -209,32 +216,36 @@ export interface World {
   readonly tabs: readonly Tab[]
   readonly lock: { holder: number | null; queue: readonly number[]; releaseAt: number | null }
   readonly ranks: number
-  /** The last keep-alive any tab sent, and which tab sent it. */
+  /** The last keep-alive any tab sent, which tab sent it, and whether that page has closed since. */
   readonly lastSend: number | null
   readonly lastSender: number
+  readonly senderGone: boolean
   /** Since when some tab has kept the session with a usable token, online, not frozen. */
   readonly window: number
 }
 
+/** A page that has just loaded: it knows nothing of the session yet. */
+const freshTab = (now: number, tabs: 1 | 2): Tab => ({
+  engine: initialState(now, WALL + now, IDLE_SNAPSHOT, tabs === 2),
+  slots: [null, null],
+  timerAt: null,
+  request: null,
+  pings: 0,
+  locks: [],
+  inbox: [],
+  frozen: false,
+  closed: false,
+  channel: false,
+  refused: [],
+  lastSuccess: null,
+  firstSend: null,
+  since: { offline: null, hidden: null, frozen: null },
+  excuse: { offline: false, hidden: false, frozen: false },
+  keptSince: null,
+})
+
 export function createWorld(tabs: 1 | 2): World {
-  const tab: Tab = {
-    engine: initialState(0, WALL, IDLE_SNAPSHOT, tabs === 2),
-    slots: [null, null],
-    timerAt: null,
-    request: null,
-    pings: 0,
-    locks: [],
-    inbox: [],
-    frozen: false,
-    closed: false,
-    channel: false,
-    refused: [],
-    lastSuccess: null,
-    firstSend: null,
-    since: { offline: null, hidden: null, frozen: null },
-    excuse: { offline: false, hidden: false, frozen: false },
-    keptSince: null,
-  }
+  const tab = freshTab(0, tabs)
   return {
     now: 0,
     tabs: tabs === 2 ? [tab, tab] : [tab],
@@ -242,6 +253,7 @@ export function createWorld(tabs: 1 | 2): World {
     ranks: 0,
     lastSend: null,
     lastSender: -1,
+    senderGone: false,
     window: 0,
   }
 }
@@ -250,7 +262,11 @@ export function createWorld(tabs: 1 | 2): World {
 export function actions(w: World, config: Config): Action[] {
   const out: Action[] = []
   w.tabs.forEach((t, tab) => {
-    if (t.closed) return
+    if (t.closed) {
+      // The page is loaded again (a reload, a new tab): a new engine in its place.
+      if (config.env.includes('open')) out.push({ type: 'env', tab, what: 'open' })
+      return
+    }
     if (t.frozen) {
       out.push({ type: 'thaw', tab })
       if (config.env.includes('close')) out.push({ type: 'env', tab, what: 'close' })
@@ -261,7 +277,7 @@ export function actions(w: World, config: Config): Action[] {
       const possible =
         what === 'keep0'
           ? !a
-          : what === 'drop0' || what === 'rotate0'
+          : what === 'drop0' || what === 'rotate0' || what === 'renew0'
             ? !!a
             : what === 'drop1'
               ? !!b
@@ -343,8 +359,9 @@ class Model {
     // A frozen or closed tab does nothing (a replayed path may still name it).
     const tab = 'tab' in a ? w.tabs[a.tab]! : null
     if (
-      tab?.closed ||
-      (tab?.frozen && a.type !== 'thaw' && !(a.type === 'env' && a.what === 'close'))
+      tab?.closed
+        ? !(a.type === 'env' && a.what === 'open')
+        : tab?.frozen && a.type !== 'thaw' && !(a.type === 'env' && a.what === 'close')
     ) {
       return
     }
@@ -388,15 +405,16 @@ class Model {
     const t = this.t(i)
     const slots = [...t.slots]
     const options = OPTIONS[this.w.tabs.length > 1 ? 1 : 0]!
-    const put = (slot: number, token: number) => {
-      slots[slot] = { token: TOKENS[token]!, rank: ++this.w.ranks, options: options[slot]! }
+    const put = (slot: number, token: string) => {
+      slots[slot] = { token, rank: ++this.w.ranks, options: options[slot]! }
     }
-    if (what === 'keep0') put(0, 0)
-    else if (what === 'keep1') put(1, 1)
-    else if (what === 'keep1bad') put(1, 2)
+    if (what === 'keep0') put(0, TOKENS[0])
+    else if (what === 'keep1') put(1, TOKENS[1])
+    else if (what === 'keep1bad') put(1, TOKENS[2])
     else if (what === 'drop0') slots[0] = null
     else if (what === 'drop1') slots[1] = null
-    else put(0, slots[0]!.token === TOKENS[0] ? 1 : 0)
+    else if (what === 'renew0') put(0, `tok-${this.w.ranks + 1}-S3CRET`)
+    else put(0, slots[0]!.token === TOKENS[0] ? TOKENS[1] : TOKENS[0])
     t.slots = slots
     const consumers = slots.filter((c): c is Consumer => !!c).sort((x, y) => x.rank - y.rank)
     this.step(i, { type: 'consumers', consumers })
@@ -446,9 +464,14 @@ class Model {
           queue: lock.queue.filter((q) => q !== i),
           releaseAt: holder === null ? null : lock.releaseAt,
         }
+        if (w.lastSender === i) w.senderGone = true
         this.checkSchedule()
         return this.grant()
       }
+      case 'open':
+        if (!t.closed) return
+        Object.assign(t, freshTab(w.now, w.tabs.length as 1 | 2))
+        return this.checkSchedule()
       default:
         return this.step(i, { type: what })
     }
@@ -634,7 +657,7 @@ class Model {
         // Across tabs too, but for a tab that closed before this one heard of its keep-alive (as
         // a page reloaded at once).
         const known = (before.engine.snap.lastAttemptAt ?? -Infinity) - WALL
-        const unheard = w.lastSender !== i && w.tabs[w.lastSender]?.closed && known < w.lastSend!
+        const unheard = w.senderGone && known < w.lastSend!
         if (w.lastSend !== null && now - w.lastSend < MIN_KEEP_ALIVE_GAP && !unheard) {
           this.fail(`keep-alives ${now - w.lastSend} ms apart`)
         }
@@ -642,6 +665,7 @@ class Model {
         t.firstSend ??= now
         w.lastSend = now
         w.lastSender = i
+        w.senderGone = false
         return
       }
       case 'abort':
@@ -899,6 +923,7 @@ export function hashWorld(w: World): number {
   h.n(lock.queue.length).t(lock.releaseAt, now)
   h.t(w.lastSend, now, 2 * I + 2)
     .n(w.lastSender)
+    .n(+w.senderGone)
     .t(w.window, now, 2 * I + 2)
   return h.value()
 }

@@ -23,7 +23,7 @@ async function outcome(promise: Promise<unknown>): Promise<unknown> {
 
 // Any UTF-16 text (lone surrogates included), and the characters URLs treat specially.
 const sessionId = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.string({ unit: 'binary', maxLength: 12, size: 'max' }),
   fc.string({
     unit: fc.constantFrom(
       '.',
@@ -53,7 +53,7 @@ const baseUrl = fc.oneof(
   fc
     .tuple(fc.constantFrom(...GOOD_BASES), fc.string({ unit: 'binary', maxLength: 6 }))
     .map(([base, tail]) => base + tail),
-  fc.string({ unit: 'binary', maxLength: 16 }),
+  fc.string({ unit: 'binary', maxLength: 16, size: 'max' }),
 )
 
 describe('the request goes to the session path or nowhere', () => {
