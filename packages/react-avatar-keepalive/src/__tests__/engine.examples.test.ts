@@ -222,3 +222,31 @@ test('a tab robbed while frozen does not take over from a thief that froze as it
   expect(world.lastSender).toBe(1)
   expect(world.tabs[0]!.engine.role).toBe('follow')
 })
+
+// 15. Found once a malformed token joined the two-tab alphabet (a mutation test showed the
+// checker never put one in a tab that follows): a follower refuses it before anything is sent,
+// and that refusal showed `degraded` with isAlive true, though no tab had sent a keep-alive yet
+// (before any attempt, the session counted as fresh). (two tabs, every event, depth 5)
+test('a follower that refuses a malformed token does not show isAlive before any keep-alive', () => {
+  const { world, violations } = play(2, [keep(0), keep(1), consumer(1, 'keep1bad')])
+  expect(violations).toEqual([])
+  expect(world.lastSend).toBeNull()
+  expect(world.tabs[1]!.engine.snap).toMatchObject({ status: 'degraded', isAlive: false })
+})
+
+// 16. The same search: a leader asked the lock manager before its keep-alive; meanwhile its only
+// consumer left and one with a malformed token came. The answer sent the keep-alive anyway, with
+// the token of the consumer that had left. Now the malformed token is refused and nothing goes.
+test('a keep-alive waiting for the lock manager goes nowhere once no consumer has a token to send', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    deliverLock(0),
+    consumer(0, 'keep1bad'),
+    consumer(0, 'drop0'),
+    deliverLock(0),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSend).toBeNull()
+  expect(world.tabs[0]!.engine.flight).toBeNull()
+  expect(world.tabs[0]!.engine.snap.error?.kind).toBe('invalid-token')
+})

@@ -120,7 +120,7 @@ test.each([long(CONFIGS.full), long(CONFIGS.tabsFull)])(
     )
     // Walks that go nowhere prove little: two-tab walks once sent 1.6 keep-alives each, both
     // tabs closed for good by move 28 of at least 100.
-    expect(sends / numRuns).toBeGreaterThan(8)
+    expect(sends / numRuns).toBeGreaterThan(5)
   },
   Math.max(60_000, numRuns * maxSteps * 2),
 )

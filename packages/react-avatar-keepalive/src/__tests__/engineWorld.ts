@@ -159,7 +159,7 @@ export const CONFIGS = {
   tabsFull: {
     name: 'two tabs, every event',
     tabs: 2,
-    consumers: ['keep0', 'keep1', 'drop0', 'drop1', 'rotate0'],
+    consumers: ['keep0', 'keep1', 'keep1bad', 'drop0', 'drop1', 'rotate0'],
     env: ['online', 'visible', 'ping', 'end', 'pagehide', 'activity', 'freeze', 'close', 'open'],
     answers: ['ok', '410', '401', '500', 'timeout'],
     advances: ['next', 1, 1_000, I / 2, 1.5 * I, 3 * I],
@@ -209,6 +209,14 @@ export interface Tab {
   readonly excuse: { offline: boolean; hidden: boolean; frozen: boolean }
   /** Since when this tab could send (running, online, a usable token, not frozen), or null. */
   readonly keptSince: number | null
+  /**
+   * This tab's last keep-alive; whether it succeeded; whether anything that may bring the next
+   * one forward happened since it went (a ping, a consumer or token change, back online, the lock,
+   * the store written from outside).
+   */
+  readonly ownSend: number | null
+  readonly ownOk: boolean
+  readonly nudged: boolean
 }
 
 export interface World {
@@ -223,6 +231,17 @@ export interface World {
   /** Since when some tab has kept the session with a usable token, online, not frozen. */
   readonly window: number
 }
+
+/** Events that may bring a tab's next keep-alive forward. */
+const NUDGES: readonly EngineEvent['type'][] = [
+  'consumers',
+  'ping',
+  'online',
+  'lead',
+  'lostLead',
+  'external',
+  'noLocks',
+]
 
 /** A page that has just loaded: it knows nothing of the session yet. */
 const freshTab = (now: number, tabs: 1 | 2): Tab => ({
@@ -242,6 +261,9 @@ const freshTab = (now: number, tabs: 1 | 2): Tab => ({
   since: { offline: null, hidden: null, frozen: null },
   excuse: { offline: false, hidden: false, frozen: false },
   keptSince: null,
+  ownSend: null,
+  ownOk: false,
+  nudged: false,
 })
 
 export function createWorld(tabs: 1 | 2): World {
@@ -618,6 +640,8 @@ class Model {
       if (event.visible) this.endStretch(i, 'hidden')
       else t.since = { ...t.since, hidden: now }
     }
+    if (NUDGES.includes(event.type)) t.nudged = true
+    if (event.type === 'answered' && before.engine.flight?.id === event.id) t.ownOk = !event.error
     const [engine, effects] = step(before.engine, event, now, WALL + now)
     this.steps++
     debug.trace?.(
@@ -661,6 +685,15 @@ class Model {
         if (w.lastSend !== null && now - w.lastSend < MIN_KEEP_ALIVE_GAP && !unheard) {
           this.fail(`keep-alives ${now - w.lastSend} ms apart`)
         }
+        // No sooner than the schedule after a success, unless something brought it forward (a
+        // ping, a token, back online, a takeover, a failure): 0.9 of an interval in a hidden page.
+        const gap = t.ownSend === null ? Infinity : now - t.ownSend
+        if (t.ownOk && !t.nudged && gap < 0.9 * t.engine.settings.interval) {
+          this.fail(`a keep-alive ${gap} ms after the last one, with nothing to bring it forward`)
+        }
+        t.ownSend = now
+        t.ownOk = false
+        t.nudged = false
         t.request = { id: effect.id, at: now, timeout: t.engine.settings.timeout }
         t.firstSend ??= now
         w.lastSend = now
@@ -911,6 +944,7 @@ function hashTab(h: Hash, t: Tab, now: number): void {
   h.t(t.since.offline, now, I).t(t.since.hidden, now, I).t(t.since.frozen, now, I)
   h.n(+t.excuse.offline | (+t.excuse.hidden << 1) | (+t.excuse.frozen << 2))
   h.t(t.keptSince, now, 2 * I + 2)
+  h.t(t.ownSend, now, I).n(+t.ownOk | (+t.nudged << 1))
 }
 
 /** A 52-bit hash of the world, times relative to now, cut off where no rule looks further. */

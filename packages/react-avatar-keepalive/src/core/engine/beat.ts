@@ -80,12 +80,7 @@ export function beat(n: Draft, c: Ctx): void {
     c.fx.push({ type: 'abort', id: n.flight.id })
     n.flight = null
   }
-  let token = usableToken(n)
-  // Refused before anything is sent, and not counted as a start: the next token goes at once.
-  while (token !== undefined && !isValidToken(token)) {
-    refuse(n, c, invalidToken(), token)
-    token = usableToken(n)
-  }
+  const token = sendable(n, c)
   if (token === undefined) return settle(n, c)
   if (n.role === 'follow') {
     const at = stealAt(n)
@@ -119,11 +114,27 @@ export function beat(n: Draft, c: Ctx): void {
   else attempt(n, c)
 }
 
+/**
+ * The newest usable token, once every newer one that is not a header value is refused: before
+ * anything is sent, and not counted as a start, so the next token goes at once.
+ */
+function sendable(n: Draft, c: Ctx): string | undefined {
+  let token = usableToken(n)
+  while (token !== undefined && !isValidToken(token)) {
+    refuse(n, c, invalidToken(), token)
+    token = usableToken(n)
+  }
+  return token
+}
+
 /** The flight goes out: a routine keep-alive writes the store once, with its outcome. */
 export function attempt(n: Draft, c: Ctx): void {
-  // The newest usable token (another may have come while the lock manager was asked).
-  const newest = usableToken(n)
-  const token = newest !== undefined && isValidToken(newest) ? newest : n.flight!.token
+  // The newest usable token (another may have come while the lock manager was asked), if any.
+  const token = sendable(n, c)
+  if (token === undefined) {
+    n.flight = null
+    return settle(n, c)
+  }
   const flight = (n.flight = { ...n.flight!, token, at: c.now, wall: c.wall })
   // The ceiling counts from the send (later than the tick when the lock manager was asked).
   n.lastStart = c.now

@@ -181,10 +181,11 @@ export function usableToken(s: EngineState): string | undefined {
 /** This tab decides for the session: it runs, and no other tab leads. */
 export const inCharge = (s: EngineState): boolean => s.running && s.role !== 'follow'
 
+/** Since the last success (or, before one, the first attempt); `Infinity` before any attempt. */
 export const sinceAlive = (s: EngineState, now: Ms): Ms =>
-  now - (s.lastAlive ?? s.firstStart ?? now)
+  now - (s.lastAlive ?? s.firstStart ?? -Infinity)
 
-/** The last success (or, before one, the first attempt) is less than 3 intervals old. */
+/** The last success (or, before one, the first attempt) is less than 3 intervals old; never before any attempt. */
 export const isFresh = (s: EngineState, now: Ms): boolean =>
   sinceAlive(s, now) < s.settings.interval * 3
 
