@@ -250,3 +250,25 @@ test('a keep-alive waiting for the lock manager goes nowhere once no consumer ha
   expect(world.tabs[0]!.engine.flight).toBeNull()
   expect(world.tabs[0]!.engine.snap.error?.kind).toBe('invalid-token')
 })
+
+// 17. Found by the guarantee that nothing sends sooner than its schedule, one level deeper than
+// CI: a tab frozen with a lock grant waiting thaws, steals from a tab that closed meanwhile, and
+// sends its first keep-alive once the lock manager confirms. The takeover that had asked for it
+// stayed due, so a second keep-alive went 1 s after the first one's success. The keep-alive that
+// goes out is the one everything pending asked for. (tabs, depth 9)
+test('a takeover asked for during a confirm is served by the keep-alive that follows it', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    freeze(0),
+    keep(1),
+    advance('next'),
+    thaw(0),
+    env(1, 'close'),
+    advance('next'),
+    { type: 'answer', tab: 0, answer: 'ok' },
+    advance(1_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSend).toBe(14_750)
+  expect(world.tabs[0]!.engine.snap.status).toBe('alive')
+})

@@ -685,6 +685,18 @@ class Model {
         if (w.lastSend !== null && now - w.lastSend < MIN_KEEP_ALIVE_GAP && !unheard) {
           this.fail(`keep-alives ${now - w.lastSend} ms apart`)
         }
+        // One sender: not within an interval of another tab's keep-alive while that tab still
+        // leads and runs (a tab frozen, closed, or no longer leading has handed over).
+        const other = w.lastSender === i || w.senderGone ? undefined : w.tabs[w.lastSender]
+        if (
+          other &&
+          !other.frozen &&
+          other.engine.role === 'lead' &&
+          other.engine.running &&
+          now - w.lastSend! < other.engine.settings.interval
+        ) {
+          this.fail(`two tabs sending, ${now - w.lastSend!} ms apart`)
+        }
         // No sooner than the schedule after a success, unless something brought it forward (a
         // ping, a token, back online, a takeover, a failure): 0.9 of an interval in a hidden page.
         const gap = t.ownSend === null ? Infinity : now - t.ownSend

@@ -108,7 +108,6 @@ export function beat(n: Draft, c: Ctx): void {
     ((next.why === 'asap' && (next.cause === 'steal' || next.cause === 'lead')) ||
       n.lastStart === null ||
       c.now - n.lastStart >= n.settings.interval * 1.5 - STEAL_SETTLE)
-  n.next = { why: 'beat' }
   n.flight = { id: ++n.sent, token, at: c.now, wall: null }
   if (robbed) c.fx.push({ type: 'confirm' })
   else attempt(n, c)
@@ -136,6 +135,9 @@ export function attempt(n: Draft, c: Ctx): void {
     return settle(n, c)
   }
   const flight = (n.flight = { ...n.flight!, token, at: c.now, wall: c.wall })
+  // This keep-alive is the one anything asked for, even what came while the lock manager was asked
+  // (a takeover, a ping): the next waits its interval.
+  n.next = { why: 'beat' }
   // The ceiling counts from the send (later than the tick when the lock manager was asked).
   n.lastStart = c.now
   n.firstStart ??= c.now
