@@ -272,3 +272,60 @@ test('a takeover asked for during a confirm is served by the keep-alive that fol
   expect(world.lastSend).toBe(14_750)
   expect(world.tabs[0]!.engine.snap.status).toBe('alive')
 })
+
+// 18. Found by a fresh-seed random walk (166521601) once `clearSession` could happen in a tab
+// that follows: a frozen tab was granted the lock as the other closed, and its session ended
+// (idle) while frozen; a new page stole the lock and sent. The frozen tab thawed, took the stale
+// grant, and its session was cleared: started again as leader, it sent at once, 5 s after the
+// new page's keep-alive, without asking the lock manager. A leader that starts again confirms
+// first, as one that has just taken the lock does. (Shrunk by hand from 54 actions to 16.)
+test('a tab that starts again on a stale lock grant asks the lock manager before it sends', () => {
+  const { world, violations } = play(2, [
+    consumer(0, 'keep1'),
+    consumer(1, 'keep1'),
+    advance('next'),
+    freeze(1),
+    env(0, 'online'),
+    advance('next'),
+    advance('next'),
+    env(0, 'close'),
+    env(0, 'open'),
+    consumer(0, 'keep1'),
+    advance('next'),
+    advance('next'),
+    advance('next'),
+    thaw(1),
+    deliverLock(1),
+    env(1, 'clear'),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSender).toBe(0)
+  expect(world.lastSend).toBe(45_000)
+  expect(world.tabs[1]!.engine.flight?.wall).toBeNull()
+})
+
+// 19. The same seed, run longer (100,000 walks): a leader, frozen and offline, thawed and came
+// back online, sent, and only then read the hello of a tab that had begun to follow 14 s before.
+// Its answer showed no attempt (the snapshot shows one once answered), so the follower, silent
+// leader in mind, took over at 14.75 s and sent 999 ms after the leader's keep-alive. A leader's
+// every word now counts the keep-alive in the air as its last attempt. (Built by hand.)
+test('a leader answering a hello tells of the keep-alive it has in the air', () => {
+  const { world, violations } = play(2, [
+    env(0, 'online'),
+    keep(0),
+    deliverLock(0),
+    freeze(0),
+    keep(1),
+    advance(14_001),
+    thaw(0),
+    env(0, 'online'),
+    deliverLock(0),
+    deliver(0),
+    advance('next'),
+    advance('next'),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSender).toBe(0)
+  expect(world.lastSend).toBe(14_001)
+  expect(world.tabs[1]!.engine.role).toBe('follow')
+})

@@ -2,7 +2,7 @@
 import { isValidToken } from '../request'
 import { MIN_KEEP_ALIVE_GAP } from '../schedule'
 import { invalidToken, refuse, show } from './health'
-import { post, STEAL_SETTLE, stealAt, wire } from './leadership'
+import { STEAL_SETTLE, stealAt, tell } from './leadership'
 import type { EngineEvent } from './events'
 import type { Ctx } from './step'
 import {
@@ -101,11 +101,12 @@ export function beat(n: Draft, c: Ctx): void {
   // A leader that may have been robbed asks the lock manager before it sends (asking is not
   // free: it lists every lock of the origin). Followers take over after 1.5 intervals (less the
   // settle) without hearing of a keep-alive, so only a leader whose last one is that old can have
-  // been; and right after taking the lock: two tabs may have stolen at once, and a grant that
-  // waited in a frozen tab may have been stolen since.
+  // been; and right after taking the lock, or starting again while holding it: two tabs may have
+  // stolen at once, and a grant that waited in a frozen tab may have been stolen since.
   const robbed =
     n.role === 'lead' &&
-    ((next.why === 'asap' && (next.cause === 'steal' || next.cause === 'lead')) ||
+    ((next.why === 'asap' &&
+      (next.cause === 'steal' || next.cause === 'lead' || next.cause === 'start')) ||
       n.lastStart === null ||
       c.now - n.lastStart >= n.settings.interval * 1.5 - STEAL_SETTLE)
   n.flight = { id: ++n.sent, token, at: c.now, wall: null }
@@ -149,7 +150,7 @@ export function attempt(n: Draft, c: Ctx): void {
     show(n, { status: starting ? 'connecting' : status, lastAttemptAt: c.wall, isAlive: fresh })
   } else if (n.heard && n.role === 'lead') {
     // Other tabs keep the 1 s ceiling from this attempt if they take over during it.
-    c.fx.push(post(n, { snapshot: { ...wire(n.snap), lastAttemptAt: c.wall }, leader: true }))
+    c.fx.push(tell(n))
   }
   c.fx.push({ type: 'send', id: flight.id, token: flight.token })
 }

@@ -124,6 +124,17 @@ export const post = (s: EngineState, message: TabMessage): EngineEffect => ({
 })
 
 /**
+ * A leader's word: its snapshot, with the keep-alive in the air as its last attempt, so that a tab
+ * taking over keeps the 1 s ceiling from it (the snapshot shows an attempt only once answered).
+ */
+export const tell = (s: EngineState, more?: TabMessage): EngineEffect =>
+  post(s, {
+    snapshot: { ...wire(s.snap), lastAttemptAt: s.flight?.wall ?? s.snap.lastAttemptAt },
+    leader: true,
+    ...more,
+  })
+
+/**
  * The lock is wanted while the session is kept with a usable token and may be shared; a leader
  * that saw the end keeps it while its page still shows the session, so that no other tab takes
  * over (and sends) before it has heard of the end.
@@ -172,7 +183,7 @@ export function lead(n: Draft, c: Ctx, stole: boolean): void {
   if (from > -Infinity) n.lastStart = from
   n.next = { why: 'asap', cause: stole ? 'steal' : 'lead' }
   // Hello: the tabs that listen say so, and from then on hear every change.
-  c.fx.push(post(n, { snapshot: wire(n.snap), leader: true, hello: true, led: c.wall }))
+  c.fx.push(tell(n, { hello: true, led: c.wall }))
 }
 
 export function lostLead(n: Draft, c: Ctx): void {
@@ -199,7 +210,7 @@ export function hear(n: Draft, c: Ctx, message: TabMessage): void {
   // A tab that just started to follow, or a new leader, asks who listens: a leader answers with
   // its state, a follower with its presence (so that the leader sends it every change).
   if (message.hello) {
-    c.fx.push(post(n, n.role === 'lead' ? { snapshot: wire(n.snap), leader: true } : {}))
+    c.fx.push(n.role === 'lead' ? tell(n) : post(n, {}))
   }
   // The last success any tab saw is this tab's too: isAlive is judged from it (before any, from
   // the first attempt this tab heard of).

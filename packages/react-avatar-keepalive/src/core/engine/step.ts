@@ -2,7 +2,7 @@ import { isTerminalStatus, statusForError, type AvatarSessionStatus } from '../s
 import { attempt, beat, beatDeadline, blame, settle } from './beat'
 import type { EngineEffect, EngineEvent } from './events'
 import { failed, show, succeeded } from './health'
-import { hear, lead, lock, lostLead, post, wire } from './leadership'
+import { hear, lead, lock, lostLead, post, tell, wire } from './leadership'
 import { activity, letGo, letGoDeadline, pageHide } from './letGo'
 import {
   isFresh,
@@ -141,7 +141,7 @@ export function step(
   if (watch !== watches(s)) c.fx.push({ type: 'watch', on: watch })
   // Heartbeats cost a message each: only once another tab has spoken (each says hello).
   if (n.role === 'lead' && n.heard && n.snap !== s.snap && n.running) {
-    c.fx.push(post(n, { snapshot: wire(n.snap), leader: true }))
+    c.fx.push(tell(n))
   }
   return [n, c.fx]
 }
