@@ -185,7 +185,10 @@ export const inCharge = (s: EngineState): boolean => s.running && s.role !== 'fo
 export const sinceAlive = (s: EngineState, now: Ms): Ms =>
   now - (s.lastAlive ?? s.firstStart ?? -Infinity)
 
-/** The last success (or, before one, the first attempt) is less than 3 intervals old; never before any attempt. */
+/**
+ * The last success (or, before one, the first attempt) is less than 3 intervals old; never before
+ * any attempt.
+ */
 export const isFresh = (s: EngineState, now: Ms): boolean =>
   sinceAlive(s, now) < s.settings.interval * 3
 
