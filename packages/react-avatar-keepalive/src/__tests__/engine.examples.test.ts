@@ -251,6 +251,22 @@ test('a keep-alive waiting for the lock manager goes nowhere once no consumer ha
   expect(world.tabs[0]!.engine.snap.error?.kind).toBe('invalid-token')
 })
 
+// 16b. Since a malformed token is refused as it comes: the tab stopped leading before the lock
+// manager answered, and the keep-alive waiting for that answer stayed, blocking the next one for
+// up to an interval once a good token came back. It is dropped when the tab lets go of the lock.
+test('a keep-alive waiting for the lock manager does not outlive the tab leading', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    deliverLock(0),
+    consumer(0, 'keep1bad'),
+    consumer(0, 'drop0'),
+    keep(0),
+    advance(1_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSend).toBe(0)
+})
+
 // 17. Found by the guarantee that nothing sends sooner than its schedule, one level deeper than
 // CI: a tab frozen with a lock grant waiting thaws, steals from a tab that closed meanwhile, and
 // sends its first keep-alive once the lock manager confirms. The takeover that had asked for it
@@ -328,4 +344,61 @@ test('a leader answering a hello tells of the keep-alive it has in the air', () 
   expect(world.lastSender).toBe(0)
   expect(world.lastSend).toBe(14_001)
   expect(world.tabs[1]!.engine.role).toBe('follow')
+})
+
+// 20–23. Found by two guarantees added after a React-level soak (seed 1849302117) showed
+// `degraded` while no keep-alive could go out: the status shows the pause whenever no consumer has
+// a token that can go out (not `connecting`, `alive`, `degraded` or `offline`), and a success
+// answers whatever asked for a keep-alive while it was out. (Each path is the shortest the checker
+// finds: one tab, consumers and tokens, depth 3–5; the schedule, depth 5.)
+
+// 20. The keep-alive in the air when its consumer left, leaving one whose token is no header
+// value: its answer showed `alive` (or `degraded`) over the pause.
+test('a keep-alive answered after the last sendable token left shows the pause', () => {
+  const { world, violations } = play(1, [
+    keep(0),
+    consumer(0, 'keep1bad'),
+    consumer(0, 'drop0'),
+    { type: 'answer', tab: 0, answer: 'ok' },
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.engine.snap.status).toBe('unauthorized')
+  expect(world.tabs[0]!.engine.snap.lastAliveAt).not.toBeNull()
+})
+
+// 21. Offline, a consumer with a malformed token showed `offline` (back online, one keep-alive at
+// once), though nothing would ever go out with it: it is refused as it comes, offline or not.
+test('a malformed token that comes while offline shows the pause, not offline', () => {
+  const { world, violations } = play(1, [env(0, 'online'), consumer(0, 'keep1bad')])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.engine.snap).toMatchObject({ status: 'unauthorized' })
+  expect(world.tabs[0]!.engine.snap.error?.kind).toBe('invalid-token')
+})
+
+// 22. Offline and back while a keep-alive was out, answered after: a second keep-alive went 1 s
+// later to find out what the first had just said.
+test('back online while a keep-alive is out: its success is the keep-alive that finds out', () => {
+  const { world, violations } = play(1, [
+    keep(0),
+    env(0, 'online'),
+    env(0, 'online'),
+    { type: 'answer', tab: 0, answer: 'ok' },
+    advance('next'),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSend).toBe(10_000)
+})
+
+// 23. Kept again by a consumer whose malformed token was refused before: `connecting`, and nothing
+// would ever go.
+test('kept again with only refused tokens shows the pause, not connecting', () => {
+  const { world, violations } = play(1, [
+    keep(0),
+    consumer(0, 'keep1bad'),
+    consumer(0, 'drop1'),
+    consumer(0, 'drop0'),
+    consumer(0, 'keep1bad'),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.engine.snap.status).toBe('unauthorized')
 })

@@ -12,6 +12,7 @@ import {
   type ConsumerOptions,
   type EngineState,
 } from '../core/engine/state'
+import { STEAL_SETTLE } from '../core/engine/leadership'
 import { nextDeadline, step } from '../core/engine/step'
 import { AvatarKeepAliveError, MAX_TIMER_DELAY } from '../core/error'
 import { isValidToken } from '../core/request'
@@ -217,6 +218,13 @@ export interface Tab {
   readonly ownSend: number | null
   readonly ownOk: boolean
   readonly nudged: boolean
+  /**
+   * A keep-alive the README says goes at once (a ping, back online, a token after a pause, kept
+   * again, the lock taken over): due from then (or from the thaw), within the 1 s ceiling.
+   */
+  readonly owed: { at: number; why: string } | null
+  /** When this tab last stole the lock: its first keep-alive waits a moment (STEAL_SETTLE). */
+  readonly stoleAt: number | null
 }
 
 export interface World {
@@ -243,6 +251,16 @@ const NUDGES: readonly EngineEvent['type'][] = [
   'noLocks',
 ]
 
+/** The newest token of this tab's components that can go out: a header value, never refused. */
+function sendable(t: Tab): string | undefined {
+  let best: Consumer | null = null
+  for (const c of t.slots) {
+    if (c && isValidToken(c.token) && !t.refused.includes(c.token) && (!best || c.rank > best.rank))
+      best = c
+  }
+  return best?.token
+}
+
 /** A page that has just loaded: it knows nothing of the session yet. */
 const freshTab = (now: number, tabs: 1 | 2): Tab => ({
   engine: initialState(now, WALL + now, IDLE_SNAPSHOT, tabs === 2),
@@ -264,6 +282,8 @@ const freshTab = (now: number, tabs: 1 | 2): Tab => ({
   ownSend: null,
   ownOk: false,
   nudged: false,
+  owed: null,
+  stoleAt: null,
 })
 
 export function createWorld(tabs: 1 | 2): World {
@@ -402,7 +422,9 @@ class Model {
         return this.step(a.tab, { type: 'timer' })
       case 'thaw': {
         this.endStretch(a.tab, 'frozen')
-        this.t(a.tab).frozen = false
+        const t = this.t(a.tab)
+        t.frozen = false
+        if (t.owed) t.owed = { ...t.owed, at: Math.max(t.owed.at, w.now) }
         // Nobody else kept it meanwhile: the schedule starts again from the thaw.
         if (!w.tabs.some((t, j) => j !== a.tab && !t.closed && !t.frozen && t.engine.running)) {
           w.window = w.now
@@ -418,6 +440,8 @@ class Model {
         w.now += a.ms
         this.endStretch(0, 'frozen')
         w.window = w.now
+        const t = this.t(0)
+        if (t.owed) t.owed = { ...t.owed, at: Math.max(t.owed.at, w.now) }
         return
       }
     }
@@ -641,7 +665,12 @@ class Model {
       else t.since = { ...t.since, hidden: now }
     }
     if (NUDGES.includes(event.type)) t.nudged = true
-    if (event.type === 'answered' && before.engine.flight?.id === event.id) t.ownOk = !event.error
+    if (event.type === 'answered' && before.engine.flight?.id === event.id) {
+      t.ownOk = !event.error
+      // What came during the keep-alive, that one's answer serves: a success is news enough.
+      if (!event.error) t.nudged = false
+      t.owed = null
+    }
     const [engine, effects] = step(before.engine, event, now, WALL + now)
     this.steps++
     debug.trace?.(
@@ -661,7 +690,39 @@ class Model {
     if (event.type === 'lead' && engine.role === 'lead')
       this.w.window = Math.max(this.w.window, now)
     for (const effect of effects) this.perform(i, effect, before)
+    this.owe(i, before, event)
     this.check(i, before, event, effects)
+  }
+
+  /** What this step makes due at once, by the README's word. */
+  owe(i: number, before: Tab, event: EngineEvent): void {
+    const t = this.t(i)
+    const { now } = this.w
+    const why =
+      event.type === 'ping' && t.pings > 0
+        ? 'ping()'
+        : event.type === 'online' && event.online && !before.engine.online
+          ? 'back online'
+          : event.type === 'consumers' &&
+              sendable(t) !== undefined &&
+              (!before.engine.running || sendable(before) === undefined)
+            ? before.engine.running
+              ? 'a token after a pause'
+              : 'kept again'
+            : event.type === 'answered' &&
+                t.refused.length > before.refused.length &&
+                sendable(t) !== undefined
+              ? "another component's token after a refusal"
+              : event.type === 'lead' && t.engine.role === 'lead'
+                ? event.stole
+                  ? 'a takeover'
+                  : 'the lock'
+                : null
+    // A takeover waits a moment for a second thief to settle (STEAL_SETTLE), even if the lock
+    // changed hands again meanwhile.
+    if (event.type === 'lead' && event.stole) t.stoleAt = now
+    const settled = t.stoleAt === null ? now : Math.max(now, t.stoleAt + STEAL_SETTLE)
+    if (why && !t.owed) t.owed = { at: event.type === 'lead' ? settled : now, why }
   }
 
   perform(i: number, effect: EngineEffect, before: Tab): void {
@@ -706,6 +767,7 @@ class Model {
         t.ownSend = now
         t.ownOk = false
         t.nudged = false
+        t.owed = null
         t.request = { id: effect.id, at: now, timeout: t.engine.settings.timeout }
         t.firstSend ??= now
         w.lastSend = now
@@ -794,9 +856,15 @@ class Model {
     if (isTerminalStatus(status) && effects.some((e) => e.type === 'send')) {
       this.fail('a keep-alive in the step that ended the session')
     }
-    // Nothing keeps it: nothing shows it kept.
-    if (!s.consumers.length && ['connecting', 'alive', 'degraded', 'offline'].includes(status)) {
-      this.fail(`${status} with nothing keeping the session`)
+    // Nothing keeps it: nothing shows it kept. No token can go out: the pause shows.
+    if (['connecting', 'alive', 'degraded', 'offline'].includes(status)) {
+      if (!s.consumers.length) this.fail(`${status} with nothing keeping the session`)
+      else if (s.running && sendable(t) === undefined)
+        this.fail(`${status} with no token that can go out`)
+    }
+    // A keep-alive waiting for the lock manager has its question on the way.
+    if (s.flight?.wall === null && !t.locks.some((d) => d.type === 'confirmed')) {
+      this.fail('a keep-alive waiting for a lock manager that was never asked')
     }
     // ping() settles: at once when nothing can be sent, else with a keep-alive's outcome.
     if (t.pings > 0) {
@@ -832,6 +900,26 @@ class Model {
   }
 
   /**
+   * What goes at once goes within the 1 s ceiling (from the last keep-alive of any tab), while
+   * this tab may send: it runs, online, leads or is alone, with a token that can go out.
+   */
+  atOnce(i: number): void {
+    const t = this.w.tabs[i]!
+    if (!t.owed || t.frozen) return
+    const s = t.engine
+    if (t.closed || !s.running || !s.online || s.role === 'follow' || sendable(t) === undefined) {
+      this.t(i).owed = null
+      return
+    }
+    if (t.request) return
+    const due = Math.max(t.owed.at, (this.w.lastSend ?? -Infinity) + MIN_KEEP_ALIVE_GAP)
+    if (this.w.now > due + 1) {
+      this.fail(`nothing sent ${this.w.now - t.owed.at} ms after ${t.owed.why}`)
+      this.t(i).owed = null
+    }
+  }
+
+  /**
    * No silent stall: while some tab keeps the session (running, online, with a usable token, not
    * frozen), a keep-alive starts within one interval (two with tabs: a leader that went silent is
    * replaced after 1.5).
@@ -846,6 +934,7 @@ class Model {
         t.engine.online &&
         usableToken(t.engine) !== undefined
       if (can !== (t.keptSince !== null)) this.t(i).keptSince = can ? w.now : null
+      this.atOnce(i)
       return can
     })
     if (!keeping.length) {
@@ -957,6 +1046,7 @@ function hashTab(h: Hash, t: Tab, now: number): void {
   h.n(+t.excuse.offline | (+t.excuse.hidden << 1) | (+t.excuse.frozen << 2))
   h.t(t.keptSince, now, 2 * I + 2)
   h.t(t.ownSend, now, I).n(+t.ownOk | (+t.nudged << 1))
+  h.t(t.owed?.at ?? null, now, 2_000).t(t.stoleAt, now, STEAL_SETTLE + 1)
 }
 
 /** A 52-bit hash of the world, times relative to now, cut off where no rule looks further. */

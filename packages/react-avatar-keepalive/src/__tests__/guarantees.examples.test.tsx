@@ -167,3 +167,25 @@ test('an attempt that hangs, given up by a stop, has ended: a restart does not c
   ])
   expect(violations).toEqual([])
 })
+
+test('a keep-alive answered after the last consumer with a sendable token left shows the pause, not its outcome', async () => {
+  // Seed 1849302117 (5,000-run soak): the keep-alive of the only consumer with a good token was in
+  // the air when that consumer was disabled, leaving one whose token is no header value. Its
+  // answer (a timeout) showed `degraded`, which promises keep-alives, and none could go out.
+  const violations = await replay([
+    { type: 'mount', i: 0, setup: { ...base, timeout: 1, retry: false } },
+    { type: 'enabled', i: 0, enabled: false },
+    { type: 'mount', i: 3, setup: { ...base, timeout: 1, retry: false, token: TOKENS[5] } },
+    { type: 'flips', i: 3, times: 2 },
+    { type: 'advance', ms: 1000 },
+    { type: 'flips', i: 0, times: 2 },
+    // The same options again (a re-render); this consumer stays disabled.
+    {
+      type: 'options',
+      i: 0,
+      setup: { interval: 1000, timeout: 1, baseUrl: base.baseUrl, retry: false },
+    },
+    { type: 'advance', ms: 3000 },
+  ])
+  expect(violations).toEqual([])
+})

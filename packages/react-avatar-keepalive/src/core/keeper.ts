@@ -131,8 +131,8 @@ interface Keeper {
 
 const keepers = new WeakMap<AvatarSessionStore, Map<string, Keeper>>()
 // What a keeper that let go leaves for the next one, for as long as the store shows the session
-// (held by its entry there, so clearing the session frees it): the 1 s ceiling, refused tokens,
-// and the last success on the page's monotonic clock (the store's lastAliveAt is on the wall
+// (held by its entry there, so clearing the session frees it): the 1 s ceiling, refused tokens
+// (and why), and the last success on the page's monotonic clock (the store's lastAliveAt is on the wall
 // clock, which may be set back or forth meanwhile).
 const tombstones = new WeakMap<SessionView, Remains>()
 let ranks = 0
@@ -500,8 +500,8 @@ function createKeeper(
     keepers.get(store)?.delete(sessionId)
     // Only what the next keeper needs: the state also holds the app's options (its fetch, its
     // callbacks and all they close over).
-    const { lastStart, firstStart, lastAlive, refused } = state
-    tombstones.set(store.session(sessionId), { lastStart, firstStart, lastAlive, refused })
+    const { lastStart, firstStart, lastAlive, refused, refusal } = state
+    tombstones.set(store.session(sessionId), { lastStart, firstStart, lastAlive, refused, refusal })
   }
 
   const keeper: Keeper = {

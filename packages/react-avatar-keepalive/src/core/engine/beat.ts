@@ -68,9 +68,11 @@ export function settle(n: Draft, c: Ctx): void {
 /** Sends the next keep-alive if it is due, steals from a silent leader, or waits. */
 export function beat(n: Draft, c: Ctx): void {
   if (!n.running) return settle(n, c)
+  // A token that is no header value is refused as it comes, whatever else is going on.
+  const token = sendable(n, c)
   if (!n.online) {
     // A refusal stays what it is: going online will not change it.
-    if (usableToken(n) !== undefined) show(n, { status: 'offline' })
+    if (token !== undefined) show(n, { status: 'offline' })
     return settle(n, c)
   }
   if (n.flight) {
@@ -80,7 +82,6 @@ export function beat(n: Draft, c: Ctx): void {
     c.fx.push({ type: 'abort', id: n.flight.id })
     n.flight = null
   }
-  const token = sendable(n, c)
   if (token === undefined) return settle(n, c)
   if (n.role === 'follow') {
     const at = stealAt(n)

@@ -14,6 +14,8 @@ export const show = (n: Draft, patch: SnapshotPatch): void =>
 export function succeeded(n: Draft, c: Ctx, flight: Flight): void {
   n.lastAlive = c.now
   n.blame = null
+  // What asked for a keep-alive while this one was out (back online, a token), it answers.
+  n.next = { why: 'beat' }
   show(n, {
     status: n.online ? 'alive' : 'offline',
     lastAliveAt: c.wall,

@@ -101,8 +101,14 @@ export interface EngineState {
 /** The state a step works on: a copy of its input, changed in place, never shared. */
 export type Draft = { -readonly [K in keyof EngineState]: EngineState[K] }
 
-/** What a keeper that let go leaves behind for the next one (the 1 s ceiling, refused tokens, age). */
-export type Remains = Pick<EngineState, 'lastStart' | 'firstStart' | 'lastAlive' | 'refused'>
+/**
+ * What a keeper that let go leaves behind for the next one: the 1 s ceiling, refused tokens and
+ * why the last was, age.
+ */
+export type Remains = Pick<
+  EngineState,
+  'lastStart' | 'firstStart' | 'lastAlive' | 'refused' | 'refusal'
+>
 
 export const initialState = (
   now: Ms,
@@ -118,7 +124,7 @@ export const initialState = (
   visible: true,
   running: false,
   snap,
-  refusal: null,
+  refusal: left?.refusal ?? null,
   next: { why: 'beat' },
   flight: null,
   sent: 0,

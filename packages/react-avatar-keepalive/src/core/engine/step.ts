@@ -57,6 +57,8 @@ export function step(
       n.flight = null
       if (event.error) failed(n, c, event.error, flight, event.random)
       else succeeded(n, c, flight)
+      // Its consumer may have left meanwhile, and no other token can go out: the pause shows.
+      pause(n)
       settle(n, c)
       break
     }
@@ -165,7 +167,12 @@ function consumers(n: Draft, list: readonly Consumer[]): void {
   const token = usableToken(n)
   // A usable token after a pause goes at once; the last usable one gone, the pause shows.
   if (before === undefined && token !== undefined) n.next = { why: 'asap', cause: 'token' }
-  if (token === undefined && n.refusal && isKept(n) && STOPPABLE.includes(n.snap.status)) {
+  pause(n)
+}
+
+/** While no consumer's token can go out, the status says why (the last refusal), not `alive`. */
+function pause(n: Draft): void {
+  if (usableToken(n) === undefined && n.refusal && isKept(n) && STOPPABLE.includes(n.snap.status)) {
     show(n, { status: statusForError(n.refusal), error: n.refusal })
   }
 }
@@ -177,8 +184,10 @@ function lifecycle(n: Draft, c: Ctx): void {
   n.running = kept
   if (kept) {
     n.lastActive = c.now
-    // Kept again: no longer `stopped`, even while the next keep-alive waits out the 1 s ceiling.
+    // Kept again: no longer `stopped`, even while the next keep-alive waits out the 1 s ceiling
+    // (or paused, if every token it was given was refused before).
     if (n.snap.status === 'stopped') show(n, { status: 'connecting' })
+    pause(n)
     n.next = { why: 'asap', cause: 'start' }
     return
   }
