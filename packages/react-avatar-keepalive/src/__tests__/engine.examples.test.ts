@@ -4,6 +4,7 @@
 // `explore` name the config and depth; the others were built by hand where the checker's bound
 // stopped short.
 import { expect, test } from 'vitest'
+import { step } from '../core/engine/step'
 import { DAYS_40, TOKENS, type Action, type ConsumerAction, type EnvAction } from './engineWorld'
 import { replay as play } from './modelChecker'
 
@@ -401,4 +402,59 @@ test('kept again with only refused tokens shows the pause, not connecting', () =
   ])
   expect(violations).toEqual([])
   expect(world.tabs[0]!.engine.snap.status).toBe('unauthorized')
+})
+
+// 24. Found by a fresh-seed random walk (1849302117, two tabs) right after 16b's first fix, which
+// dropped the keep-alive waiting for the lock manager only once the tab let go of the lock: a
+// ping() that had joined it was left waiting for good. A malformed token that came while the
+// session was ended is refused only when the session runs again and it is the newest left; the
+// keep-alive waiting for the lock manager is dropped there, and the ping settles.
+test('a ping() that joined a keep-alive waiting for the lock manager settles when no token is left', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    advance(0),
+    env(0, 'end'),
+    consumer(0, 'keep1bad'),
+    consumer(0, 'rotate0'),
+    advance(15_000),
+    env(0, 'clear'),
+    env(0, 'ping'),
+    consumer(0, 'drop0'),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.pings).toBe(0)
+  expect(world.tabs[0]!.engine.snap.status).toBe('unauthorized')
+})
+
+// 24a. The same walk's seed, once that rule lived in the schedule after the offline check: a
+// leader that went offline while it asked the lock manager, and then lost its last sendable
+// token, kept the keep-alive waiting for an answer that would not come (found in 1.3 s).
+test('a keep-alive waiting for the lock manager goes nowhere once no token is left, offline too', () => {
+  const { world, violations } = play(2, [
+    keep(1),
+    env(1, 'online'),
+    advance(0),
+    consumer(1, 'keep1bad'),
+    env(1, 'online'),
+    env(1, 'online'),
+    consumer(1, 'drop0'),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[1]!.engine.flight).toBeNull()
+  expect(world.tabs[1]!.engine.snap.status).toBe('unauthorized')
+})
+
+// 24b. The same rule, when the tab lets go of the lock with a token left: a component that turns
+// `crossTab` off while the leader asks the lock manager. The answer will not come (the adapter is
+// gone): the keep-alive goes at once, alone, instead of waiting out an interval. (Built by hand:
+// the world has no `crossTab: false`.)
+test('a leader asking the lock manager that stops sharing the session sends at once, alone', () => {
+  const { world } = play(2, [keep(0), deliverLock(0)])
+  const s = world.tabs[0]!.engine
+  expect(s.flight?.wall).toBeNull()
+  const alone = s.consumers.map((c) => ({ ...c, options: { ...c.options, crossTab: false } }))
+  const [next, effects] = step(s, { type: 'consumers', consumers: alone }, 0, 1_900_000_000_000)
+  expect(next.role).toBe('solo')
+  expect(effects.map((e) => e.type)).toEqual(['unlock', 'send'])
+  expect(next.flight?.wall).not.toBeNull()
 })

@@ -70,6 +70,9 @@ export function beat(n: Draft, c: Ctx): void {
   if (!n.running) return settle(n, c)
   // A token that is no header value is refused as it comes, whatever else is going on.
   const token = sendable(n, c)
+  // A keep-alive waiting for the lock manager's word goes nowhere once no token is left to send
+  // it with, or once this tab let go of the lock (that word will not come).
+  if (n.flight?.wall === null && (token === undefined || n.role === 'solo')) n.flight = null
   if (!n.online) {
     // A refusal stays what it is: going online will not change it.
     if (token !== undefined) show(n, { status: 'offline' })

@@ -156,8 +156,6 @@ export function lock(n: Draft, c: Ctx): void {
   } else if (!wants && n.role !== 'solo') {
     n.role = 'solo'
     n.peers = 0
-    // A keep-alive waiting for the lock manager's word goes nowhere: that word will not come.
-    if (n.flight?.wall === null) n.flight = null
     const after = n.lastStart === null ? 0 : n.lastStart + MIN_KEEP_ALIVE_GAP - c.now
     c.fx.push({ type: 'unlock', after: Math.max(0, after) })
   }
