@@ -57,8 +57,6 @@ export function step(
       n.flight = null
       if (event.error) failed(n, c, event.error, flight, event.random)
       else succeeded(n, c, flight)
-      // Its consumer may have left meanwhile, and no other token can go out: the pause shows.
-      pause(n)
       settle(n, c)
       break
     }
@@ -125,6 +123,9 @@ export function step(
     c.fx.push(post(n, { snapshot: wire(n.snap) }))
   }
   lifecycle(n, c)
+  // Whatever this step did (a consumer left, an answer came, kept again), while no token can go
+  // out the status shows the pause.
+  pause(n)
   lock(n, c)
   if (confirmed && n.flight?.wall === null) attempt(n, c)
   beat(n, c)
@@ -165,9 +166,8 @@ function consumers(n: Draft, list: readonly Consumer[]): void {
   n.consumers = list
   if (list.length) n.settings = mergeSettings(list)
   const token = usableToken(n)
-  // A usable token after a pause goes at once; the last usable one gone, the pause shows.
+  // A usable token after a pause goes at once (the last usable one gone, the step shows the pause).
   if (before === undefined && token !== undefined) n.next = { why: 'asap', cause: 'token' }
-  pause(n)
 }
 
 /** While no consumer's token can go out, the status says why (the last refusal), not `alive`. */
@@ -184,10 +184,8 @@ function lifecycle(n: Draft, c: Ctx): void {
   n.running = kept
   if (kept) {
     n.lastActive = c.now
-    // Kept again: no longer `stopped`, even while the next keep-alive waits out the 1 s ceiling
-    // (or paused, if every token it was given was refused before).
+    // Kept again: no longer `stopped`, even while the next keep-alive waits out the 1 s ceiling.
     if (n.snap.status === 'stopped') show(n, { status: 'connecting' })
-    pause(n)
     n.next = { why: 'asap', cause: 'start' }
     return
   }
