@@ -87,7 +87,15 @@ const long = (config: Config): Config => ({
   consumers: [...config.consumers, 'renew0'],
 })
 
-test.each([long(CONFIGS.full), long(CONFIGS.tabsFull)])(
+// Two tabs, every event: also a component with `crossTab: false`, and a lock manager that refuses
+// a page (the checker's `alone` alphabet, on its own).
+const tabsEvery: Config = {
+  ...CONFIGS.tabsFull,
+  consumers: [...CONFIGS.tabsFull.consumers, 'keep1solo'],
+  env: [...CONFIGS.tabsFull.env, 'nolocks'],
+}
+
+test.each([long(CONFIGS.full), long(tabsEvery)])(
   `$name: every guarantee holds on random walks (seed ${seed}, ${numRuns} runs of up to ${maxSteps} moves)`,
   (config) => {
     let steps = 0

@@ -75,12 +75,17 @@ const ERRORS: Record<Exclude<Answer, 'ok'>, AvatarKeepAliveError> = {
 
 /**
  * What a tab's consumers can do: keep (slot 0 with the first token, slot 1 with the second or the
- * bad one), let go, rotate slot 0's token between the two, or renew it (a token never seen before:
- * the app fetched a new one; for long random walks, which would otherwise run out of tokens the
- * server has not refused).
+ * bad one, or with the second and `crossTab: false`), let go, rotate slot 0's token between the
+ * two, or renew it (a token never seen before: the app fetched a new one; for long random walks,
+ * which would otherwise run out of tokens the server has not refused).
  */
 export type ConsumerAction =
-  'keep0' | 'keep1' | 'keep1bad' | 'drop0' | 'drop1' | 'rotate0' | 'renew0'
+  'keep0' | 'keep1' | 'keep1bad' | 'keep1solo' | 'drop0' | 'drop1' | 'rotate0' | 'renew0'
+/**
+ * What happens to a tab's page. `nolocks`: the lock manager refuses this page's request for the
+ * lock (a polyfill that throws at a steal; an opaque origin refuses every tab), so it keeps the
+ * session on its own.
+ */
 export type EnvAction =
   | 'online'
   | 'visible'
@@ -93,6 +98,7 @@ export type EnvAction =
   | 'freeze'
   | 'close'
   | 'open'
+  | 'nolocks'
 
 /** The alphabet of one run of the checker. */
 export interface Config {
@@ -166,6 +172,15 @@ export const CONFIGS = {
     advances: ['next', 1, 1_000, I / 2, 1.5 * I, 3 * I],
     sleeps: [],
   },
+  alone: {
+    name: 'two tabs: one keeps it alone (crossTab: false, no locks)',
+    tabs: 2,
+    consumers: ['keep0', 'keep1solo', 'drop0', 'drop1'],
+    env: ['nolocks', 'freeze', 'ping'],
+    answers: ['ok', '500'],
+    advances: ['next', 1_000, 1.5 * I],
+    sleeps: [],
+  },
 } satisfies Record<string, Config>
 
 export type Action =
@@ -178,7 +193,7 @@ export type Action =
 
 type Delivery = Extract<
   EngineEvent,
-  { type: 'lead' | 'lostLead' | 'message' | 'confirmed' | 'peers' }
+  { type: 'lead' | 'lostLead' | 'message' | 'confirmed' | 'peers' | 'noLocks' }
 >
 
 export interface Tab {
@@ -208,8 +223,12 @@ export interface Tab {
   readonly since: { offline: number | null; hidden: number | null; frozen: number | null }
   /** A stretch of a whole interval or more offline, hidden or frozen since the last success. */
   readonly excuse: { offline: boolean; hidden: boolean; frozen: boolean }
-  /** Since when this tab could send (running, online, a usable token, not frozen), or null. */
+  /**
+   * Since when this tab could send (running, online, a usable token, not frozen), or null; and
+   * whether alone (`crossTab: false`, or refused by the lock manager) or with the other tabs.
+   */
   readonly keptSince: number | null
+  readonly kept: 'alone' | 'shared' | null
   /**
    * This tab's last keep-alive; whether it succeeded; whether anything that may bring the next
    * one forward happened since it went (a ping, a consumer or token change, back online, the lock,
@@ -232,10 +251,15 @@ export interface World {
   readonly tabs: readonly Tab[]
   readonly lock: { holder: number | null; queue: readonly number[]; releaseAt: number | null }
   readonly ranks: number
-  /** The last keep-alive any tab sent, which tab sent it, and whether that page has closed since. */
+  /**
+   * The last keep-alive any tab that shares the session sent, which tab sent it, and whether that
+   * page has closed since. A tab alone sends on its own: the rules between tabs do not bind it.
+   */
   readonly lastSend: number | null
   readonly lastSender: number
   readonly senderGone: boolean
+  /** The last keep-alive of any tab, alone or not. */
+  readonly lastAny: number | null
   /** Since when some tab has kept the session with a usable token, online, not frozen. */
   readonly window: number
 }
@@ -250,6 +274,13 @@ const NUDGES: readonly EngineEvent['type'][] = [
   'external',
   'noLocks',
 ]
+
+/**
+ * One of two tabs that keeps the session on its own: a component asked for it (`crossTab: false`),
+ * or the lock manager refused the page.
+ */
+const alone = (w: World, s: EngineState): boolean =>
+  w.tabs.length > 1 && (!s.tabs || !s.settings.crossTab)
 
 /** The newest token of this tab's components that can go out: a header value, never refused. */
 function sendable(t: Tab): string | undefined {
@@ -279,6 +310,7 @@ const freshTab = (now: number, tabs: 1 | 2): Tab => ({
   since: { offline: null, hidden: null, frozen: null },
   excuse: { offline: false, hidden: false, frozen: false },
   keptSince: null,
+  kept: null,
   ownSend: null,
   ownOk: false,
   nudged: false,
@@ -296,6 +328,7 @@ export function createWorld(tabs: 1 | 2): World {
     lastSend: null,
     lastSender: -1,
     senderGone: false,
+    lastAny: null,
     window: 0,
   }
 }
@@ -326,7 +359,11 @@ export function actions(w: World, config: Config): Action[] {
               : !b
       if (possible) out.push({ type: 'consumer', tab, what })
     }
-    for (const what of config.env) out.push({ type: 'env', tab, what })
+    for (const what of config.env) {
+      // Refused before the lock is granted: in line, not holding it.
+      if (what === 'nolocks' && (!t.channel || w.lock.holder === tab)) continue
+      out.push({ type: 'env', tab, what })
+    }
     if (t.request && t.engine.flight?.wall != null) {
       for (const answer of config.answers) out.push({ type: 'answer', tab, answer })
     }
@@ -457,7 +494,10 @@ class Model {
     if (what === 'keep0') put(0, TOKENS[0])
     else if (what === 'keep1') put(1, TOKENS[1])
     else if (what === 'keep1bad') put(1, TOKENS[2])
-    else if (what === 'drop0') slots[0] = null
+    else if (what === 'keep1solo') {
+      put(1, TOKENS[1])
+      slots[1] = { ...slots[1]!, options: { ...options[1]!, crossTab: false } }
+    } else if (what === 'drop0') slots[0] = null
     else if (what === 'drop1') slots[1] = null
     else if (what === 'renew0') put(0, `tok-${this.w.ranks + 1}-S3CRET`)
     else put(0, slots[0]!.token === TOKENS[0] ? TOKENS[1] : TOKENS[0])
@@ -518,6 +558,11 @@ class Model {
         if (!t.closed) return
         Object.assign(t, freshTab(w.now, w.tabs.length as 1 | 2))
         return this.checkSchedule()
+      case 'nolocks':
+        // The request is refused: out of the line; the adapter tells the engine.
+        if (!t.channel || w.lock.holder === i) return
+        w.lock = { ...w.lock, queue: w.lock.queue.filter((q) => q !== i) }
+        return this.send(i, { type: 'noLocks' })
       default:
         return this.step(i, { type: what })
     }
@@ -724,10 +769,11 @@ class Model {
                   : 'the lock'
                 : null
     // A takeover waits a moment for a second thief to settle (STEAL_SETTLE), even if the lock
-    // changed hands again meanwhile.
+    // changed hands again meanwhile, or the tab let go of it (and keeps the session alone): the
+    // steal counts as a start, for the 1 s ceiling.
     if (event.type === 'lead' && event.stole) t.stoleAt = now
     const settled = t.stoleAt === null ? now : Math.max(now, t.stoleAt + STEAL_SETTLE)
-    if (why && !t.owed) t.owed = { at: event.type === 'lead' ? settled : now, why }
+    if (why && !t.owed) t.owed = { at: settled, why }
   }
 
   perform(i: number, effect: EngineEffect, before: Tab): void {
@@ -744,17 +790,22 @@ class Model {
         if (effect.token !== usableToken(before.engine) && effect.token !== usableToken(t.engine)) {
           this.fail('a keep-alive with a token other than the newest usable one')
         }
+        if (t.ownSend !== null && now - t.ownSend < MIN_KEEP_ALIVE_GAP) {
+          this.fail(`keep-alives ${now - t.ownSend} ms apart from one tab`)
+        }
         // Across tabs too, but for a tab that closed before this one heard of its keep-alive (as
-        // a page reloaded at once).
+        // a page reloaded at once), and for a tab alone.
+        const shared = !alone(w, t.engine)
         const known = (before.engine.snap.lastAttemptAt ?? -Infinity) - WALL
         const unheard = w.senderGone && known < w.lastSend!
-        if (w.lastSend !== null && now - w.lastSend < MIN_KEEP_ALIVE_GAP && !unheard) {
+        if (shared && w.lastSend !== null && now - w.lastSend < MIN_KEEP_ALIVE_GAP && !unheard) {
           this.fail(`keep-alives ${now - w.lastSend} ms apart`)
         }
         // One sender: not within an interval of another tab's keep-alive while that tab still
         // leads and runs (a tab frozen, closed, or no longer leading has handed over).
         const other = w.lastSender === i || w.senderGone ? undefined : w.tabs[w.lastSender]
         if (
+          shared &&
           other &&
           !other.frozen &&
           other.engine.role === 'lead' &&
@@ -775,9 +826,12 @@ class Model {
         t.owed = null
         t.request = { id: effect.id, at: now, timeout: t.engine.settings.timeout }
         t.firstSend ??= now
-        w.lastSend = now
-        w.lastSender = i
-        w.senderGone = false
+        w.lastAny = now
+        if (shared) {
+          w.lastSend = now
+          w.lastSender = i
+          w.senderGone = false
+        }
         return
       }
       case 'abort':
@@ -917,7 +971,10 @@ class Model {
       return
     }
     if (t.request) return
-    const due = Math.max(t.owed.at, (this.w.lastSend ?? -Infinity) + MIN_KEEP_ALIVE_GAP)
+    // A tab alone heeds its own keep-alives; a shared one, those of every tab (one sent alone is
+    // told of once its tab shares again).
+    const last = (alone(this.w, s) ? t.ownSend : this.w.lastAny) ?? -Infinity
+    const due = Math.max(t.owed.at, last + MIN_KEEP_ALIVE_GAP)
     if (this.w.now > due + 1) {
       this.fail(`nothing sent ${this.w.now - t.owed.at} ms after ${t.owed.why}`)
       this.t(i).owed = null
@@ -927,7 +984,7 @@ class Model {
   /**
    * No silent stall: while some tab keeps the session (running, online, with a usable token, not
    * frozen), a keep-alive starts within one interval (two with tabs: a leader that went silent is
-   * replaced after 1.5).
+   * replaced after 1.5). A tab alone keeps its own schedule.
    */
   checkSchedule(): void {
     const { w } = this
@@ -938,9 +995,16 @@ class Model {
         t.engine.running &&
         t.engine.online &&
         usableToken(t.engine) !== undefined
-      if (can !== (t.keptSince !== null)) this.t(i).keptSince = can ? w.now : null
+      const kept = can ? (alone(w, t.engine) ? 'alone' : 'shared') : null
+      if (kept !== t.kept) Object.assign(this.t(i), { kept, keptSince: kept && w.now })
       this.atOnce(i)
-      return can
+      const own = this.w.tabs[i]!
+      if (kept === 'alone' && w.now - Math.max(own.ownSend ?? -Infinity, own.keptSince!) > I + 1) {
+        this.fail(
+          `no keep-alive for ${w.now - Math.max(own.ownSend ?? -Infinity, own.keptSince!)} ms in a tab alone`,
+        )
+      }
+      return kept === 'shared'
     })
     if (!keeping.length) {
       w.window = w.now
@@ -985,8 +1049,9 @@ const CODES: Record<string, number> = {}
 function hashEngine(h: Hash, s: EngineState, now: number): void {
   const { snap } = s
   const wall = (t: number | null) => h.t(t === null ? null : t - WALL, now)
-  for (const c of s.consumers) h.s(c.token).n(c.options.endOnPageHide ? 1 : 0)
-  h.n(s.consumers.length)
+  for (const c of s.consumers)
+    h.s(c.token).n(+!!c.options.endOnPageHide | (+(c.options.crossTab === false) << 1))
+  h.n(s.consumers.length).n(+s.tabs)
   h.n(+s.online | (+s.visible << 1) | (+s.running << 2) | (+s.pinged << 3) | (+s.heard << 4))
   h.s(snap.status).n(+snap.isAlive)
   wall(snap.lastAliveAt)
@@ -1049,7 +1114,7 @@ function hashTab(h: Hash, t: Tab, now: number): void {
   h.t(t.lastSuccess, now, 3 * I).t(t.firstSend, now, 3 * I)
   h.t(t.since.offline, now, I).t(t.since.hidden, now, I).t(t.since.frozen, now, I)
   h.n(+t.excuse.offline | (+t.excuse.hidden << 1) | (+t.excuse.frozen << 2))
-  h.t(t.keptSince, now, 2 * I + 2)
+  h.t(t.keptSince, now, 2 * I + 2).s(t.kept)
   h.t(t.ownSend, now, I).n(+t.ownOk | (+t.nudged << 1))
   h.t(t.owed?.at ?? null, now, 2_000).t(t.stoleAt, now, STEAL_SETTLE + 1)
 }
@@ -1065,6 +1130,7 @@ export function hashWorld(w: World): number {
   h.t(w.lastSend, now, 2 * I + 2)
     .n(w.lastSender)
     .n(+w.senderGone)
+    .t(w.lastAny, now, MIN_KEEP_ALIVE_GAP + 1)
     .t(w.window, now, 2 * I + 2)
   return h.value()
 }

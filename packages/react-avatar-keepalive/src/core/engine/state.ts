@@ -53,9 +53,9 @@ export type Cause = MissedKeepAlives['cause']
 export const CAUSES: readonly Cause[] = ['hidden', 'frozen', 'offline']
 
 /**
- * Everything the keep-alive of one session in one tab decides from. Five parts, each read by its
- * own file: tokens (tokens.ts), the schedule (beat.ts), the outcome the store shows (health.ts),
- * leadership among tabs (leadership.ts) and letting go (letGo.ts); `step` (step.ts) composes them.
+ * Everything the keep-alive of one session in one tab decides from. Five parts: tokens (read here,
+ * by `usableToken`), the schedule (beat.ts), the outcome the store shows (health.ts), leadership
+ * among tabs (leadership.ts) and letting go (letGo.ts); `step` (step.ts) composes them.
  */
 export interface EngineState {
   readonly consumers: readonly Consumer[]
