@@ -518,6 +518,26 @@ test('a keep-alive sent alone holds back the next leader for the 1 s ceiling', (
   expect(world.lastSend).toBe(1_000)
 })
 
+// The other way: a tab that takes over from a leader that closed, then goes alone at once, keeps
+// the 1 s ceiling of the keep-alive it was told of (the world again counted only its own; a random
+// walk, seed 426729258).
+test('a new leader that goes alone keeps the ceiling of the keep-alive it was told of', () => {
+  const { world, violations } = play(2, [
+    keep(1),
+    advance(0),
+    keep(0),
+    advance('next'),
+    advance('next'),
+    env(1, 'close'),
+    advance(2),
+    consumer(0, 'keep1solo'),
+    advance(1_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.engine.role).toBe('solo')
+  expect(world.tabs[0]!.ownSend).toBe(7_000)
+})
+
 // A tab that stole the lock and then keeps the session alone: the steal counts as a start, so its
 // first keep-alive alone waits the moment a steal waits (STEAL_SETTLE), no longer.
 test('a tab that stole the lock and keeps the session alone sends when the steal settles', () => {

@@ -100,10 +100,13 @@ export type EnvAction =
   | 'open'
   | 'nolocks'
 
+/** One page, or tabs of one browser: two, or three (two followers may take over at once). */
+export type TabCount = 1 | 2 | 3
+
 /** The alphabet of one run of the checker. */
 export interface Config {
   name: string
-  tabs: 1 | 2
+  tabs: TabCount
   consumers: readonly ConsumerAction[]
   env: readonly EnvAction[]
   answers: readonly Answer[]
@@ -177,6 +180,15 @@ export const CONFIGS = {
     tabs: 2,
     consumers: ['keep0', 'keep1solo', 'drop0', 'drop1'],
     env: ['nolocks', 'freeze', 'ping'],
+    answers: ['ok', '500'],
+    advances: ['next', 1_000, 1.5 * I],
+    sleeps: [],
+  },
+  three: {
+    name: 'three tabs: two followers, one leader freezing',
+    tabs: 3,
+    consumers: ['keep0', 'drop0'],
+    env: ['freeze', 'close'],
     answers: ['ok', '500'],
     advances: ['next', 1_000, 1.5 * I],
     sleeps: [],
@@ -293,8 +305,8 @@ function sendable(t: Tab): string | undefined {
 }
 
 /** A page that has just loaded: it knows nothing of the session yet. */
-const freshTab = (now: number, tabs: 1 | 2): Tab => ({
-  engine: initialState(now, WALL + now, IDLE_SNAPSHOT, tabs === 2),
+const freshTab = (now: number, tabs: TabCount): Tab => ({
+  engine: initialState(now, WALL + now, IDLE_SNAPSHOT, tabs > 1),
   slots: [null, null],
   timerAt: null,
   request: null,
@@ -318,11 +330,11 @@ const freshTab = (now: number, tabs: 1 | 2): Tab => ({
   stoleAt: null,
 })
 
-export function createWorld(tabs: 1 | 2): World {
+export function createWorld(tabs: TabCount): World {
   const tab = freshTab(0, tabs)
   return {
     now: 0,
-    tabs: tabs === 2 ? [tab, tab] : [tab],
+    tabs: Array<Tab>(tabs).fill(tab),
     lock: { holder: null, queue: [], releaseAt: null },
     ranks: 0,
     lastSend: null,
@@ -556,7 +568,7 @@ class Model {
       }
       case 'open':
         if (!t.closed) return
-        Object.assign(t, freshTab(w.now, w.tabs.length as 1 | 2))
+        Object.assign(t, freshTab(w.now, w.tabs.length as TabCount))
         return this.checkSchedule()
       case 'nolocks':
         // The request is refused: out of the line; the adapter tells the engine.
@@ -971,10 +983,9 @@ class Model {
       return
     }
     if (t.request) return
-    // A tab alone heeds its own keep-alives; a shared one, those of every tab (one sent alone is
-    // told of once its tab shares again).
-    const last = (alone(this.w, s) ? t.ownSend : this.w.lastAny) ?? -Infinity
-    const due = Math.max(t.owed.at, last + MIN_KEEP_ALIVE_GAP)
+    // From the last keep-alive of any tab: one sent alone is told of once its tab shares again,
+    // and a tab that goes alone keeps the ceiling of what it was told before.
+    const due = Math.max(t.owed.at, (this.w.lastAny ?? -Infinity) + MIN_KEEP_ALIVE_GAP)
     if (this.w.now > due + 1) {
       this.fail(`nothing sent ${this.w.now - t.owed.at} ms after ${t.owed.why}`)
       this.t(i).owed = null

@@ -11,6 +11,7 @@ import {
   hashWorld,
   type Action,
   type Config,
+  type TabCount,
   type World,
 } from './engineWorld'
 
@@ -75,7 +76,7 @@ export function explore(config: Config, depth: number, maxCounterexamples = 5): 
 
 /** Replays a path from the empty world: where it ends, and every guarantee broken on the way. */
 export function replay(
-  tabs: 1 | 2,
+  tabs: TabCount,
   path: readonly Action[],
 ): { world: World; violations: string[] } {
   let world = createWorld(tabs)
