@@ -155,6 +155,7 @@ test('a leader whose last keep-alive is old confirms before it sends', () => {
     advance(1_000),
     freeze(0),
     advance('next'),
+    advance('next'),
     thaw(0),
     advance(1_000),
   ])
@@ -278,6 +279,7 @@ test('a takeover asked for during a confirm is served by the keep-alive that fol
     keep(0),
     freeze(0),
     keep(1),
+    advance('next'),
     advance('next'),
     thaw(0),
     env(1, 'close'),
@@ -546,6 +548,7 @@ test('a tab that stole the lock and keeps the session alone sends when the steal
     keep(0),
     freeze(1),
     advance('next'),
+    advance('next'),
     consumer(0, 'drop0'),
     consumer(0, 'keep1solo'),
     thaw(1),
@@ -554,4 +557,48 @@ test('a tab that stole the lock and keeps the session alone sends when the steal
   expect(violations).toEqual([])
   expect(world.tabs[0]!.engine.role).toBe('solo')
   expect(world.tabs[0]!.ownSend).toBe(15_000)
+})
+
+// 26. Three tabs (the checker's `three` config, depth 9): a follower frozen since it came thawed
+// right at its takeover deadline. The first thing it read was another follower's word, not the
+// leader's (still queued behind it), and it stole at once, on the strength of the lateness rule
+// (its step was not late). Its component then left, the lock went to the third tab, and that one
+// sent 1.75 s after the leader it robbed. A follower now makes a last call before it steals: it
+// listens STEAL_SETTLE more whenever it finds the deadline passed, the longer the later.
+test('a follower thawed on its deadline reads what the leader said before it steals', () => {
+  const { world, violations } = play(3, [
+    consumer(1, 'keep0'),
+    keep(0),
+    consumer(2, 'keep0'),
+    freeze(2),
+    advance('next'),
+    thaw(2),
+    deliver(2),
+    consumer(2, 'drop0'),
+    advance('next'),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSender).toBe(1)
+  expect(world.tabs[1]!.engine.role).toBe('lead')
+})
+
+// 27. Two tabs (found with the `three` config, depth 9): a leader frozen before it read the new
+// follower's hello thawed on the follower's last call, sent, and froze again. It believed nobody
+// listened and told no one; the follower took over and sent 500 ms after it. A leader now tells
+// every keep-alive and every change, listened to or not.
+test('a leader tells its keep-alive even before it has read who listens', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    deliverLock(0),
+    freeze(0),
+    keep(1),
+    advance('next'),
+    thaw(0),
+    deliverLock(0),
+    freeze(0),
+    advance(1_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSender).toBe(0)
+  expect(world.tabs[1]!.engine.role).toBe('follow')
 })

@@ -73,9 +73,11 @@ describe('isAlive agrees with the last success any tab saw', () => {
     ).toBeGreaterThan(0)
     expect(claims).not.toContain(false)
     expect(a.store.get(SESSION)).toMatchObject({ status: 'alive', isAlive: true })
+    // (Before the first success, a leader tells of its first attempt: connecting, not yet alive.)
     const told = browser.messages.filter((message) => {
-      const snapshot = (message as { snapshot?: { status: string; isAlive: boolean } }).snapshot
-      return snapshot && snapshot.status !== 'idle' && !snapshot.isAlive
+      const snapshot = (message as { snapshot?: { lastAliveAt: number | null; isAlive: boolean } })
+        .snapshot
+      return snapshot && snapshot.lastAliveAt !== null && !snapshot.isAlive
     })
     expect(told).toEqual([])
     browser.stopAll()

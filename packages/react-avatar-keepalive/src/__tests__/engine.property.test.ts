@@ -95,7 +95,11 @@ const tabsEvery: Config = {
   env: [...CONFIGS.tabsFull.env, 'nolocks'],
 }
 
-test.each([long(CONFIGS.full), long(tabsEvery)])(
+test.each([
+  long(CONFIGS.full),
+  long(tabsEvery),
+  long({ ...tabsEvery, name: 'three tabs, every event', tabs: 3 }),
+])(
   `$name: every guarantee holds on random walks (seed ${seed}, ${numRuns} runs of up to ${maxSteps} moves)`,
   (config) => {
     let steps = 0

@@ -12,7 +12,7 @@ import {
   type ConsumerOptions,
   type EngineState,
 } from '../core/engine/state'
-import { STEAL_SETTLE } from '../core/engine/leadership'
+import { STEAL_SETTLE, stealAt } from '../core/engine/leadership'
 import { nextDeadline, step } from '../core/engine/step'
 import { AvatarKeepAliveError, MAX_TIMER_DELAY } from '../core/error'
 import { isValidToken } from '../core/request'
@@ -1063,7 +1063,7 @@ function hashEngine(h: Hash, s: EngineState, now: number): void {
   for (const c of s.consumers)
     h.s(c.token).n(+!!c.options.endOnPageHide | (+(c.options.crossTab === false) << 1))
   h.n(s.consumers.length).n(+s.tabs)
-  h.n(+s.online | (+s.visible << 1) | (+s.running << 2) | (+s.pinged << 3) | (+s.heard << 4))
+  h.n(+s.online | (+s.visible << 1) | (+s.running << 2) | (+s.pinged << 3))
   h.s(snap.status).n(+snap.isAlive)
   wall(snap.lastAliveAt)
   wall(snap.lastAttemptAt)
@@ -1089,6 +1089,7 @@ function hashEngine(h: Hash, s: EngineState, now: number): void {
     .t(s.seen, now, 2 * I)
     .s(s.role)
     .t(s.heardAt, now, 1.5 * I)
+    .n(+(s.lastCall === stealAt(s)))
     .n(s.peers)
   h.t(s.toldSeen, now, 1_000)
     .t(s.toldActive, now, 1_000)

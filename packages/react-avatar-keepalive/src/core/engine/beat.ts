@@ -88,13 +88,18 @@ export function beat(n: Draft, c: Ctx): void {
   if (token === undefined) return settle(n, c)
   if (n.role === 'follow') {
     const at = stealAt(n)
-    // The leader went silent (frozen, blocked): take over, to ping 1.5 intervals after it. But a
-    // tick this late means this page did not run (frozen, throttled): what the leader said
-    // meanwhile may still be on its way, so listen a moment longer first.
-    if (c.now - at >= STEAL_SETTLE) n.heardAt += c.now - at + STEAL_SETTLE
-    else if (c.now >= at) {
-      c.fx.push({ type: 'steal' })
-      n.heardAt = c.now
+    // The leader went silent (frozen, blocked): take over, to ping 1.5 intervals after it. But
+    // first a last call: a moment to read what may still be on its way (to a page that was frozen
+    // or throttled itself, what the leader said meanwhile, even when it woke right on time), the
+    // longer the later this step. Taken over only when the call's moment ends with nothing heard.
+    if (c.now >= at) {
+      if (n.lastCall === at && c.now - at < STEAL_SETTLE) {
+        c.fx.push({ type: 'steal' })
+        n.heardAt = c.now
+      } else {
+        n.heardAt += c.now - at + STEAL_SETTLE
+        n.lastCall = stealAt(n)
+      }
     }
     return settle(n, c)
   }
@@ -152,8 +157,9 @@ export function attempt(n: Draft, c: Ctx): void {
   // The attempt itself shows only when it changes something: the first one, or after a freeze.
   if (starting || (isAlive && !fresh)) {
     show(n, { status: starting ? 'connecting' : status, lastAttemptAt: c.wall, isAlive: fresh })
-  } else if (n.heard && n.role === 'lead') {
-    // Other tabs keep the 1 s ceiling from this attempt if they take over during it.
+  } else if (n.role === 'lead') {
+    // Other tabs keep the 1 s ceiling from this attempt (told of, if the step shows it): a tab
+    // that takes over during it, or that steals the lock unaware (its last call unanswered).
     c.fx.push(tell(n))
   }
   c.fx.push({ type: 'send', id: flight.id, token: flight.token })

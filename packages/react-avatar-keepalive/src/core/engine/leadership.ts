@@ -107,11 +107,18 @@ function messageShape(): Record<keyof TabMessage, Reader> {
 export const readTabMessage = (data: unknown): TabMessage | null =>
   (readFields(MESSAGE, data, false) as TabMessage | undefined) ?? null
 
-/** How long a tab that took the lock from a silent leader waits before its first keep-alive. */
+/**
+ * How long a tab that took the lock from a silent leader waits before its first keep-alive, and
+ * how long a follower listens (its last call) before it takes the lock.
+ */
 export const STEAL_SETTLE = 250
 
-/** A follower takes over once the leader has been silent 1.5 intervals (the settle included). */
-export const stealAt = (s: EngineState): Ms => s.heardAt + s.settings.interval * 1.5 - STEAL_SETTLE
+/**
+ * When a follower makes its last call: the leader has been silent 1.5 intervals, less the call
+ * and the settle after the steal (so that the first keep-alive goes 1.5 intervals after it).
+ */
+export const stealAt = (s: EngineState): Ms =>
+  s.heardAt + s.settings.interval * 1.5 - 2 * STEAL_SETTLE
 
 export const wire = ({ error, ...rest }: AvatarSessionSnapshot): WireSnapshot => ({
   ...rest,
@@ -173,13 +180,7 @@ export function lead(n: Draft, c: Ctx, stole: boolean): void {
   }
   // Two followers may steal at once; the lock ends with the last. Wait for that to settle (the
   // first keep-alive after a steal also asks the lock manager) rather than both ping.
-  if (stole) {
-    from = Math.max(from, c.now - MIN_KEEP_ALIVE_GAP + STEAL_SETTLE)
-    // The tab robbed is there, frozen or blocked: it reads what was posted once it runs again,
-    // and must find every keep-alive sent meanwhile, or it would take over from a leader it
-    // thinks silent and ping right after it.
-    n.heard = true
-  }
+  if (stole) from = Math.max(from, c.now - MIN_KEEP_ALIVE_GAP + STEAL_SETTLE)
   if (from > -Infinity) n.lastStart = from
   n.next = { why: 'asap', cause: stole ? 'steal' : 'lead' }
   // Hello: the tabs that listen say so, and from then on hear every change.
@@ -199,7 +200,6 @@ export function lostLead(n: Draft, c: Ctx): void {
 export function hear(n: Draft, c: Ctx, message: TabMessage): void {
   const mirrored = message.snapshot
   const at = (wall: number) => c.now - Math.max(0, c.wall - wall)
-  n.heard = true
   // A leader is silent from its last keep-alive on (its messages tell when that was), not from
   // its last word: one that answers and then freezes, or talks but cannot send (it believes it
   // is offline), is replaced on time. A new leader is about to send: from when it took over.

@@ -88,8 +88,8 @@ export interface EngineState {
   readonly role: Role
   /** When a leader was last heard from, or this tab began to follow. */
   readonly heardAt: Ms
-  /** Another tab has spoken on the session's channel. */
-  readonly heard: boolean
+  /** Where a follower's last call ends (`stealAt` then): it takes over only if nothing came since. */
+  readonly lastCall: Ms | null
   /** Tabs in line for the lock at the last count. */
   readonly peers: number
   readonly toldSeen: Ms | null
@@ -141,7 +141,7 @@ export const initialState = (
   pinged: false,
   role: 'solo',
   heardAt: now,
-  heard: false,
+  lastCall: null,
   peers: 0,
   toldSeen: null,
   toldActive: null,

@@ -142,8 +142,9 @@ export function step(
   }
   const watch = watches(n)
   if (watch !== watches(s)) c.fx.push({ type: 'watch', on: watch })
-  // Heartbeats cost a message each: only once another tab has spoken (each says hello).
-  if (n.role === 'lead' && n.heard && n.snap !== s.snap && n.running) {
+  // A leader tells every change, whether or not a tab has said it listens: one may be frozen
+  // with its hello unread by this tab, or robbed by this one, and reads it all when it runs again.
+  if (n.role === 'lead' && n.snap !== s.snap && n.running) {
     c.fx.push(tell(n))
   }
   return [n, c.fx]
