@@ -747,7 +747,13 @@ class Model {
     if (delay !== null && !(delay >= 1 && delay <= MAX_TIMER_DELAY))
       this.fail(`a timer of ${delay} ms`)
     t.engine = engine
-    t.timerAt = delay === null ? null : now + delay
+    // A hidden page's timers run on whole seconds (Chrome, Firefox): up to 1 s late.
+    t.timerAt =
+      delay === null
+        ? null
+        : engine.visible
+          ? now + delay
+          : Math.ceil((now + delay) / 1_000) * 1_000
     // A new leader: the others give it 1.5 intervals (from its word) before they take over.
     if (event.type === 'lead' && engine.role === 'lead')
       this.w.window = Math.max(this.w.window, now)
@@ -985,7 +991,9 @@ class Model {
     if (t.request) return
     // From the last keep-alive of any tab: one sent alone is told of once its tab shares again,
     // and a tab that goes alone keeps the ceiling of what it was told before.
-    const due = Math.max(t.owed.at, (this.w.lastAny ?? -Infinity) + MIN_KEEP_ALIVE_GAP)
+    const at = Math.max(t.owed.at, (this.w.lastAny ?? -Infinity) + MIN_KEEP_ALIVE_GAP)
+    // (A hidden page's timer fires on the next whole second.)
+    const due = s.visible ? at : Math.ceil(at / 1_000) * 1_000
     if (this.w.now > due + 1) {
       this.fail(`nothing sent ${this.w.now - t.owed.at} ms after ${t.owed.why}`)
       this.t(i).owed = null
