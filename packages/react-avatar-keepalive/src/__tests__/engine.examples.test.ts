@@ -626,3 +626,29 @@ test('a hidden follower takes over from a frozen leader though its timers run on
   expect(world.lastSender).toBe(1)
   expect(world.tabs[1]!.engine.role).toBe('lead')
 })
+
+// A hidden follower's takeover, its page shown during the settle: the keep-alive starts at once,
+// by asking the lock manager first. The world took that question for nothing sent yet (and its
+// hidden page's whole-second slack was gone once the page showed); CI's walk seed 20261202 on
+// 09953b4. A keep-alive asking the lock manager counts as started.
+test('a takeover whose page is shown during the settle starts with the question to the lock manager', () => {
+  const { world, violations } = play(2, [
+    consumer(1, 'keep1'),
+    consumer(0, 'keep1'),
+    env(1, 'activity'),
+    advance('next'),
+    env(1, 'online'),
+    advance(0),
+    env(1, 'online'),
+    advance(0),
+    env(0, 'visible'),
+    env(0, 'activity'),
+    freeze(1),
+    advance(0),
+    advance(15_000),
+    env(0, 'visible'),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.engine.role).toBe('lead')
+  expect(world.tabs[0]!.engine.flight).toMatchObject({ at: 29_500, wall: null })
+})

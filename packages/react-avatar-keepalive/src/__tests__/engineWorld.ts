@@ -988,7 +988,8 @@ class Model {
       this.t(i).owed = null
       return
     }
-    if (t.request) return
+    // Started: sent, or asking the lock manager first (its answer comes before time moves on).
+    if (t.request || s.flight) return
     // From the last keep-alive of any tab: one sent alone is told of once its tab shares again,
     // and a tab that goes alone keeps the ceiling of what it was told before.
     const at = Math.max(t.owed.at, (this.w.lastAny ?? -Infinity) + MIN_KEEP_ALIVE_GAP)
