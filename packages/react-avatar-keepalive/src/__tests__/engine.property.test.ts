@@ -95,12 +95,15 @@ const tabsEvery: Config = {
   env: [...CONFIGS.tabsFull.env, 'nolocks'],
 }
 
+// (engine.property.interval.test.ts runs them again at a short interval.)
+const at = I === 10_000 ? '' : ` at interval ${I}`
+
 test.each([
   long(CONFIGS.full),
   long(tabsEvery),
   long({ ...tabsEvery, name: 'three tabs, every event', tabs: 3 }),
 ])(
-  `$name: every guarantee holds on random walks (seed ${seed}, ${numRuns} runs of up to ${maxSteps} moves)`,
+  `$name${at}: every guarantee holds on random walks (seed ${seed}, ${numRuns} runs of up to ${maxSteps} moves)`,
   (config) => {
     let steps = 0
     let sends = 0
@@ -126,7 +129,7 @@ test.each([
     )
     const seconds = (performance.now() - started) / 1000
     process.stdout.write(
-      `random walks: ${config.name}: ${steps.toLocaleString('en-US')} engine steps in ` +
+      `random walks: ${config.name}${at}: ${steps.toLocaleString('en-US')} engine steps in ` +
         `${seconds.toFixed(1)} s, ${Math.round(steps / seconds).toLocaleString('en-US')} steps/s, ` +
         `${(sends / numRuns).toFixed(1)} keep-alives a walk\n`,
     )

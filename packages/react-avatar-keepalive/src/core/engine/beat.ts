@@ -89,18 +89,17 @@ export function beat(n: Draft, c: Ctx): void {
   if (n.role === 'follow') {
     const at = stealAt(n)
     // The leader went silent (frozen, blocked): take over, to ping 1.5 intervals after it. But
-    // first a last call: a moment to read what may still be on its way (to a page that was frozen
-    // itself, what the leader said meanwhile, even when it woke right on time), the longer the
-    // later this step. Taken over when the call's moment ends with nothing heard, on time for a
-    // hidden page, whose timers run on whole seconds (a call again each time would never end).
+    // first a last call: a moment from this step on to read what may still be on its way (to a
+    // page that was frozen itself, what the leader said meanwhile, even when it woke right on
+    // time). Any keep-alive it had not heard of answers the call. Taken over when the moment ends
+    // unanswered, on time for a hidden page, whose timers run on whole seconds (a call again each
+    // time would never end).
     if (c.now >= at) {
-      if (n.lastCall === at && c.now - at < MIN_KEEP_ALIVE_GAP) {
+      if (n.lastCall !== null && c.now - at < MIN_KEEP_ALIVE_GAP) {
         c.fx.push({ type: 'steal' })
         n.heardAt = c.now
-      } else {
-        n.heardAt += c.now - at + STEAL_SETTLE
-        n.lastCall = stealAt(n)
-      }
+        n.lastCall = null
+      } else n.lastCall = c.now + STEAL_SETTLE
     }
     return settle(n, c)
   }

@@ -115,10 +115,11 @@ export const STEAL_SETTLE = 250
 
 /**
  * When a follower makes its last call: the leader has been silent 1.5 intervals, less the call
- * and the settle after the steal (so that the first keep-alive goes 1.5 intervals after it).
+ * and the settle after the steal (so that the first keep-alive goes 1.5 intervals after it); or,
+ * once called, when the call's moment ends.
  */
 export const stealAt = (s: EngineState): Ms =>
-  s.heardAt + s.settings.interval * 1.5 - 2 * STEAL_SETTLE
+  s.lastCall ?? s.heardAt + s.settings.interval * 1.5 - 2 * STEAL_SETTLE
 
 export const wire = ({ error, ...rest }: AvatarSessionSnapshot): WireSnapshot => ({
   ...rest,
@@ -155,6 +156,7 @@ export function lock(n: Draft, c: Ctx): void {
   const wants = wantsLock(n)
   if (wants && n.role === 'solo') {
     n.role = 'follow'
+    n.lastCall = null
     // A leader gets 1.5 intervals to speak to a tab that just came (it cannot know what the
     // leader last did; and a leader that thaws late only asks the lock manager when its tick is
     // a quarter interval late, so no tab may take over sooner).
@@ -171,6 +173,7 @@ export function lock(n: Draft, c: Ctx): void {
 export function lead(n: Draft, c: Ctx, stole: boolean): void {
   if (n.role === 'solo') return
   n.role = 'lead'
+  n.lastCall = null
   // Never closer than the ceiling to the last keep-alive another tab sent.
   const { lastAttemptAt } = n.snap
   let from = n.lastStart ?? -Infinity
@@ -204,7 +207,12 @@ export function hear(n: Draft, c: Ctx, message: TabMessage): void {
   // its last word: one that answers and then freezes, or talks but cannot send (it believes it
   // is offline), is replaced on time. A new leader is about to send: from when it took over.
   const last = message.led ?? mirrored?.lastAttemptAt
-  if (message.leader && last != null) n.heardAt = Math.max(n.heardAt, at(last))
+  // Anything newer than what this tab knew answers a last call (below 1.5 s the leader's next
+  // keep-alive may come before the silence the call ends looks for).
+  if (message.leader && last != null && at(last) > n.heardAt) {
+    n.heardAt = at(last)
+    n.lastCall = null
+  }
   // A visible tab: a hidden leader's hiddenTimeout waits for every tab.
   if (message.seen) n.hiddenSince = null
   // A tab that just started to follow, or a new leader, asks who listens: a leader answers with

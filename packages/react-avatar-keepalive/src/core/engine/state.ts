@@ -88,7 +88,10 @@ export interface EngineState {
   readonly role: Role
   /** When a leader was last heard from, or this tab began to follow. */
   readonly heardAt: Ms
-  /** Where a follower's last call ends (`stealAt` then): it takes over only if nothing came since. */
+  /**
+   * When a follower's last call ends (`stealAt` then): it takes over only if no keep-alive it had
+   * not heard of came since (that answers the call, and clears this).
+   */
   readonly lastCall: Ms | null
   /** Tabs in line for the lock at the last count. */
   readonly peers: number
