@@ -29,6 +29,7 @@ const SESSIONS = {
   'tabs-freeze': 'token-freeze',
   'tabs-expire': 'token-expire',
   'tabs-hidden': 'token-hidden',
+  'tabs-block': 'token-block',
 }
 const BADGE = '[data-testid="session-card"] [role="status"]'
 // The 1 s ceiling holds between the starts of two keep-alives (the pages' clocks); arrivals at
@@ -40,6 +41,9 @@ const TIMING = 5
 // A follower steals the lock of a leader silent for 1.5 intervals; the steal and the send take a
 // few tens of ms past that (as after a freeze).
 const STEAL_SETTLE = 200
+// How long a leader's long task runs: takeover, steal and first keep-alive all happen within it.
+const BLOCK = 5 * INTERVAL
+const HIDDEN_TAKEOVER = 1.5 * INTERVAL + STEAL_SETTLE + 4 * 1_000
 /**
  * Whether a leader tab closed right after a keep-alive frees its Web Lock at once, so that the next
  * tab sends at the 1 s ceiling. WebKit: not in 5 of 6 closes measured (a mid-interval close frees
@@ -401,6 +405,83 @@ for (const engine of ENGINES) {
         )
         await until(async () => (await role(a.page)) === 'follows', { timeout: INTERVAL })
         assert.equal(await role(b.page), 'sends')
+        await b.page.close()
+        await a.page.close()
+      })
+
+      // What no engine's driver can do (only Chromium freezes a page), a long task does in all
+      // three: the leader holds the lock and runs nothing. The follower is a tab of its own (a
+      // popup would share the leader's main thread), and hidden: its timers run on whole seconds.
+      test('a leader in a long task: a hidden follower takes over; after it, the leader sends nothing', async (t) => {
+        const a = await openLeader('tabs-block')
+        const b = { page: await newPage() }
+        await openStory(b.page, demo.url, 'scenario-two-tabs', `interval=${INTERVAL}`)
+        await connect(b.page, server, 'tabs-block', SESSIONS['tabs-block'])
+        await b.page.waitForSelector('[data-testid="tab-role"][data-role="follows"]')
+        // Chromium and Firefox: a new tab on top (the leader is then hidden too); WebKit: the
+        // follower's window minimized.
+        await b.page.hide()
+        assert.equal(await b.page.visibility(), 'hidden')
+        await sleep(2 * INTERVAL)
+        const blockedAt = await a.page.evaluate(
+          (ms, counter) => {
+            setTimeout(() => {
+              const from = Date.now()
+              // What the leader had sent when its task began, read in the page (a driver's read
+              // could miss one sent just before).
+              const sent = Number(document.querySelector(counter).textContent)
+              while (Date.now() < from + ms);
+              window.__blocked = [from, Date.now(), sent]
+            })
+            return Date.now()
+          },
+          BLOCK,
+          testid('own-keep-alives'),
+        )
+        // The control: the follower's page runs meanwhile (it answers at once).
+        await sleep(INTERVAL)
+        const askedAt = Date.now()
+        await b.page.evaluate(() => 0)
+        const answeredIn = Date.now() - askedAt
+        await sleep(BLOCK - INTERVAL + 1_000)
+        const [blockFrom, blockTo, sentByA] = await a.page.evaluate(() => window.__blocked)
+        const leaderLast = arrivals('tabs-block', -Infinity, blockFrom).at(-1)
+        const followerFirst = arrivals('tabs-block', blockFrom)[0]
+        await sleep(3 * INTERVAL)
+        const seen = arrivals('tabs-block', leaderLast)
+        const afterBlock = arrivals('tabs-block', blockTo - INTERVAL)
+        const sentSince = (await ownCount(a.page)) - sentByA
+        const takeover = followerFirst - leaderLast
+        figure(
+          t,
+          engine,
+          'tabs.blockedLeaderTakeoverMs',
+          takeover,
+          `a leader in a ${blockTo - blockFrom} ms task (from ${blockFrom - blockedAt} ms after ` +
+            `asked): its last keep-alive → the hidden follower's first ${takeover} ms; the ` +
+            `follower's page answered in ${answeredIn} ms meanwhile; gaps ${gaps(seen).join(', ')} ms`,
+        )
+        assert.ok(blockTo - blockFrom >= BLOCK, 'the leader was not blocked')
+        assert.ok(answeredIn < 1_000, `the follower's page was blocked too (${answeredIn} ms)`)
+        assert.ok(leaderLast !== undefined, 'the leader sent nothing before the task')
+        assert.ok(followerFirst !== undefined && followerFirst < blockTo, 'nobody took over')
+        // 1.5 intervals of silence from the last news heard, then four timers of a hidden page
+        // that may each fire up to a second late (Chrome: on the next whole second; Firefox: 1 s
+        // after they were set, at the least): the deadline, the last call's end, the steal's
+        // settle, and the first keep-alive.
+        assert.ok(takeover <= HIDDEN_TAKEOVER, `takeover took ${takeover} ms`)
+        assert.ok(
+          Math.max(...gaps(seen)) <= HIDDEN_TAKEOVER,
+          `largest gap ${Math.max(...gaps(seen))} ms`,
+        )
+        assert.equal(sentSince, 0, 'the leader sent during or after its task')
+        assert.ok(
+          Math.min(...gaps(afterBlock)) >= 1_000 - JITTER,
+          `two keep-alives ${Math.min(...gaps(afterBlock))} ms apart`,
+        )
+        await until(async () => (await role(a.page)) === 'follows', { timeout: INTERVAL })
+        assert.equal(await role(b.page), 'sends')
+        assert.equal(await badgeState(a.page), 'alive')
         await b.page.close()
         await a.page.close()
       })
