@@ -140,6 +140,41 @@ describe('takeover', () => {
   })
 })
 
+describe('tabs that ask for different intervals', () => {
+  // Each tab keeps its own options. A follower counts silence in its own intervals, so one that
+  // asks for a shorter interval takes the lock from a leader on a longer one, once: the shortest
+  // interval wins across tabs, as it does among the components of one tab.
+  test('a tab that asks for a shorter interval takes over once, and the session keeps its schedule', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    keepInTab(a, 'token-1', { interval: 5 * INTERVAL })
+    await advance(INTERVAL / 4)
+    keepInTab(b, 'token-1', { interval: INTERVAL })
+    await advance(20 * INTERVAL)
+    expect(sentBy('a')).toHaveLength(1)
+    // 1.5 of b's intervals after it came (it cannot know what a leader last did before that).
+    expect(sentBy('b')[0]!.at - sentBy('a')[0]!.at).toBe(1.5 * INTERVAL + INTERVAL / 4)
+    expect(sentBy('b').length).toBeGreaterThanOrEqual(18)
+    expect(Math.max(...gaps().slice(1))).toBe(INTERVAL)
+    expect(Math.min(...gaps())).toBeGreaterThanOrEqual(1_000)
+    expect(status(a)).toBe('alive')
+    expect(status(b)).toBe('alive')
+  })
+
+  test('a tab that asks for a longer interval follows a leader on a shorter one', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    keepInTab(a, 'token-1', { interval: INTERVAL })
+    await advance(INTERVAL / 4)
+    keepInTab(b, 'token-1', { interval: 5 * INTERVAL })
+    await advance(20 * INTERVAL)
+    expect(sentBy('b')).toEqual([])
+    expect(sentBy('a').length).toBeGreaterThanOrEqual(20)
+    expect(Math.max(...gaps())).toBe(INTERVAL)
+    expect(status(b)).toBe('alive')
+  })
+})
+
 describe('terminal everywhere, refusals per tab', () => {
   test('a 410 seen by the leader ends the session in every tab; no tab pings again', async () => {
     const a = openTab('a')
