@@ -28,6 +28,12 @@ export const I = Number(process.env.MODEL_INTERVAL ?? 10_000)
  * never within the 1 s ceiling.
  */
 const HIDDEN_SLACK = Math.max(0, Math.max(0.9 * I, MIN_KEEP_ALIVE_GAP) + 999 - I)
+/**
+ * An odd interval's timeouts (half of it) make times fractional, and the interpreter rounds a
+ * timer's delay up to a whole ms: a timer may then fire up to 1 ms after its deadline (and a hidden
+ * page's, past a whole second, on the next one).
+ */
+const ROUNDING = Number.isInteger(I / 2) ? 0 : 1
 const WALL = 1_900_000_000_000
 export const DAYS_40 = 40 * 24 * 3_600_000
 
@@ -1005,8 +1011,8 @@ class Model {
     // and a tab that goes alone keeps the ceiling of what it was told before.
     const at = Math.max(t.owed.at, (this.w.lastAny ?? -Infinity) + MIN_KEEP_ALIVE_GAP)
     // (A hidden page's timer fires on the next whole second.)
-    const due = s.visible ? at : Math.ceil(at / 1_000) * 1_000
-    if (this.w.now > due + 1) {
+    const due = s.visible ? at : Math.ceil((at + ROUNDING) / 1_000) * 1_000
+    if (this.w.now > due + 1 + ROUNDING) {
       this.fail(`nothing sent ${this.w.now - t.owed.at} ms after ${t.owed.why}`)
       this.t(i).owed = null
     }
@@ -1033,7 +1039,9 @@ class Model {
         const own = this.w.tabs[i]!
         const silent = w.now - Math.max(own.ownSend ?? -Infinity, own.keptSince!)
         const allowed = I + (hiddenSince(own, w.now - silent) ? HIDDEN_SLACK : 0)
-        if (silent > allowed + 1) this.fail(`no keep-alive for ${silent} ms in a tab alone`)
+        if (silent > allowed + 1 + ROUNDING) {
+          this.fail(`no keep-alive for ${silent} ms in a tab alone`)
+        }
       }
       return kept === 'shared'
     })
@@ -1054,7 +1062,7 @@ class Model {
       w.tabs.length > 1
         ? 2 * I + (hidden ? Math.max(0, 3_000 - I / 2) : 0)
         : I + (hidden ? HIDDEN_SLACK : 0)
-    if (w.now - since > allowed + 1) this.fail(`no keep-alive for ${w.now - since} ms`)
+    if (w.now - since > allowed + 1 + ROUNDING) this.fail(`no keep-alive for ${w.now - since} ms`)
   }
 }
 
