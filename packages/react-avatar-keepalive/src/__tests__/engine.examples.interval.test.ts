@@ -1,19 +1,9 @@
 // Counterexamples found at a short interval (engine.property.interval.test.ts; MODEL_INTERVAL),
 // kept as plain tests like those of engine.examples.test.ts, in a world whose interval is 1 s.
 import { expect, test } from 'vitest'
-import type { Action, EnvAction } from './engineWorld'
+import { advance, atInterval, env, keep, thaw } from './worldActions'
 
-// The world reads its interval once, as it loads: set here, and put back for the next file.
-const before = process.env.MODEL_INTERVAL
-process.env.MODEL_INTERVAL = '1000'
-const { replay: play } = await import('./modelChecker').finally(() => {
-  if (before === undefined) delete process.env.MODEL_INTERVAL
-  else process.env.MODEL_INTERVAL = before
-})
-
-const keep = (tab: number): Action => ({ type: 'consumer', tab, what: 'keep0' })
-const env = (tab: number, what: EnvAction): Action => ({ type: 'env', tab, what })
-const advance = (ms: number | 'next'): Action => ({ type: 'advance', ms })
+const { replay: play } = await atInterval('1000', () => import('./modelChecker'))
 
 // 29. Random walks at 1 s (three tabs, seed 422526410; two suffice): a follower frozen since it
 // came thaws 2.75 s later and makes its last call, then reads what the leader said meanwhile: its
@@ -32,7 +22,7 @@ test('a last call is answered by any keep-alive the follower had not heard of', 
     advance('next'),
     advance('next'),
     advance(2_250),
-    { type: 'thaw', tab: 0 },
+    thaw(0),
     env(1, 'visible'),
     advance(1_000),
   ])

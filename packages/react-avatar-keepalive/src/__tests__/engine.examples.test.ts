@@ -5,17 +5,9 @@
 // stopped short.
 import { expect, test } from 'vitest'
 import { step } from '../core/engine/step'
-import { DAYS_40, TOKENS, type Action, type ConsumerAction, type EnvAction } from './engineWorld'
+import { DAYS_40, TOKENS, type Action } from './engineWorld'
 import { replay as play } from './modelChecker'
-
-const consumer = (tab: number, what: ConsumerAction): Action => ({ type: 'consumer', tab, what })
-const env = (tab: number, what: EnvAction): Action => ({ type: 'env', tab, what })
-const keep = (tab: number): Action => consumer(tab, 'keep0')
-const freeze = (tab: number): Action => env(tab, 'freeze')
-const thaw = (tab: number): Action => ({ type: 'thaw', tab })
-const deliver = (tab: number): Action => ({ type: 'deliver', tab })
-const deliverLock = (tab: number): Action => ({ type: 'deliverLock', tab })
-const advance = (ms: number | 'next'): Action => ({ type: 'advance', ms })
+import { advance, consumer, deliver, deliverLock, env, freeze, keep, thaw } from './worldActions'
 
 // 1. A lock grant that waited in a frozen tab is stale by the time the tab thaws: the other tab
 // stole the lock (twice) meanwhile. A tab confirms it still holds the lock before its first
