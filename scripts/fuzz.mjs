@@ -28,6 +28,7 @@ const vitest = spawn(
     'src/__tests__/request.property.test.ts',
     'src/__tests__/engine.property.test.ts',
     'src/__tests__/engine.property.interval.test.ts',
+    'src/__tests__/engine.property.firefox.test.ts',
     'src/__tests__/tabMessage.property.test.ts',
     ...(process.env.MODEL_DEEP === '1'
       ? ['src/__tests__/engine.model.test.ts', 'src/__tests__/engine.model.tabs.test.ts']

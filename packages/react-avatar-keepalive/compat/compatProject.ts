@@ -38,7 +38,7 @@ export function compatProject(
       // The pure engine's checker and random walks touch neither React nor zustand: once is enough.
       exclude: [
         ...configDefaults.exclude,
-        'src/__tests__/engine.{model,model.tabs,property,property.interval}.test.ts',
+        'src/__tests__/engine.{model,model.tabs,property,property.interval,property.firefox}.test.ts',
       ],
       env: { EXPECTED_REACT: expected.react, EXPECTED_ZUSTAND: expected.zustand },
     },

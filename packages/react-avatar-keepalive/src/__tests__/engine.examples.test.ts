@@ -7,7 +7,17 @@ import { expect, test } from 'vitest'
 import { step } from '../core/engine/step'
 import { DAYS_40, TOKENS, type Action } from './engineWorld'
 import { replay as play } from './modelChecker'
-import { advance, consumer, deliver, deliverLock, env, freeze, keep, thaw } from './worldActions'
+import {
+  advance,
+  consumer,
+  deliver,
+  deliverLock,
+  env,
+  freeze,
+  keep,
+  thaw,
+  tick,
+} from './worldActions'
 
 // 1. A lock grant that waited in a frozen tab is stale by the time the tab thaws: the other tab
 // stole the lock (twice) meanwhile. A tab confirms it still holds the lock before its first
@@ -643,4 +653,57 @@ test('a takeover whose page is shown during the settle starts with the question 
   expect(violations).toEqual([])
   expect(world.tabs[0]!.engine.role).toBe('lead')
   expect(world.tabs[0]!.engine.flight).toMatchObject({ at: 29_500, wall: null })
+})
+
+// 30. Found in Firefox (apps/demo/e2e/tabs.test.mjs, a leader in a long task; CI run of d661530),
+// then built here by hand, 14 actions deep where the checker stops at 8. A follower froze during
+// its last call; the leader thawed, asked the lock manager (it still held the lock) and sent. The
+// follower thawed, its call's end came 250 ms late, and it stole before it read that keep-alive.
+// A tab that leads ignored what another leader said, so it sent 250 ms after it (316 ms in
+// Firefox). A leader now keeps the 1 s ceiling from any keep-alive another tab tells of.
+test('a new leader keeps the 1 s ceiling from the keep-alive the robbed leader sent as it stole', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    advance(1_000),
+    keep(1),
+    advance(9_500),
+    freeze(0),
+    advance(10_000),
+    freeze(1),
+    advance(500),
+    thaw(0),
+    advance(0),
+    thaw(1),
+    tick(1),
+    deliverLock(1),
+    advance(2_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.ownSend).toBe(21_000)
+  expect(world.tabs[1]!.ownSend).toBe(22_000)
+  expect(world.tabs[0]!.engine.role).toBe('follow')
+})
+
+// 31. The same Firefox run: a hidden page's timers there fire 1 s at least after they were set,
+// so a call's 250 ms became 1 s, and a busy machine made it later still. A step a second late
+// looks like a page that froze during the call: it called again, each time, and never took over
+// while the leader's task ran. Here the follower freezes through each call instead. It now calls
+// again once, and the next late step steals.
+test('a follower whose every step comes late calls again once, then takes over', () => {
+  const late: Action[] = [freeze(1), advance(2_000), thaw(1), tick(1)]
+  const { world, violations } = play(2, [
+    keep(0),
+    advance(1_000),
+    keep(1),
+    env(1, 'visible'),
+    advance(1_000),
+    freeze(0),
+    advance('next'),
+    ...late,
+    ...late,
+    advance(1_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSender).toBe(1)
+  expect(world.tabs[1]!.ownSend).toBe(21_000)
 })

@@ -89,17 +89,20 @@ export function beat(n: Draft, c: Ctx): void {
   if (n.role === 'follow') {
     const at = stealAt(n)
     // The leader went silent (frozen, blocked): take over, to ping 1.5 intervals after it. But
-    // first a last call: a moment from this step on to read what may still be on its way (to a
-    // page that was frozen itself, what the leader said meanwhile, even when it woke right on
-    // time). Any keep-alive it had not heard of answers the call. Taken over when the moment ends
-    // unanswered, on time for a hidden page, whose timers run on whole seconds (a call again each
-    // time would never end).
+    // first a last call: a moment from this step on to read what may still be on its way. Any
+    // keep-alive it had not heard of answers the call. Taken over when the moment ends unanswered,
+    // on time for a hidden page, whose timers run on whole seconds. A step a second late or more
+    // may be a page that froze during the call and has not read what came meanwhile: it calls
+    // again, once (Firefox holds a hidden page's timers at least 1 s each: late every time).
     if (c.now >= at) {
-      if (n.lastCall !== null && c.now - at < MIN_KEEP_ALIVE_GAP) {
+      if (n.lastCall !== null && (n.calledAgain || c.now - at < MIN_KEEP_ALIVE_GAP)) {
         c.fx.push({ type: 'steal' })
         n.heardAt = c.now
         n.lastCall = null
-      } else n.lastCall = c.now + STEAL_SETTLE
+      } else {
+        n.calledAgain = n.lastCall !== null
+        n.lastCall = c.now + STEAL_SETTLE
+      }
     }
     return settle(n, c)
   }

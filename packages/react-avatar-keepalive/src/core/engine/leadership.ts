@@ -213,6 +213,11 @@ export function hear(n: Draft, c: Ctx, message: TabMessage): void {
     n.heardAt = at(last)
     n.lastCall = null
   }
+  // Another tab that still believes it leads (robbed, and not told yet) may have sent as this
+  // one took over: the 1 s ceiling counts from its keep-alive too.
+  if (message.leader && n.role === 'lead' && mirrored?.lastAttemptAt != null) {
+    n.lastStart = Math.max(n.lastStart ?? -Infinity, at(mirrored.lastAttemptAt))
+  }
   // A visible tab: a hidden leader's hiddenTimeout waits for every tab.
   if (message.seen) n.hiddenSince = null
   // A tab that just started to follow, or a new leader, asks who listens: a leader answers with

@@ -93,6 +93,8 @@ export interface EngineState {
    * not heard of came since (that answers the call, and clears this).
    */
   readonly lastCall: Ms | null
+  /** The last call was made again (read only while there is one). */
+  readonly calledAgain: boolean
   /** Tabs in line for the lock at the last count. */
   readonly peers: number
   readonly toldSeen: Ms | null
@@ -145,6 +147,7 @@ export const initialState = (
   role: 'solo',
   heardAt: now,
   lastCall: null,
+  calledAgain: false,
   peers: 0,
   toldSeen: null,
   toldActive: null,
