@@ -41,9 +41,12 @@ export async function until(check, { timeout = 10_000, step = 20, message = 'tim
   }
 }
 
-/** Opens a story and waits until the mock API's service worker answers. */
-export async function openStory(page, baseUrl, id, args = '') {
-  await page.goto(`${baseUrl}/#/story/${id}${args ? `?${args}` : ''}`)
+/**
+ * Opens a story and waits until the mock API's service worker answers, or, with `search` '?mock=off',
+ * until the page runs with no service worker at all (for a real endpoint: `connect`).
+ */
+export async function openStory(page, baseUrl, id, args = '', search = '') {
+  await page.goto(`${baseUrl}/${search}#/story/${id}${args ? `?${args}` : ''}`)
   await page.waitFor(() => window.__demoReady === true, {
     timeout: 30_000,
     message: 'the demo did not start its mock worker',

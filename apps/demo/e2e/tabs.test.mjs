@@ -42,18 +42,21 @@ const TIMING = 5
 // few tens of ms past that (as after a freeze).
 const STEAL_SETTLE = 200
 // How long a leader's long task runs: takeover, steal and first keep-alive all happen within it.
-const BLOCK = 5 * INTERVAL
-const HIDDEN_TAKEOVER = 1.5 * INTERVAL + STEAL_SETTLE + 4 * 1_000
+const BLOCK = 6 * INTERVAL
+// 1.5 intervals of silence from the last news heard, then the timers of a hidden page, each up to a
+// second late (Chrome: on the next whole second; Firefox: 1 s after they were set, at the least):
+// the deadline, the last call's end, the steal's settle and the first keep-alive; and a fifth when
+// a step comes a second late or more (a busy machine's Firefox), which calls again, once.
+const HIDDEN_TAKEOVER = 1.5 * INTERVAL + STEAL_SETTLE + 5 * 1_000
 /**
- * An open defect, seen in one CI run (d661530): Firefox's budget throttling held a hidden
- * follower's timers back a second or more at each step, and a follower whose step is that late
- * makes its last call again instead of stealing, so it did not take over during the leader's
- * 10 s task (three local runs took over in 4.9 to 5.9 s); it stole as the task ended, and two
- * keep-alives went 316 ms apart. Run it again here once the engine bounds those calls.
+ * The long-task test's pages run with no service worker (the demo's `?mock=off`). A page that the
+ * mock's worker controls sends its real fetches through it too, and Firefox may run that worker in
+ * the leader's process: there the follower took over on time, but its keep-alives hung until the
+ * leader's task ended (4 fetches held 1 to 8 s, measured; CI run of d661530: nobody took over during
+ * the task, and two keep-alives reached the server 316 ms apart as it ended). That is a page's
+ * service worker, not the package: see the package README's Compatibility.
  */
-const FIREFOX_HIDDEN_FOLLOWER =
-  "firefox: a hidden follower held back by Firefox's timer budget calls again instead of " +
-  'taking over (open defect, see FIREFOX_HIDDEN_FOLLOWER)'
+const NO_SERVICE_WORKER = '?mock=off'
 /**
  * Whether a leader tab closed right after a keep-alive frees its Web Lock at once, so that the next
  * tab sends at the 1 s ceiling. WebKit: not in 5 of 6 closes measured (a mid-interval close frees
@@ -120,10 +123,10 @@ for (const engine of ENGINES) {
     }
 
     /** A new tab on the "Two tabs" story, connected to the mock server; it leads. */
-    async function openLeader(sessionId, args = '') {
+    async function openLeader(sessionId, args = '', search = '') {
       server.api.addSession(sessionId, SESSIONS[sessionId])
       const page = await newPage()
-      await openStory(page, demo.url, 'scenario-two-tabs', `interval=${INTERVAL}${args}`)
+      await openStory(page, demo.url, 'scenario-two-tabs', `interval=${INTERVAL}${args}`, search)
       await connect(page, server, sessionId, SESSIONS[sessionId])
       await page.waitForSelector('[data-testid="tab-role"][data-role="sends"]')
       return { page }
@@ -423,13 +426,15 @@ for (const engine of ENGINES) {
       // three: the leader holds the lock and runs nothing. The follower is a tab of its own (a
       // popup would share the leader's main thread), and hidden: its timers run on whole seconds.
       test('a leader in a long task: a hidden follower takes over; after it, the leader sends nothing', async (t) => {
-        if (engine === 'firefox') {
-          t.skip(FIREFOX_HIDDEN_FOLLOWER)
-          return
-        }
-        const a = await openLeader('tabs-block')
+        const a = await openLeader('tabs-block', '', NO_SERVICE_WORKER)
         const b = { page: await newPage() }
-        await openStory(b.page, demo.url, 'scenario-two-tabs', `interval=${INTERVAL}`)
+        await openStory(
+          b.page,
+          demo.url,
+          'scenario-two-tabs',
+          `interval=${INTERVAL}`,
+          NO_SERVICE_WORKER,
+        )
         await connect(b.page, server, 'tabs-block', SESSIONS['tabs-block'])
         await b.page.waitForSelector('[data-testid="tab-role"][data-role="follows"]')
         // Chromium and Firefox: a new tab on top (the leader is then hidden too); WebKit: the
@@ -479,10 +484,6 @@ for (const engine of ENGINES) {
         assert.ok(answeredIn < 1_000, `the follower's page was blocked too (${answeredIn} ms)`)
         assert.ok(leaderLast !== undefined, 'the leader sent nothing before the task')
         assert.ok(followerFirst !== undefined && followerFirst < blockTo, 'nobody took over')
-        // 1.5 intervals of silence from the last news heard, then four timers of a hidden page
-        // that may each fire up to a second late (Chrome: on the next whole second; Firefox: 1 s
-        // after they were set, at the least): the deadline, the last call's end, the steal's
-        // settle, and the first keep-alive.
         assert.ok(takeover <= HIDDEN_TAKEOVER, `takeover took ${takeover} ms`)
         assert.ok(
           Math.max(...gaps(seen)) <= HIDDEN_TAKEOVER,

@@ -136,6 +136,12 @@ export function App({ initialWorker }: { initialWorker: WorkerState }) {
                 here.
               </p>
             )}
+            {connection.mode === 'mock' && worker.state === 'stopped' && (
+              <p className="banner" data-tone="info">
+                No mock (<code>?mock=off</code>): keep-alives reach the dev server and get 404.
+                Connect a real endpoint in Settings.
+              </p>
+            )}
             {connection.mode === 'mock' && worker.state === 'failed' && (
               <p className="banner" data-tone="danger">
                 The mock service worker did not start ({worker.message}): keep-alives reach the dev

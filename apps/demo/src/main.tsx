@@ -17,11 +17,16 @@ async function boot(): Promise<void> {
   }
   // The worker must answer before the first story sends its first keep-alive.
   let worker: WorkerState
-  try {
-    await startMockWorker()
-    worker = { state: 'running' }
-  } catch (error) {
-    worker = { state: 'failed', message: error instanceof Error ? error.message : String(error) }
+  if (new URLSearchParams(window.location.search).get('mock') === 'off') {
+    if (await leaveServiceWorker()) return
+    worker = { state: 'stopped' }
+  } else {
+    try {
+      await startMockWorker()
+      worker = { state: 'running' }
+    } catch (error) {
+      worker = { state: 'failed', message: error instanceof Error ? error.message : String(error) }
+    }
   }
   const root = document.getElementById('root')
   if (!root) throw new Error('#root is missing from index.html')
@@ -30,7 +35,23 @@ async function boot(): Promise<void> {
       <App initialWorker={worker} />
     </StrictMode>,
   )
-  if (worker.state === 'running') window.__demoReady = true
+  if (worker.state !== 'failed') window.__demoReady = true
+}
+
+/**
+ * `?mock=off`, for a real endpoint: no service worker between the page and the network. A page a
+ * service worker controls sends every fetch through it, real ones too, and Firefox may run that
+ * worker in another tab's process: a long task there held this tab's keep-alives until it ended.
+ * Unregisters the mock's worker and reloads once if it controls this page (`true`: reloading).
+ */
+async function leaveServiceWorker(): Promise<boolean> {
+  const container = navigator.serviceWorker
+  if (!container) return false
+  for (const registration of await container.getRegistrations()) await registration.unregister()
+  if (!container.controller || sessionStorage.getItem('mock-off-reloaded')) return false
+  sessionStorage.setItem('mock-off-reloaded', '1')
+  window.location.reload()
+  return true
 }
 
 void boot()
