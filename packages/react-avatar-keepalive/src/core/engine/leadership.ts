@@ -214,8 +214,16 @@ export function hear(n: Draft, c: Ctx, message: TabMessage): void {
     n.lastCall = null
   }
   // Another tab that still believes it leads (robbed, and not told yet) may have sent as this
-  // one took over: the 1 s ceiling counts from its keep-alive too.
-  if (message.leader && n.role === 'lead' && mirrored?.lastAttemptAt != null) {
+  // one took over: its first keep-alive keeps the 1 s ceiling from that one too. (Only then: it
+  // asks the lock manager anyway, while a later start is what tells a robbed leader to ask.)
+  const { next } = n
+  if (
+    message.leader &&
+    n.role === 'lead' &&
+    next.why === 'asap' &&
+    (next.cause === 'steal' || next.cause === 'lead') &&
+    mirrored?.lastAttemptAt != null
+  ) {
     n.lastStart = Math.max(n.lastStart ?? -Infinity, at(mirrored.lastAttemptAt))
   }
   // A visible tab: a hidden leader's hiddenTimeout waits for every tab.
