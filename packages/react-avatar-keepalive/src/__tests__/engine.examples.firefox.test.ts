@@ -2,7 +2,7 @@
 // (MODEL_TIMERS=firefox: at least 1 s after they were set, and 300 ms more), at 2 s, the interval
 // the browser suites use.
 import { expect, test } from 'vitest'
-import { advance, atInterval, env, freeze, keep } from './worldActions'
+import { advance, atInterval, hiddenFollowerFrozenLeader } from './worldActions'
 
 const { replay: play } = await atInterval('2000', () => import('./modelChecker'), 'firefox')
 
@@ -12,15 +12,7 @@ const { replay: play } = await atInterval('2000', () => import('./modelChecker')
 // steal settled and the lock manager said it holds the lock. It had called again at every late
 // step, and never took over while its timers stayed late.
 test('a hidden follower in Firefox takes over from a leader in a long task', () => {
-  const { world, violations } = play(2, [
-    keep(0),
-    advance(1_000),
-    keep(1),
-    env(1, 'visible'),
-    advance(1_000),
-    freeze(0),
-    advance(7_000),
-  ])
+  const { world, violations } = play(2, [...hiddenFollowerFrozenLeader(), advance(7_000)])
   expect(violations).toEqual([])
   expect(world.lastSender).toBe(1)
   expect(world.tabs[1]!.engine.role).toBe('lead')

@@ -14,6 +14,7 @@ import {
   deliverLock,
   env,
   freeze,
+  hiddenFollowerFrozenLeader,
   keep,
   thaw,
   tick,
@@ -615,12 +616,7 @@ test('a leader tells its keep-alive even before it has read who listens', () => 
 // time when its step is less than 1 s late.
 test('a hidden follower takes over from a frozen leader though its timers run on whole seconds', () => {
   const { world, violations } = play(2, [
-    keep(0),
-    advance(1_000),
-    keep(1),
-    env(1, 'visible'),
-    advance(1_000),
-    freeze(0),
+    ...hiddenFollowerFrozenLeader(),
     advance(10_000),
     advance(10_000),
   ])
@@ -692,12 +688,7 @@ test('a new leader keeps the 1 s ceiling from the keep-alive the robbed leader s
 test('a follower whose every step comes late calls again once, then takes over', () => {
   const late: Action[] = [freeze(1), advance(2_000), thaw(1), tick(1)]
   const { world, violations } = play(2, [
-    keep(0),
-    advance(1_000),
-    keep(1),
-    env(1, 'visible'),
-    advance(1_000),
-    freeze(0),
+    ...hiddenFollowerFrozenLeader(),
     advance('next'),
     ...late,
     ...late,

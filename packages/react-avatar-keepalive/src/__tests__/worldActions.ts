@@ -16,6 +16,16 @@ export const deliver = (tab: number): Action => ({ type: 'deliver', tab })
 export const deliverLock = (tab: number): Action => ({ type: 'deliverLock', tab })
 export const advance = (ms: number | 'next'): Action => ({ type: 'advance', ms })
 
+/** Two tabs keep the session; the follower (tab 1) is hidden, and at 2 s the leader freezes. */
+export const hiddenFollowerFrozenLeader = (): Action[] => [
+  keep(0),
+  advance(1_000),
+  keep(1),
+  env(1, 'visible'),
+  advance(1_000),
+  freeze(0),
+]
+
 /**
  * Loads modules with the world at `interval` ms (and with `firefox`, hidden pages' timers as
  * Firefox fires them): it reads MODEL_INTERVAL and MODEL_TIMERS once, as it loads. Set for the
