@@ -44,12 +44,16 @@ async function boot(): Promise<void> {
  * worker in another tab's process: a long task there held this tab's keep-alives until it ended.
  * Unregisters the mock's worker and reloads once if it controls this page (`true`: reloading).
  */
+const RELOADED = 'mock-off-reloaded'
+
 async function leaveServiceWorker(): Promise<boolean> {
   const container = navigator.serviceWorker
   if (!container) return false
   for (const registration of await container.getRegistrations()) await registration.unregister()
-  if (!container.controller || sessionStorage.getItem('mock-off-reloaded')) return false
-  sessionStorage.setItem('mock-off-reloaded', '1')
+  // Once, not for good: a page that is later under the worker again (Settings → mock) may leave it.
+  if (!container.controller) sessionStorage.removeItem(RELOADED)
+  if (!container.controller || sessionStorage.getItem(RELOADED)) return false
+  sessionStorage.setItem(RELOADED, '1')
   window.location.reload()
   return true
 }
