@@ -763,7 +763,8 @@ class Model {
     const t = this.t(i)
     const from = t.since[kind]
     if (from === null) return
-    if (this.w.now - from >= I) t.excuse = { ...t.excuse, [kind]: true }
+    // (A whole interval of this tab's: a tab on a shorter one is late sooner.)
+    if (this.w.now - from >= t.engine.settings.interval) t.excuse = { ...t.excuse, [kind]: true }
     t.since = { ...t.since, [kind]: null }
   }
 
