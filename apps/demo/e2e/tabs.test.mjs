@@ -30,6 +30,7 @@ const SESSIONS = {
   'tabs-expire': 'token-expire',
   'tabs-hidden': 'token-hidden',
   'tabs-block': 'token-block',
+  'tabs-mixed': 'token-mixed',
 }
 const BADGE = '[data-testid="session-card"] [role="status"]'
 // The 1 s ceiling holds between the starts of two keep-alives (the pages' clocks); arrivals at
@@ -57,6 +58,9 @@ const HIDDEN_TAKEOVER = 1.5 * INTERVAL + STEAL_SETTLE + 5 * 1_000
  * service worker, not the package: see the package README's Compatibility.
  */
 const NO_SERVICE_WORKER = '?mock=off'
+// The mixed-interval tests' pause: from just after the follower came, past its steal (1.5 of its
+// intervals) and the leader's own next keep-alive (two of the follower's intervals at the most).
+const MIXED_PAUSE = 3 * INTERVAL
 /**
  * Whether a leader tab closed right after a keep-alive frees its Web Lock at once, so that the next
  * tab sends at the 1 s ceiling. WebKit: not in 5 of 6 closes measured (a mid-interval close frees
@@ -503,6 +507,91 @@ for (const engine of ENGINES) {
         await b.page.close()
         await a.page.close()
       })
+
+      // A tab on a shorter interval takes over from a leader on a longer one before that leader's
+      // schedule is late (the package README: "once"). Here the leader runs nothing (a long task,
+      // or frozen where the driver can) through the steal and past its own next keep-alive: when it
+      // runs again, its overdue timer and the news that it lost the lock both wait, in whatever
+      // order the engine runs them. It must not send.
+      for (const pause of ['a long task', 'frozen']) {
+        test(`a leader on a longer interval, ${pause}: a tab on a shorter one takes over; after it, the leader sends nothing`, async (t) => {
+          if (pause === 'frozen' && !browser.can.freeze) {
+            t.skip(`${engine}: ${browser.can.freezeReason}`)
+            return
+          }
+          const session = `tabs-mixed-${pause === 'frozen' ? 'freeze' : 'block'}`
+          server.api.addSession(session, SESSIONS['tabs-mixed'])
+          const open = async (interval, as) => {
+            const page = await newPage()
+            await openStory(
+              page,
+              demo.url,
+              'scenario-two-tabs',
+              `interval=${interval}`,
+              NO_SERVICE_WORKER,
+            )
+            await connect(page, server, session, SESSIONS['tabs-mixed'])
+            await page.waitForSelector(`[data-testid="tab-role"][data-role="${as}"]`)
+            return page
+          }
+          const a = await open(2 * INTERVAL, 'sends')
+          const b = await open(INTERVAL, 'follows')
+          const cameAt = Date.now()
+          // The follower steals 1.5 of its intervals after it came (less 250 ms); the pause covers
+          // that and the leader's own next keep-alive (2 of the follower's intervals at the most).
+          let pausedFrom
+          let pausedTo
+          let sentByA
+          if (pause === 'frozen') {
+            sentByA = await ownCount(a)
+            await a.freeze()
+            pausedFrom = Date.now()
+            await sleep(MIXED_PAUSE)
+            await a.resume()
+            pausedTo = Date.now()
+          } else {
+            await a.evaluate(
+              (ms, counter) => {
+                setTimeout(() => {
+                  const from = Date.now()
+                  const sent = Number(document.querySelector(counter).textContent)
+                  while (Date.now() < from + ms);
+                  window.__blocked = [from, Date.now(), sent]
+                })
+              },
+              MIXED_PAUSE,
+              testid('own-keep-alives'),
+            )
+            await sleep(MIXED_PAUSE + 500)
+            ;[pausedFrom, pausedTo, sentByA] = await a.evaluate(() => window.__blocked)
+          }
+          await sleep(3 * INTERVAL)
+          const sentSince = (await ownCount(a)) - sentByA
+          const around = arrivals(session, pausedTo - 2 * INTERVAL)
+          const followerFirst = arrivals(session, pausedFrom)[0]
+          figure(
+            t,
+            engine,
+            `tabs.mixedIntervals.${pause === 'frozen' ? 'frozen' : 'longTask'}.leaderSent`,
+            sentSince,
+            `a leader on a 4 s interval, ${pause} for ${pausedTo - pausedFrom} ms (from ` +
+              `${pausedFrom - cameAt} ms after a follower on 2 s came): the follower's first ` +
+              `keep-alive ${followerFirst - pausedFrom} ms into it; the leader sent ${sentSince} ` +
+              `during or after it; gaps around its end ${gaps(around).join(', ')} ms`,
+          )
+          assert.ok(pausedFrom - cameAt < 1.5 * INTERVAL - 250, 'the pause began after the steal')
+          assert.ok(followerFirst !== undefined && followerFirst < pausedTo, 'nobody took over')
+          assert.equal(sentSince, 0, 'the leader sent during or after its pause')
+          assert.ok(
+            Math.min(...gaps(around)) >= 1_000 - JITTER,
+            `two keep-alives ${Math.min(...gaps(around))} ms apart`,
+          )
+          await until(async () => (await role(a)) === 'follows', { timeout: INTERVAL })
+          assert.equal(await role(b), 'sends')
+          await b.close()
+          await a.close()
+        })
+      }
 
       test('a 410: both pages expired within one interval, then no request at all', async (t) => {
         const a = await openLeader('tabs-expire')

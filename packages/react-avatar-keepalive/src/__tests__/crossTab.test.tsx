@@ -161,6 +161,26 @@ describe('tabs that ask for different intervals', () => {
     expect(status(b)).toBe('alive')
   })
 
+  // Example 32 of engine.examples.test.ts through the hook's interpreter and the lock adapter:
+  // the tab on a shorter interval steals before the leader's schedule is late, while the leader
+  // is frozen; thawing, the leader's timer fires before it hears it lost the lock.
+  test('a leader frozen while a tab on a shorter interval takes over sends nothing when it thaws', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    keepInTab(a, 'token-1', { interval: 5 * INTERVAL })
+    await advance(INTERVAL / 4)
+    keepInTab(b, 'token-1', { interval: INTERVAL })
+    await advance(INTERVAL / 4)
+    a.freeze()
+    await advance(5 * INTERVAL)
+    expect(sentBy('b').length).toBeGreaterThanOrEqual(3)
+    act(() => a.thaw())
+    await advance(2 * INTERVAL)
+    expect(sentBy('a')).toHaveLength(1)
+    expect(Math.min(...gaps())).toBeGreaterThanOrEqual(1_000)
+    expect(status(a)).toBe('alive')
+  })
+
   test('a tab that asks for a longer interval follows a leader on a shorter one', async () => {
     const a = openTab('a')
     const b = openTab('b')

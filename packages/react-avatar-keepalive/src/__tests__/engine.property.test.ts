@@ -87,11 +87,12 @@ const long = (config: Config): Config => ({
   consumers: [...config.consumers, 'renew0'],
 })
 
-// Two tabs, every event: also a component with `crossTab: false`, and a lock manager that refuses
-// a page (the checker's `alone` alphabet, on its own).
+// Two tabs, every event: also a component with `crossTab: false`, a lock manager that refuses a
+// page (the checker's `alone` alphabet, on its own), and a component on half the interval (its
+// `mixed` one).
 const tabsEvery: Config = {
   ...CONFIGS.tabsFull,
-  consumers: [...CONFIGS.tabsFull.consumers, 'keep1solo'],
+  consumers: [...CONFIGS.tabsFull.consumers, 'keep1solo', 'keep0half'],
   env: [...CONFIGS.tabsFull.env, 'nolocks'],
 }
 

@@ -20,7 +20,7 @@ import { MIN_KEEP_ALIVE_GAP, resolveKeepAliveOptions } from '../core/schedule'
 import { isAliveStatus, isTerminalStatus } from '../core/status'
 import { IDLE_SNAPSHOT, patchSnapshot } from '../core/store'
 
-/** Every consumer's interval here. */
+/** Every consumer's interval here (but `keep0half`'s, and what checks a tab's own schedule). */
 export const I = Number(process.env.MODEL_INTERVAL ?? 10_000)
 /**
  * How a hidden page's timers fire: on the next whole second (Chrome), or with MODEL_TIMERS=firefox
@@ -75,6 +75,9 @@ const OPTIONS: ConsumerOptions[][] = [false, true].map((crossTab) => [
   },
 ])
 
+// A component that asks for half the interval (1 s at the least): tabs on different intervals.
+const HALF = resolveKeepAliveOptions({ interval: Math.max(I / 2, MIN_KEEP_ALIVE_GAP) })
+
 export const ANSWERS = [
   'ok',
   '410',
@@ -105,13 +108,21 @@ const ERRORS: Record<Exclude<Answer, 'ok'>, AvatarKeepAliveError> = {
 }
 
 /**
- * What a tab's consumers can do: keep (slot 0 with the first token, slot 1 with the second or the
- * bad one, or with the second and `crossTab: false`), let go, rotate slot 0's token between the
- * two, or renew it (a token never seen before: the app fetched a new one; for long random walks,
+ * What a tab's consumers can do: keep (slot 0 with the first token, at the interval or at half of
+ * it; slot 1 with the second or the bad one, or with the second and `crossTab: false`), let go,
+ * rotate slot 0's token between the two, or renew it (a token never seen before: the app fetched a new one; for long random walks,
  * which would otherwise run out of tokens the server has not refused).
  */
 export type ConsumerAction =
-  'keep0' | 'keep1' | 'keep1bad' | 'keep1solo' | 'drop0' | 'drop1' | 'rotate0' | 'renew0'
+  | 'keep0'
+  | 'keep0half'
+  | 'keep1'
+  | 'keep1bad'
+  | 'keep1solo'
+  | 'drop0'
+  | 'drop1'
+  | 'rotate0'
+  | 'renew0'
 /**
  * What happens to a tab's page. `nolocks`: the lock manager refuses this page's request for the
  * lock (a polyfill that throws at a steal; an opaque origin refuses every tab), so it keeps the
@@ -213,6 +224,15 @@ export const CONFIGS = {
     env: ['nolocks', 'freeze', 'ping'],
     answers: ['ok', '500'],
     advances: ['next', 1_000, 1.5 * I],
+    sleeps: [],
+  },
+  mixed: {
+    name: 'two tabs on different intervals: leading, freezing, closing',
+    tabs: 2,
+    consumers: ['keep0', 'keep0half', 'drop0'],
+    env: ['freeze', 'close'],
+    answers: ['ok', '500'],
+    advances: ['next', 1_000, I / 2, 1.5 * I],
     sleeps: [],
   },
   three: {
@@ -396,7 +416,7 @@ export function actions(w: World, config: Config): Action[] {
     const [a, b] = t.slots
     for (const what of config.consumers) {
       const possible =
-        what === 'keep0'
+        what === 'keep0' || what === 'keep0half'
           ? !a
           : what === 'drop0' || what === 'rotate0' || what === 'renew0'
             ? !!a
@@ -534,10 +554,12 @@ class Model {
     const t = this.t(i)
     const slots = [...t.slots]
     const options = OPTIONS[this.w.tabs.length > 1 ? 1 : 0]!
-    const put = (slot: number, token: string) => {
-      slots[slot] = { token, rank: ++this.w.ranks, options: options[slot]! }
+    // (A new token keeps the component's options.)
+    const put = (slot: number, token: string, kept = options[slot]!) => {
+      slots[slot] = { token, rank: ++this.w.ranks, options: kept }
     }
     if (what === 'keep0') put(0, TOKENS[0])
+    else if (what === 'keep0half') put(0, TOKENS[0], { ...options[0]!, ...HALF })
     else if (what === 'keep1') put(1, TOKENS[1])
     else if (what === 'keep1bad') put(1, TOKENS[2])
     else if (what === 'keep1solo') {
@@ -545,8 +567,8 @@ class Model {
       slots[1] = { ...slots[1]!, options: { ...options[1]!, crossTab: false } }
     } else if (what === 'drop0') slots[0] = null
     else if (what === 'drop1') slots[1] = null
-    else if (what === 'renew0') put(0, `tok-${this.w.ranks + 1}-S3CRET`)
-    else put(0, slots[0]!.token === TOKENS[0] ? TOKENS[1] : TOKENS[0])
+    else if (what === 'renew0') put(0, `tok-${this.w.ranks + 1}-S3CRET`, slots[0]!.options)
+    else put(0, slots[0]!.token === TOKENS[0] ? TOKENS[1] : TOKENS[0], slots[0]!.options)
     t.slots = slots
     const consumers = slots.filter((c): c is Consumer => !!c).sort((x, y) => x.rank - y.rank)
     this.step(i, { type: 'consumers', consumers })
@@ -741,7 +763,8 @@ class Model {
     const t = this.t(i)
     const from = t.since[kind]
     if (from === null) return
-    if (this.w.now - from >= I) t.excuse = { ...t.excuse, [kind]: true }
+    // (A whole interval of this tab's: a tab on a shorter one is late sooner.)
+    if (this.w.now - from >= t.engine.settings.interval) t.excuse = { ...t.excuse, [kind]: true }
     t.since = { ...t.since, [kind]: null }
   }
 
@@ -1121,7 +1144,9 @@ function hashEngine(h: Hash, s: EngineState, now: number): void {
   const { snap } = s
   const wall = (t: number | null) => h.t(t === null ? null : t - WALL, now)
   for (const c of s.consumers)
-    h.s(c.token).n(+!!c.options.endOnPageHide | (+(c.options.crossTab === false) << 1))
+    h.s(c.token)
+      .n(+!!c.options.endOnPageHide | (+(c.options.crossTab === false) << 1))
+      .n(c.options.interval)
   h.n(s.consumers.length).n(+s.tabs)
   h.n(+s.online | (+s.visible << 1) | (+s.running << 2) | (+s.pinged << 3))
   h.s(snap.status).n(+snap.isAlive)

@@ -110,19 +110,13 @@ export function beat(n: Draft, c: Ctx): void {
   const due = next.why === 'asap' ? c.now : (scheduled(n) ?? c.now)
   // (No tolerance for a timer that fires early: a fired timer moves the clock to its deadline.)
   if (isCeiling(n, c.now) || c.now < due) return
-  // A leader that may have been robbed asks the lock manager before it sends (asking is not
-  // free: it lists every lock of the origin). Followers take over after 1.5 intervals (less the
-  // settle) without hearing of a keep-alive, so only a leader whose last one is that old can have
-  // been; and right after taking the lock, or starting again while holding it: two tabs may have
-  // stolen at once, and a grant that waited in a frozen tab may have been stolen since.
-  const robbed =
-    n.role === 'lead' &&
-    ((next.why === 'asap' &&
-      (next.cause === 'steal' || next.cause === 'lead' || next.cause === 'start')) ||
-      n.lastStart === null ||
-      c.now - n.lastStart >= n.settings.interval * 1.5 - STEAL_SETTLE)
+  // A leader asks the lock manager before every keep-alive whether the lock is still its own: a
+  // follower whose components ask for a shorter interval takes over from a leader before that
+  // leader's schedule is late, and a leader frozen through the steal may run its timer before it
+  // hears of it. (Two tabs may also have stolen at once, and a grant that waited in a frozen tab
+  // may have been stolen since.)
   n.flight = { id: ++n.sent, token, at: c.now, wall: null }
-  if (robbed) c.fx.push({ type: 'confirm' })
+  if (n.role === 'lead') c.fx.push({ type: 'confirm' })
   else attempt(n, c)
 }
 

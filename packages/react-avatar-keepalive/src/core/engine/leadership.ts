@@ -158,8 +158,7 @@ export function lock(n: Draft, c: Ctx): void {
     n.role = 'follow'
     n.lastCall = null
     // A leader gets 1.5 intervals to speak to a tab that just came (it cannot know what the
-    // leader last did; and a leader that thaws late only asks the lock manager when its tick is
-    // a quarter interval late, so no tab may take over sooner).
+    // leader last did).
     n.heardAt = c.now
     c.fx.push({ type: 'lock' })
   } else if (!wants && n.role !== 'solo') {
@@ -214,16 +213,8 @@ export function hear(n: Draft, c: Ctx, message: TabMessage): void {
     n.lastCall = null
   }
   // Another tab that still believes it leads (robbed, and not told yet) may have sent as this
-  // one took over: its first keep-alive keeps the 1 s ceiling from that one too. (Only then: it
-  // asks the lock manager anyway, while a later start is what tells a robbed leader to ask.)
-  const { next } = n
-  if (
-    message.leader &&
-    n.role === 'lead' &&
-    next.why === 'asap' &&
-    (next.cause === 'steal' || next.cause === 'lead') &&
-    mirrored?.lastAttemptAt != null
-  ) {
+  // one took over: this tab keeps the 1 s ceiling from that keep-alive too.
+  if (message.leader && n.role === 'lead' && mirrored?.lastAttemptAt != null) {
     n.lastStart = Math.max(n.lastStart ?? -Infinity, at(mirrored.lastAttemptAt))
   }
   // A visible tab: a hidden leader's hiddenTimeout waits for every tab.
