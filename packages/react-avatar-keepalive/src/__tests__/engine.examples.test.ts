@@ -590,15 +590,19 @@ test('a follower thawed on its deadline reads what the leader said before it ste
 // 27. Two tabs (found with the `three` config, depth 9): a leader frozen before it read the new
 // follower's hello thawed on the follower's last call, sent, and froze again. It believed nobody
 // listened and told no one; the follower took over and sent 500 ms after it. A leader now tells
-// every keep-alive and every change, listened to or not.
+// every keep-alive and every change, listened to or not. (Since 33 an answer read long after its
+// question is asked again: the leader here sends its first keep-alive before it freezes, and on
+// thawing asks, and reads the answer, at once.)
 test('a leader tells its keep-alive even before it has read who listens', () => {
   const { world, violations } = play(2, [
     keep(0),
+    deliverLock(0),
     deliverLock(0),
     freeze(0),
     keep(1),
     advance('next'),
     thaw(0),
+    tick(0),
     deliverLock(0),
     freeze(0),
     advance(1_000),
@@ -767,4 +771,48 @@ test('a tab on a shorter interval is blamed for a silence of its own interval', 
     endReason: 'missed',
     missed: { cause: 'offline' },
   })
+})
+
+// 33. Found in Firefox (the long-task browser test, CI run of d713f3b: the leader sent once after
+// its 12 s task), then in the world once the lock manager answers `confirm` when asked, as it
+// does, and not when the page reads the answer (tabs, depth 8). A leader asked whether it still
+// held the lock, its page froze (or ran a long task) before it read the answer, and a follower
+// stole meanwhile: thawed, the leader read "held" and sent 500 ms after the thief. An answer read
+// a moment (STEAL_SETTLE) or more after its question is asked again.
+test('a lock manager answer read after a freeze is asked again', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    deliverLock(0),
+    freeze(0),
+    keep(1),
+    advance('next'),
+    advance(1_000),
+    thaw(0),
+    deliverLock(0),
+    advance(1_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.ownSend).toBe(null)
+  expect(world.tabs[0]!.engine.role).toBe('follow')
+  expect(world.lastSender).toBe(1)
+})
+
+// 34. The same path, the thawed leader reading its messages first: the keep-alive waiting for the
+// answer had waited an interval and was given up, a new one asked, and the old question's
+// answer ("held") was taken for the new one's. Each answer now names the keep-alive it is for.
+test('an answer to a keep-alive given up since is not taken for the next one', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    deliverLock(0),
+    freeze(0),
+    keep(1),
+    advance('next'),
+    advance(1_000),
+    thaw(0),
+    advance('next'),
+    advance(1_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.ownSend).toBe(null)
+  expect(world.lastSender).toBe(1)
 })

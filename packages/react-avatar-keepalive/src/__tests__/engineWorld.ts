@@ -693,10 +693,6 @@ class Model {
     if (lock) t.locks = rest
     else t.inbox = rest
     if (!event) return
-    if (event.type === 'confirmed') {
-      // The lock manager answers with what it holds when it answers.
-      return this.step(i, { type: 'confirmed', held: this.w.lock.holder === i })
-    }
     // What another tab tells of the session: its last success, and (before one) an attempt.
     const snapshot = event.type === 'message' ? event.message.snapshot : undefined
     const at = snapshot?.lastAliveAt
@@ -967,7 +963,9 @@ class Model {
         return
       }
       case 'confirm':
-        return this.send(i, { type: 'confirmed', held: false })
+        // The lock manager answers at once, with what it holds then; the page reads the answer
+        // later (after a task, or a freeze), when the lock may have changed hands.
+        return this.send(i, { type: 'confirmed', id: effect.id, held: w.lock.holder === i })
       case 'countPeers':
         return this.send(i, { type: 'peers', count: w.lock.queue.filter((q) => q !== i).length })
       case 'end':

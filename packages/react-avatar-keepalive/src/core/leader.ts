@@ -8,7 +8,7 @@ export interface Leadership {
   /** Takes the lock from a leader that went silent. */
   steal: () => void
   /** Asks whether the lock is still this tab's (a tab that woke up after losing it must not send). */
-  confirm: () => void
+  confirm: (effect: { id: number }) => void
   /** Counts the tabs in line for the lock. */
   countPeers: () => void
   /**
@@ -85,14 +85,14 @@ export function lead(
       cancel()
       request(true)
     },
-    confirm: () =>
+    confirm: ({ id }) =>
       void query().then(
         ({ held }) => {
           leading &&= !!held?.some((lock) => lock.name === name && lock.clientId === clientId)
-          dispatch({ type: 'confirmed', held: leading })
+          dispatch({ type: 'confirmed', id, held: leading })
         },
         // A lock manager that cannot answer does not silence the leader.
-        () => dispatch({ type: 'confirmed', held: true }),
+        () => dispatch({ type: 'confirmed', id, held: true }),
       ),
     countPeers: () =>
       void query().then(

@@ -116,7 +116,7 @@ export function beat(n: Draft, c: Ctx): void {
   // hears of it. (Two tabs may also have stolen at once, and a grant that waited in a frozen tab
   // may have been stolen since.)
   n.flight = { id: ++n.sent, token, at: c.now, wall: null }
-  if (n.role === 'lead') c.fx.push({ type: 'confirm' })
+  if (n.role === 'lead') c.fx.push({ type: 'confirm', id: n.flight.id })
   else attempt(n, c)
 }
 

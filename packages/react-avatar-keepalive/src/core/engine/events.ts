@@ -27,8 +27,8 @@ export type EngineEvent =
   /** Another tab took the lock. */
   | { type: 'lostLead' }
   | { type: 'message'; message: TabMessage }
-  /** The lock manager's answer to `confirm`. */
-  | { type: 'confirmed'; held: boolean }
+  /** The lock manager's answer to `confirm` about keep-alive `id`. */
+  | { type: 'confirmed'; id: number; held: boolean }
   /** Tabs in line for the lock. */
   | { type: 'peers'; count: number }
   /**
@@ -52,8 +52,11 @@ export type EngineEffect =
   /** Leave the line and the channel now, and let go of a held lock `after` ms. */
   | { type: 'unlock'; after: Ms }
   | { type: 'steal' }
-  /** Ask the lock manager whether this tab still holds the lock (then `confirmed`). */
-  | { type: 'confirm' }
+  /**
+   * Ask the lock manager whether this tab still holds the lock, before keep-alive `id` (then
+   * `confirmed`, with the same `id`).
+   */
+  | { type: 'confirm'; id: number }
   /** Count the tabs in line for the lock (then `peers`). */
   | { type: 'countPeers' }
   /** Listen for user activity on the page, or stop. */

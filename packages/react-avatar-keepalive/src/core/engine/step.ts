@@ -2,7 +2,7 @@ import { isTerminalStatus, statusForError, type AvatarSessionStatus } from '../s
 import { attempt, beat, beatDeadline, blame, settle } from './beat'
 import type { EngineEffect, EngineEvent } from './events'
 import { failed, show, succeeded } from './health'
-import { hear, lead, lock, lostLead, post, tell, wire } from './leadership'
+import { hear, lead, lock, lostLead, post, STEAL_SETTLE, tell, wire } from './leadership'
 import { activity, letGo, letGoDeadline, pageHide } from './letGo'
 import {
   isFresh,
@@ -97,18 +97,29 @@ export function step(
       hear(n, c, event.message)
       if (event.message.active) activity(n, c, true)
       break
-    case 'confirmed':
-      if (n.flight?.wall !== null) break
-      // Held, and not lost meanwhile (a steal heard first): it goes below, unless a timeout that
-      // ran out while the page slept ends the session first.
-      if (event.held && n.role === 'lead') confirmed = true
-      else {
+    case 'confirmed': {
+      const { flight } = n
+      // (An answer to an older question, whose keep-alive was given up since, is not this one's.)
+      if (flight?.id !== event.id || flight.wall !== null) break
+      if (event.held && n.role === 'lead') {
+        // Held, and not lost meanwhile (a steal heard first): it goes below, unless a timeout
+        // that ran out while the page slept ends the session first. But an answer tells what the
+        // lock manager held when it answered: read long after the question (a long task or a
+        // freeze in between) the lock may have been stolen since, so the tab asks again. Read
+        // sooner, a thief still waits out its settle, and hears of this keep-alive before its own.
+        if (now - flight.at < STEAL_SETTLE) confirmed = true
+        else {
+          n.flight = { ...flight, at: now }
+          c.fx.push({ type: 'confirm', id: flight.id })
+        }
+      } else {
         // Another tab took the lock while this one slept: it follows, and sends nothing.
         n.flight = null
         lostLead(n, c)
         settle(n, c)
       }
       break
+    }
     case 'peers':
       n.peers = event.count
       break
