@@ -38,6 +38,7 @@ export type Next =
 export interface Flight {
   id: number
   token: string
+  /** When it was sent; while `wall` is `null`, when the lock manager was last asked. */
   at: Ms
   /** When it was sent (epoch ms), or `null` while the lock manager is asked whether this tab still leads. */
   wall: number | null
