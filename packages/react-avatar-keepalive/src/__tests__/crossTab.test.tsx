@@ -138,6 +138,41 @@ describe('takeover', () => {
     expect(keepAlives().length - before).toBeLessThanOrEqual(5)
     expect(Math.min(...gaps())).toBeGreaterThanOrEqual(1_000)
   })
+  // A leader that finds nobody in line trusts its lock manager's answer for 1.25 s: a tab about
+  // to steal must never be missing from the line, as it was between leaving it and the steal.
+  test('a tab that steals leaves its place in line only once the steal is granted', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    const { locks, BroadcastChannel: Channel } = b.store.crossTab!
+    const log: string[] = []
+    const request = ((
+      name: string,
+      options: LockOptions,
+      callback: LockGrantedCallback<unknown>,
+    ) => {
+      options.signal?.addEventListener('abort', () => log.push('left the line'))
+      if (!options.steal) return locks.request(name, options, callback)
+      log.push('steal')
+      return locks.request(name, options, (lock) => {
+        log.push('granted')
+        return callback(lock)
+      })
+    }) as LockManager['request']
+    b.store = createAvatarSessionStore({
+      crossTab: {
+        locks: { request, query: () => locks.query() } as LockManager,
+        BroadcastChannel: Channel,
+      },
+    })
+    keepInTab(a)
+    await advance(50)
+    keepInTab(b)
+    await advance(2 * INTERVAL)
+    a.freeze()
+    await advance(2 * INTERVAL)
+    expect(log).toEqual(['steal', 'granted', 'left the line'])
+    expect(sentBy('b').length).toBeGreaterThanOrEqual(1)
+  })
 })
 
 describe('tabs that ask for different intervals', () => {
@@ -191,6 +226,60 @@ describe('tabs that ask for different intervals', () => {
     expect(sentBy('b')).toEqual([])
     expect(sentBy('a').length).toBeGreaterThanOrEqual(20)
     expect(Math.max(...gaps())).toBe(INTERVAL)
+    expect(status(b)).toBe('alive')
+  })
+})
+
+describe('a busy page (its lock manager answers after its next task)', () => {
+  const TASK = 600
+  /** From `busy.on`, tab `tab`'s page reads every answer of its lock manager `TASK` ms late. */
+  function busyPage(tab: Tab): { on: boolean } {
+    const busy = { on: true }
+    const { locks, BroadcastChannel: Channel } = tab.store.crossTab!
+    const query = () =>
+      new Promise<LockManagerSnapshot>((resolve) => {
+        const answer = locks.query()
+        setTimeout(() => resolve(answer), busy.on ? TASK : 0)
+      })
+    tab.store = createAvatarSessionStore({
+      crossTab: {
+        locks: { request: locks.request.bind(locks), query } as LockManager,
+        BroadcastChannel: Channel,
+      },
+    })
+    return busy
+  }
+
+  // Example 35 of engine.examples.test.ts through the interpreter and the lock adapter.
+  test('a tab alone keeps its schedule: an answer that finds nobody in line holds for 1.25 s', async () => {
+    const a = openTab('a')
+    busyPage(a)
+    keepInTab(a)
+    await advance(10 * INTERVAL)
+    // Each keep-alive goes when its answer is read: an interval and a task apart.
+    expect(sentBy('a').length).toBeGreaterThanOrEqual(7)
+    expect(Math.max(...gaps())).toBeLessThanOrEqual(INTERVAL + TASK)
+    expect(status(a)).toBe('alive')
+  })
+
+  // With a tab in line, an answer read late is asked again (that tab may have stolen the lock
+  // meanwhile): the busy leader sends nothing more, and the other tab takes over.
+  test('with another tab in line, the busy leader asks again and the other tab takes over', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    const busy = busyPage(a)
+    busy.on = false
+    keepInTab(a)
+    await advance(50)
+    keepInTab(b)
+    await advance(2 * INTERVAL)
+    const lastByA = sentBy('a').at(-1)!.at
+    busy.on = true
+    await advance(6 * INTERVAL)
+    expect(sentBy('a').filter((s) => s.at > lastByA)).toEqual([])
+    expect(sentBy('b').length).toBeGreaterThanOrEqual(4)
+    expect(sentBy('b')[0]!.at - lastByA).toBeLessThanOrEqual(1.5 * INTERVAL + 50)
+    expect(Math.min(...gaps())).toBeGreaterThanOrEqual(1_000)
     expect(status(b)).toBe('alive')
   })
 })

@@ -693,6 +693,12 @@ class Model {
     if (lock) t.locks = rest
     else t.inbox = rest
     if (!event) return
+    // A robbed tab's adapter asks for the lock again as it reads the news.
+    const { lock: held } = this.w
+    if (event.type === 'lostLead' && t.channel && held.holder !== i && !held.queue.includes(i)) {
+      this.w.lock = { ...this.w.lock, queue: [...this.w.lock.queue, i] }
+      this.grant()
+    }
     // What another tab tells of the session: its last success, and (before one) an attempt.
     const snapshot = event.type === 'message' ? event.message.snapshot : undefined
     const at = snapshot?.lastAliveAt
@@ -951,21 +957,22 @@ class Model {
       }
       case 'steal': {
         const { lock } = w
-        const robbed = lock.holder !== null && lock.holder !== i ? [lock.holder] : []
-        // The robbed tab hears it lost the lock, and its adapter gets in line again.
-        for (const holder of robbed) this.send(holder, { type: 'lostLead' })
-        w.lock = {
-          holder: i,
-          queue: [...lock.queue.filter((q) => q !== i), ...robbed],
-          releaseAt: null,
-        }
+        // The robbed tab hears it lost the lock; its adapter gets in line again when its page
+        // reads that (a frozen tab is in nobody's way meanwhile).
+        if (lock.holder !== null && lock.holder !== i) this.send(lock.holder, { type: 'lostLead' })
+        w.lock = { holder: i, queue: lock.queue.filter((q) => q !== i), releaseAt: null }
         this.send(i, { type: 'lead', stole: true })
         return
       }
       case 'confirm':
         // The lock manager answers at once, with what it holds then; the page reads the answer
         // later (after a task, or a freeze), when the lock may have changed hands.
-        return this.send(i, { type: 'confirmed', id: effect.id, held: w.lock.holder === i })
+        return this.send(i, {
+          type: 'confirmed',
+          id: effect.id,
+          held: w.lock.holder === i,
+          alone: w.lock.queue.every((q) => q === i),
+        })
       case 'countPeers':
         return this.send(i, { type: 'peers', count: w.lock.queue.filter((q) => q !== i).length })
       case 'end':

@@ -42,11 +42,18 @@ export function lead(
     const mine = ++generation
     let granted = false
     const controller = new AbortController()
-    cancel = () => controller.abort()
+    // A thief leaves the line only once its steal is granted: the lock manager shows it at every
+    // moment, in line or holding (a leader that finds nobody in line trusts its answer longer).
+    const inLine = steal ? cancel : noop
+    cancel = () => {
+      inLine()
+      controller.abort()
+    }
     let asked: Promise<unknown>
     // A lock manager that throws (a polyfill without `steal`) refuses, as one that rejects.
     try {
       asked = locks.request(name, steal ? { steal } : { signal: controller.signal }, async () => {
+        inLine()
         if (mine !== generation) return
         granted = true
         leading = true
@@ -61,6 +68,7 @@ export function lead(
       asked = Promise.reject(error)
     }
     asked.catch(noop).finally(() => {
+      inLine()
       // Released by us, replaced by a newer request, or stolen: only the last asks again.
       if (mine !== generation) return
       if (leading) dispatch({ type: 'lostLead' })
@@ -81,18 +89,16 @@ export function lead(
 
   return {
     post: ({ message }) => channel.postMessage(message),
-    steal: () => {
-      cancel()
-      request(true)
-    },
+    steal: () => request(true),
     confirm: ({ id }) =>
       void query().then(
-        ({ held }) => {
+        ({ held, pending }) => {
           leading &&= !!held?.some((lock) => lock.name === name && lock.clientId === clientId)
-          dispatch({ type: 'confirmed', id, held: leading })
+          const alone = !pending?.some((lock) => lock.name === name)
+          dispatch({ type: 'confirmed', id, held: leading, alone })
         },
         // A lock manager that cannot answer does not silence the leader.
-        () => dispatch({ type: 'confirmed', id, held: true }),
+        () => dispatch({ type: 'confirmed', id, held: true, alone: false }),
       ),
     countPeers: () =>
       void query().then(

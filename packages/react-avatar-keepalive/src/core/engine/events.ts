@@ -27,8 +27,11 @@ export type EngineEvent =
   /** Another tab took the lock. */
   | { type: 'lostLead' }
   | { type: 'message'; message: TabMessage }
-  /** The lock manager's answer to `confirm` about keep-alive `id`. */
-  | { type: 'confirmed'; id: number; held: boolean }
+  /**
+   * The lock manager's answer to `confirm` about keep-alive `id`, as it stood when it answered:
+   * whether this tab held the lock, and whether no other tab was in line for it.
+   */
+  | { type: 'confirmed'; id: number; held: boolean; alone: boolean }
   /** Tabs in line for the lock. */
   | { type: 'peers'; count: number }
   /**

@@ -192,8 +192,9 @@ export function lead(n: Draft, c: Ctx, stole: boolean): void {
 export function lostLead(n: Draft, c: Ctx): void {
   if (n.role !== 'lead') return
   n.role = 'follow'
-  // From the last keep-alive known: this tab's own, or one the new leader already told of.
-  n.heardAt = Math.max(n.heardAt, n.lastStart ?? c.now)
+  // As a tab that just came: the new leader gets 1.5 intervals to speak to it (it may be told
+  // long after the steal, and the leader's word may still be on its way).
+  n.heardAt = c.now
   // A keep-alive waiting for the lock manager's word goes nowhere.
   if (n.flight?.wall === null) n.flight = null
 }

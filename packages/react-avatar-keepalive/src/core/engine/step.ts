@@ -1,3 +1,4 @@
+import { MIN_KEEP_ALIVE_GAP } from '../schedule'
 import { isTerminalStatus, statusForError, type AvatarSessionStatus } from '../status'
 import { attempt, beat, beatDeadline, blame, settle } from './beat'
 import type { EngineEffect, EngineEvent } from './events'
@@ -107,7 +108,13 @@ export function step(
         // lock manager held when it answered: read long after the question (a long task or a
         // freeze in between) the lock may have been stolen since, so the tab asks again. Read
         // sooner, a thief still waits out its settle, and hears of this keep-alive before its own.
-        if (now - flight.at < STEAL_SETTLE) confirmed = true
+        // With nobody in line, a thief has yet to get in line (a tab that just came, or one
+        // robbed and only now told): it gives a leader 1.5 of its intervals, 1.5 s at the least,
+        // before its first keep-alive, so an answer read up to a moment less than that after the
+        // question still holds. (A busy page reads each answer after its next task or two:
+        // asked again every time, a tab alone sent only when one landed between two tasks.)
+        const holds = event.alone ? 1.5 * MIN_KEEP_ALIVE_GAP - STEAL_SETTLE : STEAL_SETTLE
+        if (now - flight.at < holds) confirmed = true
         else {
           n.flight = { ...flight, at: now }
           c.fx.push({ type: 'confirm', id: flight.id })
