@@ -540,6 +540,11 @@ for (const engine of ENGINES) {
           }
           const a = await open(2 * INTERVAL, 'sends')
           const b = await open(INTERVAL, 'follows')
+          // The leader's lock manager lists the other tab's request in line: a leader trusts an
+          // answer that finds nobody in line for 1.25 s, one that finds a tab there for 250 ms.
+          await a.waitFor(
+            () => document.querySelector('[data-testid="lock-waiting"]')?.textContent === '1',
+          )
           const cameAt = Date.now()
           // The follower steals 1.5 of its intervals after it came (less 250 ms); the pause covers
           // that and the leader's own next keep-alive (2 of the follower's intervals at the most).
