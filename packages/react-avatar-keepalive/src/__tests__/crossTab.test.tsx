@@ -40,6 +40,16 @@ const gaps = () =>
   keepAlives()
     .slice(1)
     .map((s, i) => s.at - keepAlives()[i]!.at)
+/** Gives `tab` a store whose lock manager is `wrap`'s, over the browser's (the channel as before). */
+function withLocks(tab: Tab, wrap: (locks: LockManager) => Partial<LockManager>): void {
+  const { locks, BroadcastChannel: Channel } = tab.store.crossTab!
+  tab.store = createAvatarSessionStore({
+    crossTab: {
+      locks: { query: () => locks.query(), ...wrap(locks) } as LockManager,
+      BroadcastChannel: Channel,
+    },
+  })
+}
 
 describe('one sender per session per browser profile', () => {
   test('two tabs keeping one session send one keep-alive per interval, and both show alive', async () => {
@@ -143,27 +153,18 @@ describe('takeover', () => {
   test('a tab that steals leaves its place in line only once the steal is granted', async () => {
     const a = openTab('a')
     const b = openTab('b')
-    const { locks, BroadcastChannel: Channel } = b.store.crossTab!
     const log: string[] = []
-    const request = ((
-      name: string,
-      options: LockOptions,
-      callback: LockGrantedCallback<unknown>,
-    ) => {
-      options.signal?.addEventListener('abort', () => log.push('left the line'))
-      if (!options.steal) return locks.request(name, options, callback)
-      log.push('steal')
-      return locks.request(name, options, (lock) => {
-        log.push('granted')
-        return callback(lock)
-      })
-    }) as LockManager['request']
-    b.store = createAvatarSessionStore({
-      crossTab: {
-        locks: { request, query: () => locks.query() } as LockManager,
-        BroadcastChannel: Channel,
-      },
-    })
+    withLocks(b, (locks) => ({
+      request: ((name: string, options: LockOptions, callback: LockGrantedCallback<unknown>) => {
+        options.signal?.addEventListener('abort', () => log.push('left the line'))
+        if (!options.steal) return locks.request(name, options, callback)
+        log.push('steal')
+        return locks.request(name, options, (lock) => {
+          log.push('granted')
+          return callback(lock)
+        })
+      }) as LockManager['request'],
+    }))
     keepInTab(a)
     await advance(50)
     keepInTab(b)
@@ -235,18 +236,14 @@ describe('a busy page (its lock manager answers after its next task)', () => {
   /** From `busy.on`, tab `tab`'s page reads every answer of its lock manager `TASK` ms late. */
   function busyPage(tab: Tab): { on: boolean } {
     const busy = { on: true }
-    const { locks, BroadcastChannel: Channel } = tab.store.crossTab!
-    const query = () =>
-      new Promise<LockManagerSnapshot>((resolve) => {
-        const answer = locks.query()
-        setTimeout(() => resolve(answer), busy.on ? TASK : 0)
-      })
-    tab.store = createAvatarSessionStore({
-      crossTab: {
-        locks: { request: locks.request.bind(locks), query } as LockManager,
-        BroadcastChannel: Channel,
-      },
-    })
+    withLocks(tab, (locks) => ({
+      request: locks.request.bind(locks),
+      query: () =>
+        new Promise<LockManagerSnapshot>((resolve) => {
+          const answer = locks.query()
+          setTimeout(() => resolve(answer), busy.on ? TASK : 0)
+        }),
+    }))
     return busy
   }
 
@@ -493,17 +490,12 @@ describe('where this page cannot share (its lock manager refuses, its channel wi
   test('a lock manager that throws at a steal (a polyfill without `steal`): the follower keeps the session alone', async () => {
     const a = openTab('a')
     const b = openTab('b')
-    const { locks, BroadcastChannel: Channel } = b.store.crossTab!
-    const request = ((...args: Parameters<LockManager['request']>) => {
-      if ((args[1] as LockOptions).steal) throw new TypeError('steal is not supported')
-      return locks.request(...args)
-    }) as LockManager['request']
-    b.store = createAvatarSessionStore({
-      crossTab: {
-        locks: { request, query: () => locks.query() } as LockManager,
-        BroadcastChannel: Channel,
-      },
-    })
+    withLocks(b, (locks) => ({
+      request: ((...args: Parameters<LockManager['request']>) => {
+        if ((args[1] as LockOptions).steal) throw new TypeError('steal is not supported')
+        return locks.request(...args)
+      }) as LockManager['request'],
+    }))
     keepInTab(a)
     await advance(50)
     keepInTab(b)
