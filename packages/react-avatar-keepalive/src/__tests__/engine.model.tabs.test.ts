@@ -1,3 +1,4 @@
+// @vitest-environment node
 // The engine's guarantees, checked exhaustively for tabs of one browser: two or three engines, a
 // Web Locks model (a FIFO line, steal, a delayed release) and a channel, every interleaving of
 // their events up to depth 8 (two tabs leading, freezing, closing), 5 (two tabs, every kind of

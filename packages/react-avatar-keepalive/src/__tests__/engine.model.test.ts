@@ -1,3 +1,4 @@
+// @vitest-environment node
 // The engine's guarantees, checked exhaustively for one tab: every sequence of events up to
 // depth 8 for each focused alphabet, and of every kind of event to depth 5. Bounded for CI;
 // `MODEL_DEEP=1` (npx pnpm test:fuzz) goes deeper. Two tabs: engine.model.tabs.test.ts.
