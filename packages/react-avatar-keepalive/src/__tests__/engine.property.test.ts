@@ -94,8 +94,6 @@ const tabsEvery: Config = {
   ...CONFIGS.tabsFull,
   consumers: [...CONFIGS.tabsFull.consumers, 'keep1solo', 'keep0half'],
   env: [...CONFIGS.tabsFull.env, 'nolocks'],
-  // Every consumer action for every tab (the checker pins some to one tab for CI's minute).
-  pinned: undefined,
 }
 
 // (engine.property.interval.test.ts runs them again at a short interval, and

@@ -156,11 +156,7 @@ export interface Config {
   advances: readonly (number | 'next')[]
   /** Time passes with nothing running (a frozen or sleeping page), in one tab worlds (ms). */
   sleeps: readonly number[]
-  /**
-   * Consumer actions that only one tab takes (its index), in CI: the tabs are alike, so the other
-   * tab taking them mostly mirrors paths already explored, at a cost CI's minute cannot pay.
-   * `MODEL_DEEP=1` opens them to every tab.
-   */
+  /** Consumer actions that only one tab takes (its index); every tab takes the others. */
   pinned?: Partial<Record<ConsumerAction, number>>
 }
 
@@ -218,9 +214,6 @@ export const CONFIGS = {
     name: 'two tabs, every event',
     tabs: 2,
     consumers: ['keep0', 'keep1', 'keep1bad', 'drop0', 'drop1', 'rotate0'],
-    // Tab 1 has two components and rotates tokens; tab 0 one component. (Both: 1.45 times the
-    // states, 17 s of CI's 2 cores at depth 5.)
-    pinned: { keep1: 1, keep1bad: 1, drop1: 1, rotate0: 1 },
     env: ['online', 'visible', 'ping', 'end', 'pagehide', 'activity', 'freeze', 'close', 'open'],
     answers: ['ok', '410', '401', '500', 'timeout'],
     advances: ['next', 1, 1_000, I / 2, 1.5 * I, 3 * I],
@@ -239,10 +232,6 @@ export const CONFIGS = {
     name: 'two tabs on different intervals: leading, freezing, closing',
     tabs: 2,
     consumers: ['keep0', 'keep0half', 'drop0'],
-    // Tab 0 keeps the interval, tab 1 either: each may lead or follow, and tab 1 may change its
-    // interval. (Tab 0 on half the interval too: 1.6 times the states, 27 s of CI's 2 cores at
-    // depth 7. With the fix of example 32 reverted, both find its counterexample at depth 7.)
-    pinned: { keep0half: 1 },
     env: ['freeze', 'close'],
     answers: ['ok', '500'],
     advances: ['next', 1_000, I / 2, 1.5 * I],
