@@ -24,6 +24,9 @@ const vitest = spawn(
     'run',
     '--project',
     'react-avatar-keepalive',
+    ...(process.env.MODEL_DEEP === '1'
+      ? ['--project', 'react-avatar-keepalive (model checker)']
+      : []),
     'src/__tests__/guarantees.property.test.tsx',
     'src/__tests__/request.property.test.ts',
     'src/__tests__/engine.property.test.ts',
@@ -35,7 +38,8 @@ const vitest = spawn(
       : []),
   ],
   {
-    cwd: fileURLToPath(new URL('../packages/react-avatar-keepalive/', import.meta.url)),
+    // The root: the model checker is a project of its own in the workspace (vitest.workspace.ts).
+    cwd: fileURLToPath(new URL('../', import.meta.url)),
     env: {
       ...process.env,
       FUZZ_SEED: String(seed),
