@@ -24,17 +24,15 @@ const vitest = spawn(
     'run',
     '--project',
     'react-avatar-keepalive',
-    ...(process.env.MODEL_DEEP === '1'
-      ? ['--project', 'react-avatar-keepalive (model checker)']
-      : []),
     'src/__tests__/guarantees.property.test.tsx',
     'src/__tests__/request.property.test.ts',
     'src/__tests__/engine.property.test.ts',
     'src/__tests__/engine.property.interval.test.ts',
     'src/__tests__/engine.property.firefox.test.ts',
     'src/__tests__/tabMessage.property.test.ts',
+    // The model checker's project, and its files (engine.model.test.ts, engine.model.tabs.test.ts).
     ...(process.env.MODEL_DEEP === '1'
-      ? ['src/__tests__/engine.model.test.ts', 'src/__tests__/engine.model.tabs.test.ts']
+      ? ['--project', 'react-avatar-keepalive (model checker)', 'src/__tests__/engine.model']
       : []),
   ],
   {
