@@ -906,3 +906,29 @@ test('a tab robbed while frozen gives its thief 1.5 intervals from when it reads
   expect(world.lastSend).toBe(40_900)
   expect(world.tabs[0]!.engine.role).toBe('follow')
 })
+
+// 37. Found by a fresh-seed random walk at 2 s (1285150733, two tabs, every event; 82 actions,
+// cut down to one tab here): the engine was right and the world was wrong. A tab on a 5 s interval
+// went offline for 7.5 s, past its keep-alive; as it came back, the 5 s consumer left, and the 410
+// said `missed` (offline). The world judged the whole stretch by the 10 s interval in force when it
+// ended, and called that claim untrue. A stretch is now judged by the interval in force through it:
+// a change of interval cuts it in two. (The fix is the world's: revert it and this fails.)
+test('time offline is judged by the interval in force while offline, not by a later one', () => {
+  const { world, violations } = play(1, [
+    consumer(0, 'keep0half'),
+    consumer(0, 'keep1'),
+    advance(7_501),
+    env(0, 'online'),
+    advance(7_500),
+    consumer(0, 'drop0'),
+    env(0, 'online'),
+    { type: 'answer', tab: 0, answer: '410' },
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.engine.settings.interval).toBe(10_000)
+  expect(world.tabs[0]!.engine.snap).toMatchObject({
+    status: 'expired',
+    endReason: 'missed',
+    missed: { cause: 'offline', silentFor: 15_001 },
+  })
+})

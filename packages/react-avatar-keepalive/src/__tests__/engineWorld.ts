@@ -764,13 +764,17 @@ class Model {
     t.excuse = { offline: false, hidden: false, frozen: false }
   }
 
-  endStretch(i: number, kind: 'offline' | 'hidden' | 'frozen'): void {
+  /**
+   * Ends a stretch, or with `again` cuts it where the tab's interval changes and goes on from now:
+   * a stretch is judged by the interval in force through it.
+   */
+  endStretch(i: number, kind: 'offline' | 'hidden' | 'frozen', again = false): void {
     const t = this.t(i)
     const from = t.since[kind]
     if (from === null) return
     // (A whole interval of this tab's: a tab on a shorter one is late sooner.)
     if (this.w.now - from >= t.engine.settings.interval) t.excuse = { ...t.excuse, [kind]: true }
-    t.since = { ...t.since, [kind]: null }
+    t.since = { ...t.since, [kind]: again ? this.w.now : null }
   }
 
   /** One engine step as the interpreter runs it, with every guarantee checked. */
@@ -798,6 +802,9 @@ class Model {
       t.owed = null
     }
     const [engine, effects] = step(before.engine, event, now, WALL + now)
+    if (engine.settings.interval !== before.engine.settings.interval) {
+      for (const kind of ['offline', 'hidden', 'frozen'] as const) this.endStretch(i, kind, true)
+    }
     this.steps++
     debug.trace?.(
       `${now} tab ${i} ${JSON.stringify(event).slice(0, 160)} → ${engine.snap.status} ${engine.snap.isAlive} ${engine.role} first=${engine.firstStart} heard=${engine.heardAt} last=${engine.lastStart} ${JSON.stringify(engine.next)} ${JSON.stringify(effects)}`,
