@@ -86,6 +86,9 @@ describe('a hidden tab', { concurrency: true }, () => {
           controlGap,
           `largest gap of the control (a chained 1 s timer) while hidden: ${controlGap} ms`,
         )
+        // How long the browser held all of the page's timers at once: the control, due every
+        // second, came this much later than a hidden page's 1 s clamp and a second's slack.
+        const held = engine === 'chromium' ? 0 : Math.max(0, controlGap - 2_000)
         if (engine === 'chromium') {
           assert.ok(
             controlGap >= 50_000,
@@ -96,12 +99,18 @@ describe('a hidden tab', { concurrency: true }, () => {
           // Firefox runs a hidden page's timers at most about once a second, and WebKit's minimized
           // window about the same: neither throttles chained timers to once a minute, so the
           // control only shows that the page was throttled at all (gaps of about 1 s, not 1 ms).
+          // On a busy machine Firefox also spends a background page's budget for timers and then
+          // holds every timer of the page for seconds (8.5 s once in CI): no keep-alive can go out
+          // while the page does not run, so the limit grows by that hold, and by nothing else.
           t.diagnostic(
             `${engine}: no minute-long throttling to show here (Chromium's intensive throttling); ` +
-              'the keep-alive gaps are asserted all the same',
+              `the keep-alive gaps are asserted all the same (the page's timers held for ${held} ms)`,
           )
         }
-        assert.ok(pingGap <= 11_000, `largest gap between keep-alives while hidden: ${pingGap} ms`)
+        assert.ok(
+          pingGap <= 11_000 + held,
+          `largest gap between keep-alives while hidden: ${pingGap} ms (the page held ${held} ms)`,
+        )
         assert.ok(
           hiddenPings.length - 1 >= HIDDEN_FOR / INTERVAL - 1,
           `${hiddenPings.length - 1} keep-alives in ${HIDDEN_FOR / 1000} s hidden`,
