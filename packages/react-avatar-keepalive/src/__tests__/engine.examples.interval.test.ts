@@ -1,9 +1,14 @@
 // Counterexamples found at a short interval (engine.property.interval.test.ts; MODEL_INTERVAL),
-// kept as plain tests like those of engine.examples.test.ts, in a world whose interval is 1 s.
-import { expect, test } from 'vitest'
-import { advance, atInterval, env, keep, thaw } from './worldActions'
+// kept as plain tests like those of engine.examples.test.ts, in a world whose interval is 1 s, or
+// 2 s where a component on half the interval must be on a shorter one than the others' (at 1 s
+// the 1 s floor holds it to the same).
+import { expect, test, vi } from 'vitest'
+import { advance, atInterval, consumer, env, freeze, keep, thaw } from './worldActions'
 
 const { replay: play } = await atInterval('1000', () => import('./modelChecker'))
+// (A second copy of the world: it reads its interval as it loads.)
+vi.resetModules()
+const { replay: play2s } = await atInterval('2000', () => import('./modelChecker'))
 
 // 29. Random walks at 1 s (three tabs, seed 422526410; two suffice): a follower frozen since it
 // came thaws 2.75 s later and makes its last call, then reads what the leader said meanwhile: its
@@ -30,4 +35,29 @@ test('a last call is answered by any keep-alive the follower had not heard of', 
   expect(world.tabs[1]!.ownSend).toBe(3_001)
   expect(world.tabs[0]!.ownSend).toBe(4_501)
   expect(world.tabs[1]!.engine.role).toBe('follow')
+})
+
+// 38. Random walks at 2 s (three tabs, every event; npx pnpm test:fuzz 3000, seed 2093832135; two
+// suffice): the engine kept its rule and the world had none for it. A hidden follower on half the
+// interval stole 1.3 s after the leader's keep-alive (its last call was due at 1 s) and froze
+// before it read the lock; the robbed tab gave it 1.5 intervals from the robbery, as example 36
+// wants, and took the session back at 4.3 s: 2.15 intervals of silence. The world gave a new
+// leader 2 intervals from its own word only, which a frozen thief never says: a robbed leader's
+// news of it now counts as that word. (The fix is the world's: revert it and this fails.)
+test('a tab robbed by a thief that freezes at once takes over 1.5 intervals after the robbery', () => {
+  const { world, violations } = play2s(2, [
+    keep(0),
+    consumer(1, 'keep0half'),
+    env(1, 'visible'),
+    advance(1_300),
+    consumer(1, 'keep1'),
+    freeze(1),
+    advance(2_000),
+    advance(2_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[1]!.engine.settings.interval).toBe(1_000)
+  expect(world.lastSender).toBe(0)
+  expect(world.lastSend).toBe(4_300)
+  expect(world.tabs[0]!.engine.role).toBe('lead')
 })

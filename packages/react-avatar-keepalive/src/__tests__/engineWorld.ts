@@ -828,8 +828,12 @@ class Model {
           : FIREFOX
             ? now + Math.max(delay, MIN_KEEP_ALIVE_GAP) + FIREFOX_LATE
             : Math.ceil((now + delay) / 1_000) * 1_000
-    // A new leader: the others give it 1.5 intervals (from its word) before they take over.
-    if (event.type === 'lead' && engine.role === 'lead')
+    // A new leader: the others give it 1.5 intervals (from its word) before they take over. A
+    // robbed leader's word of it is the robbery: the thief may freeze before it reads its own.
+    if (
+      (event.type === 'lead' && engine.role === 'lead') ||
+      (event.type === 'lostLead' && before.engine.role === 'lead' && engine.role === 'follow')
+    )
       this.w.window = Math.max(this.w.window, now)
     for (const effect of effects) this.perform(i, effect, before)
     this.owe(i, before, event)
