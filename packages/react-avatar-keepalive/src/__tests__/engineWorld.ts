@@ -6,8 +6,10 @@
 // the guarantees, stated once here as predicates on the world and the step's effects.
 import type { EngineEffect, EngineEvent } from '../core/engine/events'
 import {
+  CAUSES,
   initialState,
   usableToken,
+  type Cause,
   type Consumer,
   type ConsumerOptions,
   type EngineState,
@@ -768,7 +770,7 @@ class Model {
    * Ends a stretch, or with `again` cuts it where the tab's interval changes and goes on from now:
    * a stretch is judged by the interval in force through it.
    */
-  endStretch(i: number, kind: 'offline' | 'hidden' | 'frozen', again = false): void {
+  endStretch(i: number, kind: Cause, again = false): void {
     const t = this.t(i)
     const from = t.since[kind]
     if (from === null) return
@@ -803,7 +805,7 @@ class Model {
     }
     const [engine, effects] = step(before.engine, event, now, WALL + now)
     if (engine.settings.interval !== before.engine.settings.interval) {
-      for (const kind of ['offline', 'hidden', 'frozen'] as const) this.endStretch(i, kind, true)
+      for (const kind of CAUSES) this.endStretch(i, kind, true)
     }
     this.steps++
     debug.trace?.(
@@ -1048,7 +1050,7 @@ class Model {
     // (Judged where it was decided: on this tab's own answer; other tabs repeat it.)
     if (event.type === 'answered' && s.snap.endReason === 'missed') {
       const { cause } = s.snap.missed!
-      const long = (kind: 'offline' | 'hidden' | 'frozen') =>
+      const long = (kind: Cause) =>
         t.excuse[kind] || (t.since[kind] !== null && now - t.since[kind]! >= interval)
       // A frozen page that was hidden is blamed on either.
       const truthful = cause === 'offline' ? long('offline') : long('frozen') || long('hidden')
