@@ -257,6 +257,16 @@ describe('invalid options', () => {
     ['an ftp baseUrl', { baseUrl: 'ftp://avatar.test/v1' }, /baseUrl/],
     ['a javascript: baseUrl', { baseUrl: 'javascript:alert(1)' }, /baseUrl/],
     ['a baseUrl without a host', { baseUrl: 'https://' }, /baseUrl/],
+    // fetch refuses each of these on every keep-alive, and its error repeats the URL: the password
+    // would sit in every error's cause, the session dying of "network" errors.
+    ['a baseUrl with credentials', { baseUrl: 'https://user:pa55@avatar.test/v1' }, /baseUrl/],
+    ['a baseUrl with a user', { baseUrl: '//user@avatar.test/v1' }, /baseUrl/],
+    ['credentials after extra slashes', { baseUrl: '///u:pa55@avatar.test/v1' }, /baseUrl/],
+    ['a baseUrl with a port too large', { baseUrl: 'https://avatar.test:99999/v1' }, /baseUrl/],
+    // Found by request.property.test.ts: a port with no host; a backslash, read as a slash, that
+    // made the path `//avatar-session/…`.
+    ['a baseUrl with a port and no host', { baseUrl: 'https://:' }, /baseUrl/],
+    ['a baseUrl with a backslash', { baseUrl: 'https://avatar.test\\' }, /baseUrl/],
     ['a session id with a lone surrogate', { sessionId: 'ab\uD800' }, /sessionId/],
   ])('rejects %s with a TypeError before any request', async (_name, override, message) => {
     const fetch = okFetch()

@@ -282,6 +282,7 @@ describe('idle input', () => {
     [{ timeout: 0 }, /`timeout`/],
     [{ timeout: -1 }, /`timeout`/],
     [{ baseUrl: '' }, /`baseUrl`/],
+    [{ baseUrl: 'https://user:pa55@a.test/v1' }, /`baseUrl`/],
   ])('invalid options %j throw a TypeError naming the option', (options, message) => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
     // React 18 also reports the render error as an uncaught window error; it is expected here.
@@ -290,6 +291,10 @@ describe('idle input', () => {
     onTestFinished(() => window.removeEventListener('error', quiet))
     expect(() => renderKeepAlive({ sessionId: 's1', token: 'token-1', options })).toThrow(
       expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(message) }),
+    )
+    // The message names the option, never its value (a password in the URL).
+    expect(() => renderKeepAlive({ sessionId: 's1', token: 'token-1', options })).not.toThrow(
+      /pa55/,
     )
     expect(api.requests).toHaveLength(0)
   })

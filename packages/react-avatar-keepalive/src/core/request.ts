@@ -126,27 +126,34 @@ export function isValidToken(token: unknown): token is string {
 
 /**
  * Throws a `TypeError` unless a session's path can follow `baseUrl`: an http(s) URL or a path (for
- * a page or worker, which fetch resolves against it), with no whitespace, control character, query
- * or fragment (the path would land in them, or fetch would fail on every keep-alive as if the
- * network were down). No URL parser: React Native's `URL` lacks most of its getters.
+ * a page or worker, which fetch resolves against it), with no whitespace, control character,
+ * backslash, credentials, query or fragment, that the platform's URL parser reads (else the path
+ * would land in a query or behind a backslash that parsers read as a slash, or fetch would fail on
+ * every keep-alive as if the network were down, with an error that repeats the URL, password and
+ * all). No URL getters, as React Native's `URL` lacks most of them; `URL.canParse` where there is
+ * one (browsers since 2023, Node 20).
  *
  * @example
  * ```ts
  * checkBaseUrl('/api/avatar') // fine
  * checkBaseUrl('https://api.example/v1?key=1') // throws TypeError: `baseUrl` must be …
+ * checkBaseUrl('https://user:pass@api.example/v1') // throws TypeError too
  * ```
  */
 export function checkBaseUrl(baseUrl: unknown): asserts baseUrl is string {
   if (
     typeof baseUrl !== 'string' ||
     !baseUrl ||
-    /[\s?#]|[^\x20-\x7e\u00a0-\uffff]/.test(baseUrl) ||
-    (isAbsoluteUrl(baseUrl) && !/^https?:\/\/[^/]/i.test(baseUrl))
+    /[\s?#\\]|[^\x20-\x7e\u00a0-\uffff]/.test(baseUrl) ||
+    (isAbsoluteUrl(baseUrl) && !/^https?:\/\/[^/]/i.test(baseUrl)) ||
+    // An authority with an `@` (URL parsers skip any slashes before it).
+    /^([a-z][\w+.-]*:)?\/{2,}[^/]*@/i.test(baseUrl) ||
+    globalThis.URL?.canParse?.(baseUrl, 'http://a') === false
   ) {
     throw invalid(
       'baseUrl',
       process.env.NODE_ENV !== 'production' &&
-        'must be an http(s) URL or a path, with no whitespace, query or fragment',
+        'must be an http(s) URL or a path, with no whitespace, credentials, query or fragment',
     )
   }
 }
