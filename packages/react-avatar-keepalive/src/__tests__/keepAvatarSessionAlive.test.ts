@@ -49,3 +49,34 @@ test('the offline event pauses it (offline, nothing sent); the online event send
   expect(fetch).toHaveBeenCalledTimes(2)
   expect(store.get('s1').status).toBe('alive')
 })
+
+// Found by reading, when the check of a path where there is no page moved into the keeper: a call
+// refused for its options had its callbacks listening all the same, and a refused update had
+// them replaced.
+test('a call refused for its options leaves no callback behind; a refused update keeps the old ones', async () => {
+  onLine = true
+  const refused = vi.fn()
+  expect(() =>
+    keepAvatarSessionAlive('s1', 'token-1', { store, fetch, interval: 5, onStatusChange: refused }),
+  ).toThrow(/interval/)
+  const kept = vi.fn()
+  const keepAlive = keepAvatarSessionAlive('s1', 'token-1', {
+    store,
+    fetch,
+    interval: 1_000,
+    onStatusChange: kept,
+  })
+  onTestFinished(() => keepAlive.stop())
+  const replaced = vi.fn()
+  expect(() =>
+    keepAlive.update('token-1', { store, fetch, interval: 5, onStatusChange: replaced }),
+  ).toThrow(/interval/)
+  await vi.advanceTimersByTimeAsync(500)
+  expect(fetch).toHaveBeenCalledTimes(1)
+  expect(kept.mock.calls).toEqual([
+    ['connecting', 'idle'],
+    ['alive', 'connecting'],
+  ])
+  expect(refused).not.toHaveBeenCalled()
+  expect(replaced).not.toHaveBeenCalled()
+})

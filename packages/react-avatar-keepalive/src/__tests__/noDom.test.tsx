@@ -2,6 +2,7 @@
 // Hosts without a DOM (React Native, other renderers, plain Node): no `document`, no `window`, no
 // `addEventListener`. The hook and the core must keep the session alive there and clean up after.
 import { environmentManager, QueryClient } from '@tanstack/react-query'
+import { Component, type ReactNode } from 'react'
 import { act, create, type ReactTestRenderer } from 'react-test-renderer'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import { keepAvatarSessionAlive } from '../core/keepAvatarSessionAlive'
@@ -211,4 +212,44 @@ test('the core refuses a relative baseUrl where there is no page, and a refused 
     ['https://a.test/avatar-session/s1/keep-alive', 'Bearer token-1'],
     ['https://a.test/avatar-session/s1/keep-alive', 'Bearer token-1'],
   ])
+})
+
+// React Native has no page either: the proxy recipe's path (`/api/avatar`) failed every
+// keep-alive there as a network error. The hook throws at mount, where the keeper reads its
+// options (a server's render of the same hook is fine: the page it renders for has a location).
+test('the hook refuses a relative baseUrl where there is no page, and sends nothing', async () => {
+  const { fetch } = stubServer()
+  const store = createAvatarSessionStore()
+  const queryClient = new QueryClient()
+  environmentManager.setIsServer(() => false)
+  const errors: unknown[] = []
+  class Boundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+    override state = { failed: false }
+    static getDerivedStateFromError = () => ({ failed: true })
+    override componentDidCatch(error: unknown) {
+      errors.push(error)
+    }
+    override render() {
+      return this.state.failed ? 'failed' : this.props.children
+    }
+  }
+  function App() {
+    useAvatarKeepAlive('s1', 'token-1', { fetch, store, queryClient, baseUrl: '/api/avatar' })
+    return 'kept'
+  }
+  let root: ReactTestRenderer | undefined
+  await act(async () => {
+    root = create(
+      <Boundary>
+        <App />
+      </Boundary>,
+    )
+  })
+  await advance(3 * INTERVAL)
+  expect(root?.toJSON()).toBe('failed')
+  expect(errors).toEqual([
+    expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(/`baseUrl`/) }),
+  ])
+  expect(fetch).not.toHaveBeenCalled()
+  await act(async () => root?.unmount())
 })

@@ -12,8 +12,7 @@ import {
   type KeepAliveDriverFactory,
   type KeeperOptions,
 } from './keeper'
-import { checkSessionId, invalid, isAbsoluteUrl } from './request'
-import { resolveKeepAliveOptions } from './schedule'
+import { checkSessionId, invalid } from './request'
 import type { AvatarSessionStatus } from './status'
 import { avatarSessionStore, sessionView, type AvatarSessionStore } from './store'
 import { watchSession, type SessionCallbacks } from './watchSession'
@@ -74,18 +73,10 @@ export interface KeepAliveHandle {
   stop: () => void
 }
 
-// Everything a call can get wrong, checked before anything changes.
-function check(token: string, options: KeepAvatarSessionAliveOptions): void {
+// The options are checked where the keeper reads them (joinKeeper, update), before anything changes.
+function checkToken(token: string): void {
   if (typeof token !== 'string' || token.trim() === '')
     throw invalid('token', process.env.NODE_ENV !== 'production' && 'must be a non-empty string')
-  // Without a page (a server) fetch has nothing to resolve a path against: say so now, not at
-  // every keep-alive.
-  if (typeof location !== 'object' && !isAbsoluteUrl(resolveKeepAliveOptions(options).baseUrl)) {
-    throw invalid(
-      'baseUrl',
-      process.env.NODE_ENV !== 'production' && 'must be an http(s) URL where there is no page',
-    )
-  }
 }
 
 /**
@@ -109,7 +100,7 @@ export function keepAvatarSessionAlive(
   options: KeepAvatarSessionAliveOptions = {},
 ): KeepAliveHandle {
   checkSessionId(sessionId)
-  check(token, options)
+  checkToken(token)
   let latest = options
   const {
     store = avatarSessionStore,
@@ -117,15 +108,15 @@ export function keepAvatarSessionAlive(
     focus = browserFocus,
     driver = timerDriver,
   } = options
-  const unwatch = watchSession(sessionView(store, sessionId), () => latest, {
-    current: store.get(sessionId).status,
-  })
+  const reported = { current: store.get(sessionId).status }
+  // Joined first: bad options throw there, before anything listens.
   const keeper = joinKeeper(store, sessionId, token, options, { online, focus, driver })
+  const unwatch = watchSession(sessionView(store, sessionId), () => latest, reported)
   return {
     update: (token, options = latest) => {
-      check(token, options)
-      latest = options
+      checkToken(token)
       keeper.update(token, options)
+      latest = options
     },
     ping: keeper.ping,
     markActive: () => markSessionActive(sessionId, store),

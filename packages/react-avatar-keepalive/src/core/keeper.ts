@@ -20,7 +20,14 @@ import {
 } from './environment'
 import { AvatarKeepAliveError, MAX_TIMER_DELAY } from './error'
 import { lead, type Leadership } from './leader'
-import { isValidToken, postToSession, sendKeepAlive, sessionUrl } from './request'
+import {
+  invalid,
+  isAbsoluteUrl,
+  isValidToken,
+  postToSession,
+  sendKeepAlive,
+  sessionUrl,
+} from './request'
 import { resolveKeepAliveOptions, type KeepAliveTimingOptions } from './schedule'
 import type { AvatarSessionStatus } from './status'
 import {
@@ -177,10 +184,18 @@ export function joinKeeper(
   }
 }
 
-const optionsOf = (options: KeeperOptions): ConsumerOptions => ({
-  ...options,
-  ...resolveKeepAliveOptions(options),
-})
+function optionsOf(options: KeeperOptions): ConsumerOptions {
+  const resolved = resolveKeepAliveOptions(options)
+  // Without a page (a server, React Native) fetch has nothing to resolve a path against: say so
+  // now, not at every keep-alive. Here, not in the hook's render: a server renders for a page.
+  if (typeof location !== 'object' && !isAbsoluteUrl(resolved.baseUrl)) {
+    throw invalid(
+      'baseUrl',
+      process.env.NODE_ENV !== 'production' && 'must be an http(s) URL where there is no page',
+    )
+  }
+  return { ...options, ...resolved }
+}
 
 /**
  * Counts as user activity for `idleTimeout`, for what the page cannot see (a user speaking to the
