@@ -73,7 +73,8 @@ export interface KeepAliveHandle {
   stop: () => void
 }
 
-// The options are checked where the keeper reads them (joinKeeper, update), before anything changes.
+// The token only: the options are checked where the keeper reads them (joinKeeper, update),
+// before anything changes.
 function checkToken(token: string): void {
   if (typeof token !== 'string' || token.trim() === '')
     throw invalid('token', process.env.NODE_ENV !== 'production' && 'must be a non-empty string')
