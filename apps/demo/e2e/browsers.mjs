@@ -10,7 +10,7 @@
 //   newPage: Chromium and Firefox open a tab in front; WebKit a window (behind, still visible)
 // Page     { engine, closed, goto(url), evaluate(fn, ...args), waitFor(fn, { args, timeout }),
 //            waitForSelector(selector, { state, timeout }), text(sel), attr(sel, name), count(sel),
-//            click(sel), fill(sel, value), select(sel, value), visibility(), hide(), show(),
+//            click(sel), fill(sel, value), select(sel, value), visibility(), back(), hide(), show(),
 //            close(), closeByScript(), freeze(), resume(), screenshot(path), setViewport(w, h),
 //            errors() }
 //

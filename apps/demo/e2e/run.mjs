@@ -8,8 +8,9 @@
 // waiting) beside the stories, whose checks have room for a busy machine, then a session kept from
 // a sandboxed iframe (sandboxed.test.mjs), then the close-delivery
 // count once the hidden tabs are done (Firefox's budget for background timers is spent faster on
-// a busy machine, and the hidden keep-alives are timed to ~1 s). Phase 2 runs the two-tab tests
-// alone: they time takeovers to within 20 ms.
+// a busy machine, and the hidden keep-alives are timed to ~1 s), and the back/forward cache
+// (bfcache.test.mjs: its bounds are whole intervals). Phase 2 runs the two-tab tests alone: they
+// time takeovers to within 20 ms.
 //
 //   node e2e/run.mjs            (from apps/demo, after `vite build`)
 import { spawn } from 'node:child_process'
@@ -30,6 +31,7 @@ const PHASES = [
       'stories.test.mjs',
       'sandboxed.test.mjs',
       'close-delivery.test.mjs',
+      'bfcache.test.mjs',
     ],
     concurrency: 2,
   },

@@ -89,6 +89,11 @@ export class BasePage {
     return this.evaluate(() => document.visibilityState)
   }
 
+  /** Goes back one entry in the page's history, as the Back button does; returns once asked. */
+  back() {
+    return this.evaluate(() => void setTimeout(() => history.back(), 0))
+  }
+
   /**
    * Closes the page from inside, `window.close()`: engines allow it for a window the page's script
    * opened, or one whose history holds a single entry (load it with `location.replace`).

@@ -160,6 +160,12 @@ class WebKitPage extends BasePage {
     })
   }
 
+  // The driver's own Back: after a `history.back()` from script, WebKitWebDriver sometimes never
+  // answers the next command (it waits out 120 s) when the page comes back from the cache.
+  back() {
+    return this.run((send) => send('POST', '/back'))
+  }
+
   async evaluateSource(source, args) {
     return this.run((send) =>
       send('POST', '/execute/sync', { script: `return (${source}).apply(null, arguments)`, args }),

@@ -480,6 +480,17 @@ describe('where this page cannot share (its lock manager refuses, its channel wi
     expect(calls.count).toBe(1)
   })
 
+  test('a lock manager that drops every request (an AbortError each time) is asked four times; the tab keeps the session alone', async () => {
+    const dropped = () =>
+      Promise.reject(new DOMException('The browsing context is going away', 'AbortError'))
+    const { calls, request } = counted(dropped)
+    await keepsAlone({
+      locks: { request, query: dropped } as unknown as LockManager,
+      BroadcastChannel,
+    })
+    expect(calls.count).toBe(4)
+  })
+
   test('a lock manager without query() (a polyfill): the tab still leads and sends', async () => {
     const locks = browser.locks.tab('a')
     const { calls, request } = counted((...args) => locks.request(...args))
@@ -519,6 +530,68 @@ describe('where this page cannot share (its lock manager refuses, its channel wi
         }
       } as unknown as typeof BroadcastChannel,
     })
+  })
+})
+
+// WebKit drops a page's place in line for a lock as the page goes into the back/forward cache:
+// the request rejects with an AbortError, which the page hears when it comes back (Back). Read as
+// a lock manager that refuses everything, the tab kept the session alone: a second sender beside
+// the leader, for as long as both pages lived.
+// (Found in WebKitGTK by apps/demo/e2e/bfcache.test.mjs.)
+describe('a place in line the browser drops (WebKit’s back/forward cache)', () => {
+  /** Gives `tab` a lock manager whose waiting request `drop()` rejects as WebKit's cache does. */
+  function droppable(tab: Tab): { drop: () => void } {
+    let dropLine: (() => void) | undefined
+    withLocks(tab, (locks) => ({
+      request: ((name: string, options: LockOptions, callback: LockGrantedCallback<unknown>) => {
+        if (!options.signal) return locks.request(name, options, callback)
+        const own = new AbortController()
+        options.signal.addEventListener('abort', () => own.abort(options.signal!.reason))
+        dropLine = () =>
+          own.abort(
+            new DOMException(
+              'Promise was rejected because the browsing context is going away',
+              'AbortError',
+            ),
+          )
+        return locks.request(name, { ...options, signal: own.signal }, callback)
+      }) as LockManager['request'],
+    }))
+    return { drop: () => dropLine!() }
+  }
+
+  test('the tab takes its place in line again: one sender, and it leads once the others close', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    const c = openTab('c')
+    const { drop } = droppable(b)
+    keepInTab(a)
+    await advance(50)
+    keepInTab(b)
+    await advance(50)
+    keepInTab(c)
+    await advance(2 * INTERVAL)
+    act(() => drop())
+    await advance(50)
+    const closedAt = Date.now()
+    a.close()
+    await advance(6 * INTERVAL)
+    // One tab sends, once per interval.
+    const since = keepAlives().filter((s) => s.at >= closedAt)
+    expect(new Set(since.map((s) => s.tab)).size).toBe(1)
+    expect(since.length).toBeLessThanOrEqual(7)
+    expect(Math.min(...gaps().slice(-5))).toBeGreaterThanOrEqual(1_000)
+    // The sender goes away: the other is in line (again, if its place was the one dropped) and
+    // takes over within 1 s.
+    const [sender, other] = since[0]!.tab === 'c' ? [c, b] : [b, c]
+    const leftAt = Date.now()
+    sender.close()
+    await advance(3 * INTERVAL)
+    const next = keepAlives().filter((s) => s.at >= leftAt)
+    expect(next.length).toBeGreaterThanOrEqual(2)
+    expect(next[0]!.at - leftAt).toBeLessThanOrEqual(1_000)
+    expect(new Set(next.map((s) => s.tab))).toEqual(new Set([other.name]))
+    expect(status(other)).toBe('alive')
   })
 })
 

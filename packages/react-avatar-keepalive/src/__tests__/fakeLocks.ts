@@ -30,6 +30,11 @@ export interface FakeLockManager {
    */
   freeze: (clientId: string) => void
   thaw: (clientId: string) => void
+  /**
+   * The tab goes into WebKit's back/forward cache: frozen, its locks freed and its place in line
+   * dropped at once; it hears why (an AbortError for each request) when it comes back, at `thaw`.
+   */
+  cache: (clientId: string) => void
 }
 
 const notSupported = (message: string) => new DOMException(message, 'NotSupportedError')
@@ -161,6 +166,16 @@ export function createFakeLockManager(): FakeLockManager {
       process()
     },
     freeze: (clientId) => void frozen.set(clientId, frozen.get(clientId) ?? []),
+    cache: (clientId) => {
+      frozen.set(clientId, frozen.get(clientId) ?? [])
+      const gone = () => new DOMException('The browsing context is going away', 'AbortError')
+      for (const request of queue.filter((q) => q.clientId === clientId)) {
+        queue.splice(queue.indexOf(request), 1)
+        inTab(clientId, () => request.reject(gone()))
+      }
+      for (const holder of held.filter((h) => h.clientId === clientId)) holder.held!.release(gone())
+      process()
+    },
     thaw: (clientId) => {
       const waiting = frozen.get(clientId) ?? []
       frozen.delete(clientId)

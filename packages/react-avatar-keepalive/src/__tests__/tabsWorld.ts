@@ -35,6 +35,8 @@ export interface Tab {
   freeze: () => void
   /** The worst order for the thawed tab: its timer fires before it hears it lost the lock. */
   thaw: () => void
+  /** Into WebKit's back/forward cache: frozen, its lock and place in line dropped; `thaw` is Back. */
+  cache: () => void
   /** Gone: its locks are released by the browser, and it never runs again. */
   close: () => void
 }
@@ -102,6 +104,10 @@ export function createBrowser(
       freeze: () => {
         tab.frozen = true
         locks.freeze(name)
+      },
+      cache: () => {
+        tab.frozen = true
+        locks.cache(name)
       },
       thaw: () => {
         if (tab.closed) return

@@ -35,6 +35,8 @@ export function lead(
   let clientId: string | undefined
   let cancel = noop
   let letGo = noop
+  // Places in line the browser dropped since the last grant.
+  let drops = 0
 
   // Async, so that a lock manager without query() (a polyfill) rejects rather than throws.
   const query = async (): Promise<LockManagerSnapshot> => locks.query()
@@ -57,6 +59,7 @@ export function lead(
         if (mine !== generation) return
         granted = true
         leading = true
+        drops = 0
         // Unknown without query(): confirm() then takes the lock as still held.
         clientId = (await query().catch(() => ({}) as LockManagerSnapshot)).held?.find(
           (lock) => lock.name === name,
@@ -67,17 +70,25 @@ export function lead(
     } catch (error) {
       asked = Promise.reject(error)
     }
-    asked.catch(noop).finally(() => {
-      inLine()
-      // Released by us, replaced by a newer request, or stolen: only the last asks again.
-      if (mine !== generation) return
-      if (leading) dispatch({ type: 'lostLead' })
-      leading = false
-      // Refused before it was ever granted (an opaque origin refuses every request at once):
-      // asking again would spin forever without yielding. This tab keeps the session alone.
-      if (granted) request(false)
-      else dispatch({ type: 'noLocks' })
-    })
+    asked
+      .then(noop, (error: unknown) => error)
+      .then((error) => {
+        inLine()
+        // Released by us, replaced by a newer request, or stolen: only the last asks again.
+        if (mine !== generation) return
+        if (leading) dispatch({ type: 'lostLead' })
+        leading = false
+        // Refused before it was ever granted (an opaque origin refuses every request at once):
+        // asking again would spin forever without yielding. This tab keeps the session alone. But
+        // a place in line the browser dropped is taken again, from a task of its own: WebKit drops
+        // a page's as the page goes into the back/forward cache (an AbortError, heard when it
+        // comes back), and alone the tab would send beside the leader. Three times in a row at
+        // most: a lock manager that drops every request is one that refuses.
+        if (granted) request(false)
+        else if ((error as Error | null)?.name === 'AbortError' && ++drops < 4) {
+          setTimeout(() => mine === generation && request(false))
+        } else dispatch({ type: 'noLocks' })
+      })
   }
 
   channel.onmessage = ({ data }: MessageEvent<unknown>) => {

@@ -143,13 +143,14 @@ export const tell = (s: EngineState, more?: TabMessage): EngineEffect =>
   })
 
 /**
- * The lock is wanted while the session is kept with a usable token and may be shared; a leader
- * that saw the end keeps it while its page still shows the session, so that no other tab takes
- * over (and sends) before it has heard of the end.
+ * The lock is wanted while the session is kept with a usable token and may be shared; a tab that
+ * saw the end keeps the lock, or its place in line, while its page still shows the session, so
+ * that no other tab takes over (and sends) before it has heard of the end, even once the leader
+ * is gone (closed, or its lock dropped by WebKit's back/forward cache).
  */
 const wantsLock = (s: EngineState): boolean =>
   (isKept(s) && s.settings.crossTab && s.tabs && usableToken(s) !== undefined) ||
-  (s.consumers.length > 0 && s.role === 'lead' && isTerminalStatus(s.snap.status))
+  (s.consumers.length > 0 && s.role !== 'solo' && isTerminalStatus(s.snap.status))
 
 /** Gets in line for the lock when it is wanted; lets go when not, 1 s after this tab's last start. */
 export function lock(n: Draft, c: Ctx): void {

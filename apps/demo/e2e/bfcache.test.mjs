@@ -1,0 +1,290 @@
+// The back/forward cache, in each engine: a person leaves the page by a link and comes back with
+// Back. A page in the cache runs nothing (no timer, no fetch) and may be restored minutes later, or
+// thrown away; a cached page may hold a Web Lock, or wait in the queue for one. The page
+// (./fixtures/keep-through-cache.mjs, the built package in React 19) keeps a session on the Node
+// mock server at a 2 s interval; the server's record of keep-alives is the evidence, the page's
+// own record (`pageshow.persisted`) says whether it came back from the cache or loaded again.
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { startMockApiServer } from '../../../scripts/mockApiServer.mjs'
+import { ENGINES, launch } from './browsers.mjs'
+import { html, serveFixture } from './fixtures/serve.mjs'
+import { figure, gaps, sleep, until } from './harness.mjs'
+
+const INTERVAL = 2_000
+// What the short-lived server allows between keep-alives (the long absence outlasts it).
+const SHORT_ALLOWANCE = 5_000
+
+let app
+let server
+let strict
+
+before(async () => {
+  app = await serveFixture({
+    fixture: 'keep-through-cache.mjs',
+    format: 'esm',
+    pages: {
+      '/': html('kept', '<div id="root"></div><script type="module" src="/app.js"></script>'),
+      '/away': html('away', '<p>Another page of the same site.</p>'),
+    },
+  })
+  server = await startMockApiServer({ sessions: {} })
+  strict = await startMockApiServer({ sessions: {}, idleTimeout: SHORT_ALLOWANCE })
+})
+after(async () => {
+  await app?.close()
+  await server?.close()
+  await strict?.close()
+})
+
+const requestsOf = (api, sessionId, endpoint) =>
+  api.requests
+    .filter((entry) => entry.sessionId === sessionId && entry.endpoint === endpoint)
+    .map((entry) => entry.at)
+
+/** A session known to `on` (default: the lenient server), and the page URL that keeps it. */
+function session(on, name, { crossTab = true, endOnPageHide = false } = {}) {
+  const sessionId = name
+  const token = `token-${name}`
+  on.api.addSession(sessionId, token)
+  const params = new URLSearchParams({ baseUrl: on.url, sessionId, token })
+  params.set('crossTab', String(crossTab))
+  params.set('endOnPageHide', String(endOnPageHide))
+  return {
+    url: `${app.url}#${params}`,
+    keepAlives: () => requestsOf(on.api, sessionId, 'keep-alive'),
+    ends: () => requestsOf(on.api, sessionId, 'end'),
+  }
+}
+
+const lived = (page) => page.evaluate(() => window.lived)
+const statusOf = (record) => record.filter((entry) => 'status' in entry).at(-1)
+const lastShow = (record) => record.filter((entry) => entry.event === 'pageshow').at(-1)
+
+/** Leaves by a link to another page of the site (a navigation, not a fragment change). */
+async function leave(page) {
+  await page.goto(`${app.url}away`)
+  await page.waitFor(() => document.title === 'away')
+}
+
+/** Back to the keeping page: from the cache, or loaded again; it has shown itself a second time. */
+async function comeBack(page) {
+  await page.back()
+  await page.waitFor(
+    () =>
+      document.title === 'kept' &&
+      window.lived?.filter((entry) => entry.event === 'pageshow').length >= 2,
+    { timeout: 15_000, message: 'Back did not bring the page back' },
+  )
+  return Date.now()
+}
+
+/** Opens `url` in a new tab and waits until the session is alive there. */
+async function open(context, url) {
+  const page = await context.newPage()
+  await page.goto(url)
+  await page.waitFor(() => window.lived?.some((entry) => entry.status === 'alive'), {
+    timeout: 15_000,
+    message: 'the session never became alive',
+  })
+  return page
+}
+
+for (const engine of ENGINES) {
+  describe(engine, () => {
+    let browser
+
+    before(async () => {
+      browser = await launch(engine, { throttled: true })
+    })
+    after(async () => {
+      await browser?.close()
+    })
+
+    test('one tab: nothing is sent from the cache, and Back picks the schedule up at once', async (t) => {
+      const kept = session(server, `cache-one-${engine}`, { crossTab: false })
+      const context = await browser.newContext()
+      try {
+        const page = await open(context, kept.url)
+        await until(() => kept.keepAlives().length >= 2)
+        await leave(page)
+        const leftAt = Date.now()
+        const sentBefore = kept.keepAlives().length
+        await sleep(4_000)
+        assert.equal(kept.keepAlives().length, sentBefore, 'a keep-alive went out from the cache')
+        const backAt = await comeBack(page)
+        const first = await until(() => kept.keepAlives().find((at) => at > leftAt), {
+          timeout: 5_000,
+          message: 'no keep-alive after Back',
+        })
+        await sleep(3 * INTERVAL)
+        const since = kept.keepAlives().filter((at) => at >= first)
+        const record = await lived(page)
+        figure(
+          t,
+          engine,
+          'cache.one',
+          { restored: lastShow(record).persisted, firstAfterBackMs: Math.max(0, first - backAt) },
+          `back/forward cache, one tab: ${lastShow(record).persisted ? 'restored' : 'loaded again'}; ` +
+            `first keep-alive ${Math.max(0, first - backAt)} ms after Back; then gaps ` +
+            `${gaps(since).join(', ')} ms`,
+        )
+        // Without cross-tab coordination every engine here keeps such a page in the cache.
+        assert.equal(lastShow(record).persisted, true, 'the page was not restored from the cache')
+        // Overdue by the time away: one at once (the timer the cache held fires, or `resume`).
+        assert.ok(first - backAt <= 1_000, `first keep-alive ${first - backAt} ms after Back`)
+        assert.ok(since.length >= 3, `${since.length} keep-alives in ${3 * INTERVAL} ms after Back`)
+        assert.ok(Math.min(...gaps(since)) >= 1_000, `too close: ${gaps(since).join(', ')} ms`)
+        assert.ok(Math.max(...gaps(since)) <= INTERVAL + 600, `gaps ${gaps(since).join(', ')} ms`)
+        assert.equal(statusOf(record).status, 'alive')
+      } finally {
+        await context.close().catch(() => {})
+      }
+    })
+
+    test('one tab away longer than the server allows: Back finds it ended, and says the page was away (missed), not that the server ended it', async (t) => {
+      const kept = session(strict, `cache-long-${engine}`, { crossTab: false })
+      const context = await browser.newContext()
+      try {
+        const page = await open(context, kept.url)
+        await until(() => kept.keepAlives().length >= 2)
+        await leave(page)
+        await sleep(SHORT_ALLOWANCE + 2 * INTERVAL)
+        const sentBefore = kept.keepAlives().length
+        await comeBack(page)
+        const record = await page.waitFor(
+          () =>
+            window.lived.filter((entry) => 'status' in entry).at(-1)?.status === 'expired' &&
+            window.lived,
+          { timeout: 5_000, message: 'the page did not find its session ended' },
+        )
+        await sleep(2 * INTERVAL)
+        const { endReason, missed } = statusOf(record)
+        figure(
+          t,
+          engine,
+          'cache.long',
+          { endReason, cause: missed?.cause ?? null },
+          `back/forward cache, away ${(SHORT_ALLOWANCE + 2 * INTERVAL) / 1000} s (server allows ` +
+            `${SHORT_ALLOWANCE / 1000} s): expired, ${endReason} (${missed?.cause}, silent ` +
+            `${missed?.silentFor} ms)`,
+        )
+        assert.equal(lastShow(record).persisted, true, 'the page was not restored from the cache')
+        assert.equal(endReason, 'missed')
+        assert.ok(['hidden', 'frozen'].includes(missed?.cause), `cause ${missed?.cause}`)
+        assert.ok(missed.silentFor >= SHORT_ALLOWANCE, `silent for ${missed.silentFor} ms`)
+        // One keep-alive found it ended (410); nothing after.
+        assert.equal(kept.keepAlives().length, sentBefore + 1)
+      } finally {
+        await context.close().catch(() => {})
+      }
+    })
+
+    test('one tab with endOnPageHide: going into the cache ends the session, and Back shows it ended', async (t) => {
+      const kept = session(server, `cache-end-${engine}`, { crossTab: false, endOnPageHide: true })
+      const context = await browser.newContext()
+      try {
+        const page = await open(context, kept.url)
+        await until(() => kept.keepAlives().length >= 2)
+        const sentBefore = kept.keepAlives().length
+        await leave(page)
+        await until(() => kept.ends().length === 1, { message: 'no end request on pagehide' })
+        await comeBack(page)
+        await sleep(2 * INTERVAL)
+        const record = await lived(page)
+        const { status, endReason } = statusOf(record)
+        figure(
+          t,
+          engine,
+          'cache.end',
+          { restored: lastShow(record).persisted, status, endReason },
+          `back/forward cache with endOnPageHide: ${kept.ends().length} end request; Back shows ` +
+            `${status} (${endReason})`,
+        )
+        assert.equal(lastShow(record).persisted, true, 'the page was not restored from the cache')
+        assert.deepEqual([status, endReason], ['expired', 'page-hide'])
+        assert.equal(kept.ends().length, 1)
+        assert.equal(kept.keepAlives().length, sentBefore, 'a keep-alive after the end')
+      } finally {
+        await context.close().catch(() => {})
+      }
+    })
+
+    test('two tabs: the sender goes into the cache, the other tab keeps the session; Back makes no second sender', async (t) => {
+      const kept = session(server, `cache-two-${engine}`)
+      const context = await browser.newContext()
+      try {
+        const sender = await open(context, kept.url)
+        const other = await open(context, kept.url)
+        await sleep(INTERVAL)
+        const leftAt = Date.now()
+        await leave(sender)
+        await sleep(4 * INTERVAL)
+        const around = kept.keepAlives().filter((at) => at >= leftAt - 2 * INTERVAL)
+        const takeover = (around.find((at) => at > leftAt) ?? Infinity) - leftAt
+        const backAt = await comeBack(sender)
+        await sleep(3 * INTERVAL)
+        const afterBack = kept.keepAlives().filter((at) => at > backAt)
+        const restored = lastShow(await lived(sender)).persisted
+        figure(
+          t,
+          engine,
+          'cache.two',
+          { restored, takeoverMs: takeover, afterBack: afterBack.length },
+          `back/forward cache, sender left: next keep-alive ${takeover} ms later (gaps ` +
+            `${gaps(around).join(', ')} ms); sender ${restored ? 'restored' : 'loaded again'}, ` +
+            `${afterBack.length} keep-alives in ${3 * INTERVAL} ms after Back`,
+        )
+        // Within the allowance the README asks servers for (three intervals), whatever the engine
+        // does with a cached page's lock (evict it, free it, or keep it until stolen).
+        assert.ok(Math.max(...gaps(around)) <= 3 * INTERVAL, `gaps ${gaps(around).join(', ')}`)
+        assert.ok(afterBack.length <= 4, `${afterBack.length} keep-alives in ${3 * INTERVAL} ms`)
+        assert.ok(Math.min(...gaps(afterBack)) >= 1_000, `too close: ${gaps(afterBack).join(', ')}`)
+        for (const page of [sender, other]) {
+          assert.equal(statusOf(await lived(page)).status, 'alive')
+        }
+      } finally {
+        await context.close().catch(() => {})
+      }
+    })
+
+    test('three tabs: the next in line for the lock sits in the cache when the sender closes; the third tab takes over', async (t) => {
+      const kept = session(server, `cache-three-${engine}`)
+      const context = await browser.newContext()
+      try {
+        const sender = await open(context, kept.url)
+        const next = await open(context, kept.url)
+        const third = await open(context, kept.url)
+        await leave(next)
+        await sleep(INTERVAL)
+        const closedAt = Date.now()
+        await sender.close()
+        await sleep(4 * INTERVAL)
+        const around = kept.keepAlives().filter((at) => at >= closedAt - 2 * INTERVAL)
+        const takeover = (around.find((at) => at > closedAt) ?? Infinity) - closedAt
+        const backAt = await comeBack(next)
+        await sleep(3 * INTERVAL)
+        const afterBack = kept.keepAlives().filter((at) => at > backAt)
+        const restored = lastShow(await lived(next)).persisted
+        figure(
+          t,
+          engine,
+          'cache.three',
+          { restored, takeoverMs: takeover, afterBack: afterBack.length },
+          `back/forward cache, next in line cached, sender closed: next keep-alive ${takeover} ms ` +
+            `later (gaps ${gaps(around).join(', ')} ms); the cached tab ` +
+            `${restored ? 'restored' : 'loaded again'}, ${afterBack.length} keep-alives in ` +
+            `${3 * INTERVAL} ms after Back`,
+        )
+        assert.ok(Math.max(...gaps(around)) <= 3 * INTERVAL, `gaps ${gaps(around).join(', ')}`)
+        assert.ok(afterBack.length <= 4, `${afterBack.length} keep-alives in ${3 * INTERVAL} ms`)
+        assert.ok(Math.min(...gaps(afterBack)) >= 1_000, `too close: ${gaps(afterBack).join(', ')}`)
+        for (const page of [next, third]) {
+          assert.equal(statusOf(await lived(page)).status, 'alive')
+        }
+      } finally {
+        await context.close().catch(() => {})
+      }
+    })
+  })
+}
