@@ -90,6 +90,35 @@ async function open(context, url) {
   return page
 }
 
+/**
+ * After a tab went (`at`): the keep-alives around it over 4 intervals (the takeover), then the
+ * cached tab back with Back and 3 intervals more. Checks that the session was never silent longer
+ * than the allowance the README asks servers for (three intervals), whatever the engine does with
+ * a cached page's lock (evict it, free it, or keep it until stolen); that Back made no second
+ * sender; and that `showing` all show the session alive.
+ */
+async function takeOverAndComeBack(kept, at, cached, showing) {
+  await sleep(4 * INTERVAL)
+  const around = kept.keepAlives().filter((time) => time >= at - 2 * INTERVAL)
+  const takeover = (around.find((time) => time > at) ?? Infinity) - at
+  const backAt = await comeBack(cached)
+  await sleep(3 * INTERVAL)
+  const afterBack = kept.keepAlives().filter((time) => time > backAt)
+  const restored = lastShow(await lived(cached)).persisted
+  const result = { restored, takeoverMs: takeover, afterBack: afterBack.length }
+  const text =
+    `next keep-alive ${takeover} ms later (gaps ${gaps(around).join(', ')} ms); the cached tab ` +
+    `${restored ? 'restored' : 'loaded again'}, ${afterBack.length} keep-alives in ` +
+    `${3 * INTERVAL} ms after Back`
+  const check = async () => {
+    assert.ok(Math.max(...gaps(around)) <= 3 * INTERVAL, `gaps ${gaps(around).join(', ')}`)
+    assert.ok(afterBack.length <= 4, `${afterBack.length} keep-alives in ${3 * INTERVAL} ms`)
+    assert.ok(Math.min(...gaps(afterBack)) >= 1_000, `too close: ${gaps(afterBack).join(', ')}`)
+    for (const page of showing) assert.equal(statusOf(await lived(page)).status, 'alive')
+  }
+  return { result, text, check }
+}
+
 for (const engine of ENGINES) {
   describe(engine, () => {
     let browser
@@ -219,30 +248,12 @@ for (const engine of ENGINES) {
         await sleep(INTERVAL)
         const leftAt = Date.now()
         await leave(sender)
-        await sleep(4 * INTERVAL)
-        const around = kept.keepAlives().filter((at) => at >= leftAt - 2 * INTERVAL)
-        const takeover = (around.find((at) => at > leftAt) ?? Infinity) - leftAt
-        const backAt = await comeBack(sender)
-        await sleep(3 * INTERVAL)
-        const afterBack = kept.keepAlives().filter((at) => at > backAt)
-        const restored = lastShow(await lived(sender)).persisted
-        figure(
-          t,
-          engine,
-          'cache.two',
-          { restored, takeoverMs: takeover, afterBack: afterBack.length },
-          `back/forward cache, sender left: next keep-alive ${takeover} ms later (gaps ` +
-            `${gaps(around).join(', ')} ms); sender ${restored ? 'restored' : 'loaded again'}, ` +
-            `${afterBack.length} keep-alives in ${3 * INTERVAL} ms after Back`,
-        )
-        // Within the allowance the README asks servers for (three intervals), whatever the engine
-        // does with a cached page's lock (evict it, free it, or keep it until stolen).
-        assert.ok(Math.max(...gaps(around)) <= 3 * INTERVAL, `gaps ${gaps(around).join(', ')}`)
-        assert.ok(afterBack.length <= 4, `${afterBack.length} keep-alives in ${3 * INTERVAL} ms`)
-        assert.ok(Math.min(...gaps(afterBack)) >= 1_000, `too close: ${gaps(afterBack).join(', ')}`)
-        for (const page of [sender, other]) {
-          assert.equal(statusOf(await lived(page)).status, 'alive')
-        }
+        const { result, text, check } = await takeOverAndComeBack(kept, leftAt, sender, [
+          sender,
+          other,
+        ])
+        figure(t, engine, 'cache.two', result, `back/forward cache, sender left: ${text}`)
+        await check()
       } finally {
         await context.close().catch(() => {})
       }
@@ -259,29 +270,18 @@ for (const engine of ENGINES) {
         await sleep(INTERVAL)
         const closedAt = Date.now()
         await sender.close()
-        await sleep(4 * INTERVAL)
-        const around = kept.keepAlives().filter((at) => at >= closedAt - 2 * INTERVAL)
-        const takeover = (around.find((at) => at > closedAt) ?? Infinity) - closedAt
-        const backAt = await comeBack(next)
-        await sleep(3 * INTERVAL)
-        const afterBack = kept.keepAlives().filter((at) => at > backAt)
-        const restored = lastShow(await lived(next)).persisted
+        const { result, text, check } = await takeOverAndComeBack(kept, closedAt, next, [
+          next,
+          third,
+        ])
         figure(
           t,
           engine,
           'cache.three',
-          { restored, takeoverMs: takeover, afterBack: afterBack.length },
-          `back/forward cache, next in line cached, sender closed: next keep-alive ${takeover} ms ` +
-            `later (gaps ${gaps(around).join(', ')} ms); the cached tab ` +
-            `${restored ? 'restored' : 'loaded again'}, ${afterBack.length} keep-alives in ` +
-            `${3 * INTERVAL} ms after Back`,
+          result,
+          `back/forward cache, next in line cached, sender closed: ${text}`,
         )
-        assert.ok(Math.max(...gaps(around)) <= 3 * INTERVAL, `gaps ${gaps(around).join(', ')}`)
-        assert.ok(afterBack.length <= 4, `${afterBack.length} keep-alives in ${3 * INTERVAL} ms`)
-        assert.ok(Math.min(...gaps(afterBack)) >= 1_000, `too close: ${gaps(afterBack).join(', ')}`)
-        for (const page of [next, third]) {
-          assert.equal(statusOf(await lived(page)).status, 'alive')
-        }
+        await check()
       } finally {
         await context.close().catch(() => {})
       }
