@@ -932,3 +932,24 @@ test('time offline is judged by the interval in force while offline, not by a la
     missed: { cause: 'offline', silentFor: 15_001 },
   })
 })
+
+// 39. Found once the world had WebKit's back/forward cache (config `bfcache`, depth 6): the
+// leader asked the lock manager before its first keep-alive and went into the cache before it read
+// the answer ("held"). WebKit dropped its lock, the other tab was granted it and sent; on Back the
+// leader read the old answer, 0 ms after its question, trusted it and sent too: two senders at
+// once. An answer to a question asked before the page was hidden away (`pagehide`) now holds for
+// nothing: the tab asks again, and follows.
+test('a leader back from the cache asks the lock manager again before it sends', () => {
+  const { world, violations } = play(2, [
+    keep(1),
+    keep(0),
+    deliverLock(1),
+    env(1, 'cache'),
+    thaw(1),
+    advance('next'),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lastSender).toBe(0)
+  expect(world.tabs[1]!.ownSend).toBe(null)
+  expect(world.tabs[1]!.engine.role).toBe('follow')
+})

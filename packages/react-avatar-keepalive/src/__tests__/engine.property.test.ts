@@ -88,12 +88,12 @@ const long = (config: Config): Config => ({
 })
 
 // Two tabs, every event: also a component with `crossTab: false`, a lock manager that refuses a
-// page (the checker's `alone` alphabet, on its own), and a component on half the interval (its
-// `mixed` one).
+// page (the checker's `alone` alphabet, on its own), a component on half the interval (its
+// `mixed` one), and WebKit's back/forward cache (its `bfcache` one).
 const tabsEvery: Config = {
   ...CONFIGS.tabsFull,
   consumers: [...CONFIGS.tabsFull.consumers, 'keep1solo', 'keep0half'],
-  env: [...CONFIGS.tabsFull.env, 'nolocks'],
+  env: [...CONFIGS.tabsFull.env, 'nolocks', 'cache'],
 }
 
 // (engine.property.interval.test.ts runs them again at a short interval, and

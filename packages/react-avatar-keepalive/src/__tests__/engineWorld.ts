@@ -128,7 +128,9 @@ export type ConsumerAction =
 /**
  * What happens to a tab's page. `nolocks`: the lock manager refuses this page's request for the
  * lock (a polyfill that throws at a steal; an opaque origin refuses every tab), so it keeps the
- * session on its own.
+ * session on its own. `cache`: the page goes into WebKit's back/forward cache, frozen, and the
+ * browser drops its lock and its place in line at once (its requests reject with an AbortError
+ * that the page reads when it comes back: `thaw` is Back).
  */
 export type EnvAction =
   | 'online'
@@ -140,6 +142,7 @@ export type EnvAction =
   | 'end'
   | 'clear'
   | 'freeze'
+  | 'cache'
   | 'close'
   | 'open'
   | 'nolocks'
@@ -239,6 +242,15 @@ export const CONFIGS = {
     advances: ['next', 1_000, I / 2, 1.5 * I],
     sleeps: [],
   },
+  bfcache: {
+    name: "two tabs: WebKit's back/forward cache",
+    tabs: 2,
+    consumers: ['keep0', 'drop0'],
+    env: ['cache', 'close'],
+    answers: ['ok', '410', '500'],
+    advances: ['next', 1_000, 1.5 * I],
+    sleeps: [],
+  },
   three: {
     name: 'three tabs: two followers, one leader freezing',
     tabs: 3,
@@ -278,6 +290,11 @@ export interface Tab {
   readonly locks: readonly Delivery[]
   readonly inbox: readonly Delivery[]
   readonly frozen: boolean
+  /**
+   * In the back/forward cache, and what the browser dropped: the lock the engine was told it
+   * holds (`held`), or only a place in line (a grant it never read counts as one).
+   */
+  readonly cached: 'held' | 'line' | null
   readonly closed: boolean
   /** In line for the lock, or holding it, with the session's channel open. */
   readonly channel: boolean
@@ -371,6 +388,7 @@ const freshTab = (now: number, tabs: TabCount): Tab => ({
   locks: [],
   inbox: [],
   frozen: false,
+  cached: null,
   closed: false,
   channel: false,
   refused: [],
@@ -532,6 +550,15 @@ class Model {
         this.endStretch(a.tab, 'frozen')
         const t = this.t(a.tab)
         t.frozen = false
+        // Back from the cache: the adapter reads its dropped requests' AbortErrors. A dropped lock
+        // is news to the engine (its adapter gets in line again as it reads it); a dropped place
+        // the adapter takes again by itself, from a task of its own.
+        if (t.cached === 'held') t.locks = [...t.locks, { type: 'lostLead' }]
+        else if (t.cached === 'line' && t.channel) {
+          w.lock = { ...w.lock, queue: [...w.lock.queue, a.tab] }
+          this.grant()
+        }
+        t.cached = null
         if (t.owed) t.owed = { ...t.owed, at: Math.max(t.owed.at, w.now) }
         // Nobody else kept it meanwhile: the schedule starts again from the thaw.
         if (!w.tabs.some((t, j) => j !== a.tab && !t.closed && !t.frozen && t.engine.running)) {
@@ -606,11 +633,33 @@ class Model {
         t.frozen = true
         t.since = { ...t.since, frozen: w.now }
         return this.checkSchedule()
+      case 'cache': {
+        // The page is hidden away first (pagehide), then frozen.
+        this.step(i, { type: 'pagehide' })
+        t.frozen = true
+        t.since = { ...t.since, frozen: w.now }
+        // A grant the page never read: the browser takes it back with the rest.
+        const read = !t.locks.some((d) => d.type === 'lead')
+        t.locks = t.locks.filter((d) => d.type !== 'lead')
+        const { lock } = w
+        const held = lock.holder === i
+        t.cached = !t.channel ? null : held && read ? 'held' : 'line'
+        w.lock = {
+          holder: held ? null : lock.holder,
+          queue: lock.queue.filter((q) => q !== i),
+          releaseAt: held ? null : lock.releaseAt,
+        }
+        // Like a page that closes, it may have sent a keep-alive the next leader has not heard of.
+        if (w.lastSender === i) w.senderGone = true
+        this.checkSchedule()
+        return this.grant()
+      }
       case 'close': {
         // The browser releases its locks and drops its requests; the tab runs nothing again.
         Object.assign(t, {
           closed: true,
           frozen: true,
+          cached: null,
           request: null,
           inbox: [],
           locks: [],
@@ -1185,7 +1234,7 @@ function hashEngine(h: Hash, s: EngineState, now: number): void {
   if (s.next.why === 'asap') h.s(s.next.cause)
   if (s.flight)
     h.t(s.flight.at, now)
-      .n(s.flight.wall === null ? 1 : 2)
+      .n(s.flight.wall === null ? 1 + +!!s.flight.stale : 3)
       .s(s.flight.token)
   else h.n(0)
   h.t(s.lastStart, now, 3 * I)
@@ -1214,7 +1263,7 @@ function hashTab(h: Hash, t: Tab, now: number): void {
   h.t(t.timerAt, now)
   if (t.request) h.t(t.request.at, now).n(t.engine.flight?.id === t.request.id ? 1 : 2)
   else h.n(0)
-  h.n(+(t.pings > 0) | (+t.frozen << 1) | (+t.channel << 2))
+  h.n(+(t.pings > 0) | (+t.frozen << 1) | (+t.channel << 2)).s(t.cached)
   for (const d of [...t.locks, ...t.inbox]) {
     h.s(d.type)
     if (d.type === 'message') {

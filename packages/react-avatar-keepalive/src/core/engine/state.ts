@@ -42,6 +42,11 @@ export interface Flight {
   at: Ms
   /** When it was sent (epoch ms), or `null` while the lock manager is asked whether this tab still leads. */
   wall: number | null
+  /**
+   * Asked before the page was hidden away (`pagehide`): the answer is read after Back, and may tell
+   * of a lock the back/forward cache took since (WebKit drops a cached page's lock).
+   */
+  stale?: boolean
 }
 
 /** This tab among the tabs keeping the session: no lock wanted, in line for it, or holding it. */

@@ -71,6 +71,7 @@ export function step(
       if (event.visible) activity(n, c)
       break
     case 'pagehide':
+      if (n.flight?.wall === null) n.flight = { ...n.flight, stale: true }
       pageHide(n, c)
       break
     case 'activity':
@@ -113,10 +114,11 @@ export function step(
         // before its first keep-alive, so an answer read up to a moment less than that after the
         // question still holds. (A busy page reads each answer after its next task or two:
         // asked again every time, a tab alone sent only when one landed between two tasks.)
+        // An answer to a question asked before the page was hidden away holds for nothing.
         const holds = event.alone ? 1.5 * MIN_KEEP_ALIVE_GAP - STEAL_SETTLE : STEAL_SETTLE
-        if (now - flight.at < holds) confirmed = true
+        if (now - flight.at < holds && !flight.stale) confirmed = true
         else {
-          n.flight = { ...flight, at: now }
+          n.flight = { ...flight, at: now, stale: false }
           c.fx.push({ type: 'confirm', id: flight.id })
         }
       } else {
