@@ -93,11 +93,11 @@ async function open(context, url) {
 /**
  * After a tab went (`at`): the keep-alives around it over 4 intervals (the takeover), then the
  * cached tab back with Back and 3 intervals more. Checks that the session was never silent longer
- * than the allowance the README asks servers for (three intervals), whatever the engine does with
- * a cached page's lock (evict it, free it, or keep it until stolen); that Back made no second
- * sender; and that `showing` all show the session alive.
+ * than the allowance the README asks servers for (three intervals); that Back made no second
+ * sender; that `showing` all show the session alive; and that Chromium and WebKit restored the
+ * cached tab from the cache.
  */
-async function takeOverAndComeBack(kept, at, cached, showing) {
+async function takeOverAndComeBack(engine, kept, at, cached, showing) {
   await sleep(4 * INTERVAL)
   const around = kept.keepAlives().filter((time) => time >= at - 2 * INTERVAL)
   const takeover = (around.find((time) => time > at) ?? Infinity) - at
@@ -115,6 +115,10 @@ async function takeOverAndComeBack(kept, at, cached, showing) {
     assert.ok(afterBack.length <= 4, `${afterBack.length} keep-alives in ${3 * INTERVAL} ms`)
     assert.ok(Math.min(...gaps(afterBack)) >= 1_000, `too close: ${gaps(afterBack).join(', ')}`)
     for (const page of showing) assert.equal(statusOf(await lived(page)).status, 'alive')
+    // A page hidden away holds no lock and no channel: Chromium threw one out of the cache when a
+    // message reached its channel there (notRestoredReasons: broadcastchannel-message), and Back
+    // loaded it again. Firefox caches no page that shares a session.
+    if (engine !== 'firefox') assert.equal(restored, true, 'Back loaded the page again')
   }
   return { result, text, check }
 }
@@ -248,7 +252,7 @@ for (const engine of ENGINES) {
         await sleep(INTERVAL)
         const leftAt = Date.now()
         await leave(sender)
-        const { result, text, check } = await takeOverAndComeBack(kept, leftAt, sender, [
+        const { result, text, check } = await takeOverAndComeBack(engine, kept, leftAt, sender, [
           sender,
           other,
         ])
@@ -270,7 +274,7 @@ for (const engine of ENGINES) {
         await sleep(INTERVAL)
         const closedAt = Date.now()
         await sender.close()
-        const { result, text, check } = await takeOverAndComeBack(kept, closedAt, next, [
+        const { result, text, check } = await takeOverAndComeBack(engine, kept, closedAt, next, [
           next,
           third,
         ])

@@ -607,8 +607,8 @@ for (const engine of ENGINES) {
       // again each time, it sent only when an answer happened to land between two tasks: on the
       // code of c1987eb, over these 16 s, Firefox sent nothing at all, and the longest silences
       // were 11.5 s in WebKit and 5.5 s in Chromium (2.5 s with crossTab: false). An answer that
-      // finds nobody in line now holds for 1.25 s: 3.0-3.1 s in all three on an idle machine, up
-      // to 3.6 s in CI (Chromium every time, WebKit once in two).
+      // finds nobody in line now holds for 1.25 s: 3.1-3.7 s (Chromium 3.6 s in every run, Firefox
+      // 3.1 s, WebKit 3.1-3.7 s).
       test(`a tab alone on a busy page (${TASK} ms tasks back to back) keeps its interval`, async (t) => {
         const a = await openLeader('tabs-busy', '', NO_SERVICE_WORKER)
         await sleep(INTERVAL)

@@ -595,6 +595,50 @@ describe('a place in line the browser drops (WebKit’s back/forward cache)', ()
   })
 })
 
+describe('a page hidden away (pagehide: going into the back/forward cache)', () => {
+  const pageEvent = (type: 'pagehide' | 'pageshow') =>
+    act(() => void window.dispatchEvent(new PageTransitionEvent(type, { persisted: true })))
+  const locks = () => browser.locks.state()
+
+  test('lets go of the lock at once and sends nothing; shown again, it gets in line and sends at once', async () => {
+    const a = openTab('a')
+    keepInTab(a)
+    await advance(INTERVAL + 1_500)
+    expect(locks().held).toHaveLength(1)
+    const before = keepAlives().length
+    pageEvent('pagehide')
+    await advance(0)
+    // No lock held in the cache (Chromium would keep it until a tab steals it, 1.5 intervals of
+    // silence), no place in line, and no channel to hear (a message throws Chromium's page out).
+    expect(locks()).toEqual({ held: [], pending: [] })
+    await advance(3 * INTERVAL)
+    expect(keepAlives()).toHaveLength(before)
+    const backAt = Date.now()
+    pageEvent('pageshow')
+    await advance(50)
+    expect(locks().held).toHaveLength(1)
+    expect(keepAlives()).toHaveLength(before + 1)
+    expect(keepAlives().at(-1)!.at - backAt).toBeLessThanOrEqual(50)
+    expect(status(a)).toBe('alive')
+  })
+
+  test('hidden away right after its keep-alive, it still lets go of the lock at once', async () => {
+    const a = openTab('a')
+    keepInTab(a)
+    await advance(INTERVAL + 50)
+    const last = keepAlives().at(-1)!.at
+    await advance(last + 300 - Date.now())
+    // The 1 s between two tabs' keep-alives waits for no timer: a page in the cache runs none
+    // (Chromium kept the lock until a tab stole it). A tab that heard of the keep-alive keeps the
+    // second; one that did not is as the next tab after a page that closed.
+    pageEvent('pagehide')
+    await advance(0)
+    expect(locks().held).toHaveLength(0)
+    await advance(3 * INTERVAL)
+    expect(keepAlives().at(-1)!.at).toBe(last)
+  })
+})
+
 describe('idle and hidden timeouts see every tab', () => {
   const ends = () => browser.sent.filter((s) => s.url.endsWith('/end'))
 

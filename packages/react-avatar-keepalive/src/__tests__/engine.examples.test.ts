@@ -937,9 +937,9 @@ test('time offline is judged by the interval in force while offline, not by a la
 // leader asked the lock manager before its first keep-alive and went into the cache before it read
 // the answer ("held"). WebKit dropped its lock, the other tab was granted it and sent; on Back the
 // leader read the old answer, 0 ms after its question, trusted it and sent too: two senders at
-// once. An answer to a question asked before the page was hidden away (`pagehide`) now holds for
-// nothing: the tab asks again, and follows.
-test('a leader back from the cache asks the lock manager again before it sends', () => {
+// once. A page hidden away (`pagehide`) now lets go of the lock and the channel at once, and sends
+// nothing until it is shown again; then it gets in line, and follows.
+test('a leader back from the cache sends nothing on an answer from before it went in', () => {
   const { world, violations } = play(2, [
     keep(1),
     keep(0),

@@ -564,6 +564,8 @@ class Model {
         if (!w.tabs.some((t, j) => j !== a.tab && !t.closed && !t.frozen && t.engine.running)) {
           w.window = w.now
         }
+        // A page hidden away and frozen comes back with Back: it is shown (pageshow), at once.
+        if (t.engine.away) this.step(a.tab, { type: 'resume' })
         // Its overdue timer and what it was told wait: `tick` and `deliver` choose the order.
         return
       }
@@ -853,6 +855,15 @@ class Model {
       t.owed = null
     }
     const [engine, effects] = step(before.engine, event, now, WALL + now)
+    // A page hidden away is in the back/forward cache (frozen) until it is shown again; it lets go
+    // of its lock at once, as a page that closes: the next tab may not have heard of its last
+    // keep-alive yet.
+    if (engine.away !== before.engine.away) {
+      if (engine.away) {
+        t.since = { ...t.since, frozen: t.since.frozen ?? now }
+        if (this.w.lastSender === i) this.w.senderGone = true
+      } else if (!t.frozen) this.endStretch(i, 'frozen')
+    }
     if (engine.settings.interval !== before.engine.settings.interval) {
       for (const kind of CAUSES) this.endStretch(i, kind, true)
     }
@@ -930,6 +941,7 @@ class Model {
     switch (effect.type) {
       case 'send': {
         if (t.request) this.fail('two keep-alives in flight')
+        if (t.engine.away) this.fail('a keep-alive from a page hidden away')
         if (isTerminalStatus(t.engine.snap.status))
           this.fail('a keep-alive after the session ended')
         if (!isValidToken(effect.token)) this.fail('a token that is not a header value went out')
@@ -1077,7 +1089,8 @@ class Model {
     }
     // ping() settles: at once when nothing can be sent, else with a keep-alive's outcome.
     if (t.pings > 0) {
-      const canSend = s.running && s.online && usableToken(s) !== undefined && s.role !== 'follow'
+      const canSend =
+        s.running && s.online && !s.away && usableToken(s) !== undefined && s.role !== 'follow'
       if (!canSend && !(s.flight && s.online))
         this.fail(`a ping() left waiting (${status}, ${s.role})`)
       if (!s.pinged) this.fail('a ping() the engine forgot')
@@ -1116,7 +1129,14 @@ class Model {
     const t = this.w.tabs[i]!
     if (!t.owed || t.frozen) return
     const s = t.engine
-    if (t.closed || !s.running || !s.online || s.role === 'follow' || sendable(t) === undefined) {
+    if (
+      t.closed ||
+      !s.running ||
+      !s.online ||
+      s.away ||
+      s.role === 'follow' ||
+      sendable(t) === undefined
+    ) {
       this.t(i).owed = null
       return
     }
@@ -1148,6 +1168,7 @@ class Model {
       const can =
         !t.closed &&
         !t.frozen &&
+        !t.engine.away &&
         t.engine.running &&
         t.engine.online &&
         usableToken(t.engine) !== undefined
@@ -1218,7 +1239,7 @@ function hashEngine(h: Hash, s: EngineState, now: number): void {
       .n(+!!c.options.endOnPageHide | (+(c.options.crossTab === false) << 1))
       .n(c.options.interval)
   h.n(s.consumers.length).n(+s.tabs)
-  h.n(+s.online | (+s.visible << 1) | (+s.running << 2) | (+s.pinged << 3))
+  h.n(+s.online | (+s.visible << 1) | (+s.running << 2) | (+s.pinged << 3) | (+s.away << 4))
   h.s(snap.status).n(+snap.isAlive)
   wall(snap.lastAliveAt)
   wall(snap.lastAttemptAt)
@@ -1234,7 +1255,7 @@ function hashEngine(h: Hash, s: EngineState, now: number): void {
   if (s.next.why === 'asap') h.s(s.next.cause)
   if (s.flight)
     h.t(s.flight.at, now)
-      .n(s.flight.wall === null ? 1 + +!!s.flight.stale : 3)
+      .n(s.flight.wall === null ? 1 : 2)
       .s(s.flight.token)
   else h.n(0)
   h.t(s.lastStart, now, 3 * I)

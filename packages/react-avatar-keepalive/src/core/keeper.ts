@@ -483,8 +483,10 @@ function createKeeper(
       offs = [
         online.subscribe((online) => dispatch({ type: 'online', online })),
         focus.subscribe((visible) => dispatch({ type: 'visible', visible })),
-        // A frozen page runs nothing; on resume, ping at once if one is overdue.
+        // A frozen page runs nothing; on resume, or back from the back/forward cache, ping at once
+        // if one is overdue.
         listen(globalDocument, 'resume', () => dispatch({ type: 'resume' })),
+        listen(globalWindow, 'pageshow', () => dispatch({ type: 'resume' })),
         listen(globalWindow, 'pagehide', () => dispatch({ type: 'pagehide' })),
       ]
       // Where things stand now: no change is implied (nothing runs yet).

@@ -124,7 +124,9 @@ export function lead(
       generation++
       leading = false
       cancel()
-      setTimeout(letGo, after)
+      // At once if it may: a page going into the back/forward cache runs no timer until Back.
+      if (after) setTimeout(letGo, after)
+      else letGo()
       channel.close()
     },
   }

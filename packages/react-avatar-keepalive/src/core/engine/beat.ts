@@ -50,7 +50,7 @@ export function blame(n: Draft, event: EngineEvent, now: Ms): void {
 
 /** When a step is due for the schedule's sake: a send, a steal, or a request given up. */
 export function beatDeadline(s: EngineState): Ms | null {
-  if (!s.running || !s.online || usableToken(s) === undefined) return null
+  if (!s.running || !s.online || s.away || usableToken(s) === undefined) return null
   if (s.role === 'follow') return stealAt(s)
   if (s.flight) return s.flight.at + s.settings.interval
   const ceiling = s.lastStart === null ? -Infinity : s.lastStart + MIN_KEEP_ALIVE_GAP
@@ -78,6 +78,8 @@ export function beat(n: Draft, c: Ctx): void {
     if (token !== undefined) show(n, { status: 'offline' })
     return settle(n, c)
   }
+  // A page hidden away sends nothing (it may run a timer on Back before it hears it is shown).
+  if (n.away) return settle(n, c)
   if (n.flight) {
     // One at a time; but one still out when the next is due (its timeout came from a longer
     // interval than another consumer's) is given up rather than let it delay the next.

@@ -14,8 +14,9 @@ export type EngineEvent =
   | { type: 'answered'; id: number; error: AvatarKeepAliveError | null; random: number }
   | { type: 'online'; online: boolean }
   | { type: 'visible'; visible: boolean }
-  /** A frozen page runs again. */
+  /** A frozen page runs again, or a page hidden away shows again (`pageshow`: Back). */
   | { type: 'resume' }
+  /** The page is hidden away: it goes into the back/forward cache, or closes. */
   | { type: 'pagehide' }
   /** User activity, in this tab or (`other`) in another one keeping the session. */
   | { type: 'activity'; other?: boolean }

@@ -146,13 +146,20 @@ export const tell = (s: EngineState, more?: TabMessage): EngineEffect =>
  * The lock is wanted while the session is kept with a usable token and may be shared; a tab that
  * saw the end keeps the lock, or its place in line, while its page still shows the session, so
  * that no other tab takes over (and sends) before it has heard of the end, even once the leader
- * is gone (closed, or its lock dropped by WebKit's back/forward cache).
+ * is gone (closed, or its lock dropped by WebKit's back/forward cache). Not while the page is
+ * hidden away: a page in the back/forward cache that holds the lock silences every tab (Chromium
+ * keeps it until stolen), and one that hears the channel is thrown out of the cache (Chromium).
  */
 const wantsLock = (s: EngineState): boolean =>
-  (isKept(s) && s.settings.crossTab && s.tabs && usableToken(s) !== undefined) ||
-  (s.consumers.length > 0 && s.role !== 'solo' && isTerminalStatus(s.snap.status))
+  !s.away &&
+  ((isKept(s) && s.settings.crossTab && s.tabs && usableToken(s) !== undefined) ||
+    (s.consumers.length > 0 && s.role !== 'solo' && isTerminalStatus(s.snap.status)))
 
-/** Gets in line for the lock when it is wanted; lets go when not, 1 s after this tab's last start. */
+/**
+ * Gets in line for the lock when it is wanted; lets go when not, 1 s after this tab's last start, or
+ * at once as the page is hidden away (it runs no timer in the back/forward cache; a page that closes
+ * loses its lock at once too).
+ */
 export function lock(n: Draft, c: Ctx): void {
   const wants = wantsLock(n)
   if (wants && n.role === 'solo') {
@@ -165,7 +172,7 @@ export function lock(n: Draft, c: Ctx): void {
   } else if (!wants && n.role !== 'solo') {
     n.role = 'solo'
     n.peers = 0
-    const after = n.lastStart === null ? 0 : n.lastStart + MIN_KEEP_ALIVE_GAP - c.now
+    const after = n.away || n.lastStart === null ? 0 : n.lastStart + MIN_KEEP_ALIVE_GAP - c.now
     c.fx.push({ type: 'unlock', after: Math.max(0, after) })
   }
 }

@@ -42,11 +42,6 @@ export interface Flight {
   at: Ms
   /** When it was sent (epoch ms), or `null` while the lock manager is asked whether this tab still leads. */
   wall: number | null
-  /**
-   * Asked before the page was hidden away (`pagehide`): the answer is read after Back, and may tell
-   * of a lock the back/forward cache took since (WebKit drops a cached page's lock).
-   */
-  stale?: boolean
 }
 
 /** This tab among the tabs keeping the session: no lock wanted, in line for it, or holding it. */
@@ -70,6 +65,11 @@ export interface EngineState {
   readonly tabs: boolean
   readonly online: boolean
   readonly visible: boolean
+  /**
+   * Hidden away (`pagehide`) and not shown again since (`resume`, visible): the page is going into
+   * the back/forward cache, or closing. It sends nothing, and holds no lock and no channel.
+   */
+  readonly away: boolean
   /** Kept and not ended, as of the last step (the interpreter runs its timer while it is). */
   readonly running: boolean
   /** What the store shows: `view(state)`. */
@@ -133,6 +133,7 @@ export const initialState = (
   tabs,
   online: true,
   visible: true,
+  away: false,
   running: false,
   snap,
   refusal: left?.refusal ?? null,

@@ -68,11 +68,15 @@ export function step(
       break
     case 'visible':
       n.visible = event.visible
+      n.away &&= !event.visible
       if (event.visible) activity(n, c)
       break
     case 'pagehide':
-      if (n.flight?.wall === null) n.flight = { ...n.flight, stale: true }
+      n.away = true
       pageHide(n, c)
+      break
+    case 'resume':
+      n.away = false
       break
     case 'activity':
       activity(n, c, event.other)
@@ -114,11 +118,10 @@ export function step(
         // before its first keep-alive, so an answer read up to a moment less than that after the
         // question still holds. (A busy page reads each answer after its next task or two:
         // asked again every time, a tab alone sent only when one landed between two tasks.)
-        // An answer to a question asked before the page was hidden away holds for nothing.
         const holds = event.alone ? 1.5 * MIN_KEEP_ALIVE_GAP - STEAL_SETTLE : STEAL_SETTLE
-        if (now - flight.at < holds && !flight.stale) confirmed = true
+        if (now - flight.at < holds) confirmed = true
         else {
-          n.flight = { ...flight, at: now, stale: false }
+          n.flight = { ...flight, at: now }
           c.fx.push({ type: 'confirm', id: flight.id })
         }
       } else {
