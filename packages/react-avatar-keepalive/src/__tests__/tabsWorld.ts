@@ -7,7 +7,7 @@ import {
   type KeepAliveHandle,
   type KeepAvatarSessionAliveOptions,
 } from '../core/keepAvatarSessionAlive'
-import { timerDriver, type KeepAliveDriverFactory } from '../core/keeper'
+import { dispatchToKeeper, timerDriver, type KeepAliveDriverFactory } from '../core/keeper'
 import { createAvatarSessionStore, type AvatarSessionStore } from '../core/store'
 import { createFakeLockManager, type FakeLockManager } from './fakeLocks'
 
@@ -35,7 +35,10 @@ export interface Tab {
   freeze: () => void
   /** The worst order for the thawed tab: its timer fires before it hears it lost the lock. */
   thaw: () => void
-  /** Into WebKit's back/forward cache: frozen, its lock and place in line dropped; `thaw` is Back. */
+  /**
+   * Into WebKit's back/forward cache: hidden away (`pagehide`), frozen, its lock and place in line
+   * dropped; `thaw` is Back, and the page shows again (`pageshow`).
+   */
   cache: () => void
   /** Gone: its locks are released by the browser, and it never runs again. */
   close: () => void
@@ -66,6 +69,7 @@ export function createBrowser(
     const visibility = new Set<(visible: boolean) => void>()
     let visible = true
     let overdue: (() => void) | null = null
+    let cached = false
     const tab: Tab = {
       name,
       frozen: false,
@@ -106,6 +110,9 @@ export function createBrowser(
         locks.freeze(name)
       },
       cache: () => {
+        // (The tabs share one window: this one's page events go to its keeper alone.)
+        dispatchToKeeper(tab.store, SESSION, { type: 'pagehide' })
+        cached = true
         tab.frozen = true
         locks.cache(name)
       },
@@ -117,6 +124,8 @@ export function createBrowser(
         overdue = null
         run?.()
         locks.thaw(name)
+        if (cached) dispatchToKeeper(tab.store, SESSION, { type: 'resume' })
+        cached = false
       },
       close: () => {
         tab.freeze()

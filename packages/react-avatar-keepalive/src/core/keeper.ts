@@ -213,6 +213,18 @@ export function markSessionActive(
   keepers.get(store)?.get(sessionId)?.dispatch({ type: 'activity' })
 }
 
+/**
+ * Hands the keeper of `sessionId` in `store` what its page would tell it (the tests' "tabs" share
+ * one window: each goes into the back/forward cache on its own). Not part of the package's API.
+ */
+export function dispatchToKeeper(
+  store: AvatarSessionStore,
+  sessionId: string,
+  event: EngineEvent,
+): void {
+  keepers.get(store)?.get(sessionId)?.dispatch(event)
+}
+
 // The end requests to send if the page goes away, made ready beforehand. Firefox cuts off a
 // closing tab's script a millisecond or two into `pagehide` (it is shutting the tab's process
 // down), usually in the first listener: each fetch is the first thing that runs, in a listener of

@@ -146,21 +146,18 @@ export const tell = (s: EngineState, more?: TabMessage): EngineEffect =>
  * The lock is wanted while the session is kept with a usable token and may be shared; a tab that
  * saw the end keeps the lock, or its place in line, while its page still shows the session, so
  * that no other tab takes over (and sends) before it has heard of the end, even once the leader
- * is gone (closed, or its lock dropped by WebKit's back/forward cache). Not while the page is
- * hidden away: a page in the back/forward cache that holds the lock silences every tab (Chromium
- * keeps it until stolen), and one that hears the channel is thrown out of the cache (Chromium).
+ * is gone (closed, or its lock dropped by WebKit's back/forward cache).
  */
 const wantsLock = (s: EngineState): boolean =>
-  !s.away &&
-  ((isKept(s) && s.settings.crossTab && s.tabs && usableToken(s) !== undefined) ||
-    (s.consumers.length > 0 && s.role !== 'solo' && isTerminalStatus(s.snap.status)))
+  (isKept(s) && s.settings.crossTab && s.tabs && usableToken(s) !== undefined) ||
+  (s.consumers.length > 0 && s.role !== 'solo' && isTerminalStatus(s.snap.status))
 
 /**
- * Gets in line for the lock when it is wanted; lets go when not, 1 s after this tab's last start, or
- * at once as the page is hidden away (it runs no timer in the back/forward cache; a page that closes
- * loses its lock at once too).
+ * Gets in line for the lock when it is wanted; lets go when not, 1 s after this tab's last start
+ * (nothing while the page is hidden away).
  */
 export function lock(n: Draft, c: Ctx): void {
+  if (n.away) return
   const wants = wantsLock(n)
   if (wants && n.role === 'solo') {
     n.role = 'follow'
@@ -172,9 +169,33 @@ export function lock(n: Draft, c: Ctx): void {
   } else if (!wants && n.role !== 'solo') {
     n.role = 'solo'
     n.peers = 0
-    const after = n.away || n.lastStart === null ? 0 : n.lastStart + MIN_KEEP_ALIVE_GAP - c.now
+    const after = n.lastStart === null ? 0 : n.lastStart + MIN_KEEP_ALIVE_GAP - c.now
     c.fx.push({ type: 'unlock', after: Math.max(0, after) })
   }
+}
+
+/**
+ * The page is hidden away (`pagehide`: into the back/forward cache, or closing). A page in the cache
+ * that holds the lock silences every tab (Chromium keeps it until a tab steals it), one whose
+ * channel hears a message is thrown out of the cache (Chromium), and none runs a timer: the tab lets
+ * go of all three at once, but keeps its claim to a place in line.
+ */
+export function hideAway(n: Draft, c: Ctx): void {
+  if (n.away) return
+  n.away = true
+  if (n.role === 'solo') return
+  lostLead(n, c)
+  c.fx.push({ type: 'unlock', after: 0 })
+}
+
+/** The page shows again (Back, `resume`, visible): back in line, as a tab that just came. */
+export function showAgain(n: Draft, c: Ctx): void {
+  if (!n.away) return
+  n.away = false
+  if (n.role === 'solo') return
+  n.lastCall = null
+  n.heardAt = c.now
+  c.fx.push({ type: 'lock' })
 }
 
 export function lead(n: Draft, c: Ctx, stole: boolean): void {

@@ -3,7 +3,18 @@ import { isTerminalStatus, statusForError, type AvatarSessionStatus } from '../s
 import { attempt, beat, beatDeadline, blame, settle } from './beat'
 import type { EngineEffect, EngineEvent } from './events'
 import { failed, show, succeeded } from './health'
-import { hear, lead, lock, lostLead, post, STEAL_SETTLE, tell, wire } from './leadership'
+import {
+  hear,
+  hideAway,
+  lead,
+  lock,
+  lostLead,
+  post,
+  showAgain,
+  STEAL_SETTLE,
+  tell,
+  wire,
+} from './leadership'
 import { activity, letGo, letGoDeadline, pageHide } from './letGo'
 import {
   isFresh,
@@ -68,15 +79,17 @@ export function step(
       break
     case 'visible':
       n.visible = event.visible
-      n.away &&= !event.visible
-      if (event.visible) activity(n, c)
+      if (event.visible) {
+        showAgain(n, c)
+        activity(n, c)
+      }
       break
     case 'pagehide':
-      n.away = true
       pageHide(n, c)
+      hideAway(n, c)
       break
     case 'resume':
-      n.away = false
+      showAgain(n, c)
       break
     case 'activity':
       activity(n, c, event.other)
