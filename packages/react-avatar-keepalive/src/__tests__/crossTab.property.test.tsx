@@ -330,6 +330,21 @@ const EXAMPLES: [string, Step[]][] = [
       { type: 'keep', tab: 0, token: 0 },
     ],
   ],
+  [
+    // Seed 2718281, before the cache step fired pagehide: a follower went into WebKit's cache four
+    // times in a row; each time WebKit dropped its place in line, and after three it read the lock
+    // manager as one that refuses it, and kept the session alone beside the leader. Going in now
+    // ends its place (pagehide), and Back asks again as a new tab would: no count to run out.
+    'a follower goes into the cache four times in a row: still one sender',
+    [
+      { type: 'keep', tab: 2, token: 0 },
+      { type: 'cache', tab: 2, ms: 0 },
+      { type: 'cache', tab: 2, ms: 0 },
+      { type: 'cache', tab: 2, ms: 0 },
+      { type: 'cache', tab: 2, ms: 0 },
+      { type: 'advance', ms: 4000 },
+    ],
+  ],
 ]
 
 test.each(EXAMPLES)('%s', async (_, steps) => {
