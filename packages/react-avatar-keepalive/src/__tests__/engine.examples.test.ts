@@ -953,3 +953,77 @@ test('a leader back from the cache sends nothing on an answer from before it wen
   expect(world.tabs[1]!.ownSend).toBe(null)
   expect(world.tabs[1]!.engine.role).toBe('follow')
 })
+
+// 40. OPEN. Found by a fresh-seed walk after this stop's CI (seed 782114302, 10,000 walks, two tabs
+// at 10 s): a page hidden away (pagehide) at 1 ms, frozen and thawed at 20 s, whose keep-alives then
+// timed out until a 410 at 45 s, was reported `missed` (frozen). The world judges that claim false
+// because its `freeze` action overwrites the open stretch the page was away (the engine's claim is
+// true); mending that line alone leaves the seed failing on another walk. Kept as a known failure
+// (`test.fails`): it turns red once both are mended, and then becomes a plain example.
+test.fails('a page hidden away, then frozen: the end reason after it is judged true', () => {
+  const { violations } = play(2, [
+    { type: 'env', tab: 1, what: 'freeze' },
+    { type: 'consumer', tab: 0, what: 'keep1solo' },
+    { type: 'advance', ms: 0 },
+    { type: 'consumer', tab: 0, what: 'keep0' },
+    { type: 'answer', tab: 0, answer: '401' },
+    { type: 'env', tab: 0, what: 'pagehide' },
+    { type: 'advance', ms: 1 },
+    { type: 'advance', ms: 0 },
+    { type: 'env', tab: 1, what: 'close' },
+    { type: 'env', tab: 0, what: 'clear' },
+    { type: 'advance', ms: 0 },
+    { type: 'env', tab: 0, what: 'ping' },
+    { type: 'advance', ms: 'next' },
+    { type: 'consumer', tab: 0, what: 'drop0' },
+    { type: 'consumer', tab: 0, what: 'keep0' },
+    { type: 'consumer', tab: 0, what: 'drop0' },
+    { type: 'consumer', tab: 0, what: 'keep0' },
+    { type: 'consumer', tab: 0, what: 'drop0' },
+    { type: 'consumer', tab: 0, what: 'keep0' },
+    { type: 'advance', ms: 0 },
+    { type: 'env', tab: 0, what: 'open' },
+    { type: 'env', tab: 0, what: 'activity' },
+    { type: 'consumer', tab: 0, what: 'drop0' },
+    { type: 'consumer', tab: 0, what: 'keep0' },
+    { type: 'env', tab: 0, what: 'freeze' },
+    { type: 'thaw', tab: 0 },
+    { type: 'advance', ms: 0 },
+    { type: 'consumer', tab: 0, what: 'drop0' },
+    { type: 'consumer', tab: 0, what: 'keep0' },
+    { type: 'advance', ms: 'next' },
+    { type: 'consumer', tab: 0, what: 'drop0' },
+    { type: 'consumer', tab: 0, what: 'keep0' },
+    { type: 'advance', ms: 0 },
+    { type: 'advance', ms: 0 },
+    { type: 'advance', ms: 'next' },
+    { type: 'advance', ms: 0 },
+    { type: 'consumer', tab: 0, what: 'drop0' },
+    { type: 'advance', ms: 0 },
+    { type: 'advance', ms: 0 },
+    { type: 'consumer', tab: 0, what: 'keep0' },
+    { type: 'consumer', tab: 0, what: 'drop0' },
+    { type: 'consumer', tab: 0, what: 'keep0' },
+    { type: 'consumer', tab: 0, what: 'drop0' },
+    { type: 'consumer', tab: 0, what: 'keep0' },
+    { type: 'consumer', tab: 0, what: 'drop0' },
+    { type: 'advance', ms: 'next' },
+    { type: 'consumer', tab: 0, what: 'keep0' },
+    { type: 'advance', ms: 'next' },
+    { type: 'advance', ms: 'next' },
+    { type: 'advance', ms: 0 },
+    { type: 'consumer', tab: 0, what: 'drop0' },
+    { type: 'advance', ms: 0 },
+    { type: 'consumer', tab: 0, what: 'keep0' },
+    { type: 'consumer', tab: 0, what: 'drop0' },
+    { type: 'consumer', tab: 0, what: 'keep0' },
+    { type: 'consumer', tab: 0, what: 'drop0' },
+    { type: 'consumer', tab: 0, what: 'keep0' },
+    { type: 'consumer', tab: 0, what: 'drop0' },
+    { type: 'consumer', tab: 0, what: 'keep0' },
+    { type: 'consumer', tab: 0, what: 'drop0' },
+    { type: 'env', tab: 0, what: 'online' },
+    { type: 'answer', tab: 0, answer: '410' },
+  ] as Action[])
+  expect(violations).toEqual([])
+})
