@@ -573,9 +573,10 @@ class Model {
         return this.advance(a.ms)
       case 'sleep': {
         // Nothing runs: the page is frozen (or the machine asleep) for that long.
-        this.t(0).since = { ...w.tabs[0]!.since, frozen: w.now }
+        // (A page hidden away stays away: its stretch goes on, from when it went.)
+        this.t(0).since = { ...w.tabs[0]!.since, frozen: w.tabs[0]!.since.frozen ?? w.now }
         w.now += a.ms
-        this.endStretch(0, 'frozen')
+        if (!w.tabs[0]!.engine.away) this.endStretch(0, 'frozen')
         w.window = w.now
         const t = this.t(0)
         if (t.owed) t.owed = { ...t.owed, at: Math.max(t.owed.at, w.now) }
@@ -633,13 +634,13 @@ class Model {
         return this.step(i, { type: 'external', snapshot: IDLE_SNAPSHOT })
       case 'freeze':
         t.frozen = true
-        t.since = { ...t.since, frozen: w.now }
+        t.since = { ...t.since, frozen: t.since.frozen ?? w.now }
         return this.checkSchedule()
       case 'cache': {
         // The page is hidden away first (pagehide), then frozen.
         this.step(i, { type: 'pagehide' })
         t.frozen = true
-        t.since = { ...t.since, frozen: w.now }
+        t.since = { ...t.since, frozen: t.since.frozen ?? w.now }
         // A grant the page never read: the browser takes it back with the rest.
         const read = !t.locks.some((d) => d.type === 'lead')
         t.locks = t.locks.filter((d) => d.type !== 'lead')
