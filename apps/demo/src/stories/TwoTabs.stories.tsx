@@ -166,8 +166,9 @@ function TwoTabs({ interval, crossTab }: Args) {
       note('Another tab sends now; this one listens')
   }, [role, note])
 
-  const baseUrl = demo.options.baseUrl.replace(/\/+$/, '')
-  const lockName = `react-avatar-keepalive ${baseUrl} ${sessionId}`
+  // The package's lock name: the endpoint as fetch resolves it, then the session.
+  const endpoint = new URL(demo.options.baseUrl.replace(/\/+$/, ''), window.location.href).href
+  const lockName = `react-avatar-keepalive ${endpoint} ${sessionId}`
   const lock = useLockState(lockName)
   const shared = !!demo.store.crossTab && crossTab
 

@@ -702,3 +702,27 @@ describe('with React', () => {
     expect(document.querySelector('[data-tab="b"]')?.textContent).toBe('alive')
   })
 })
+
+// Found by trying it as an attacker would: the lock was named by `baseUrl` as written, so two tabs
+// of one app that spell one endpoint two ways (a path, and the page's origin with it; a host in
+// capitals and the default port) took two locks, and both sent.
+describe('one endpoint spelt two ways', () => {
+  test.each([
+    ['a path and the same URL in full', '/v1', `${location.origin}/v1/`],
+    [
+      'a host in capitals and the default port',
+      'https://API.avatar.test:443/v1',
+      'https://api.avatar.test/v1',
+    ],
+  ])('%s: one lock, one sender', async (_, first, second) => {
+    const a = openTab('a')
+    const b = openTab('b')
+    keepInTab(a, 'token-1', { baseUrl: first })
+    await advance(50)
+    keepInTab(b, 'token-1', { baseUrl: second })
+    await advance(10 * INTERVAL)
+    expect(keepAlives().length).toBeGreaterThanOrEqual(10)
+    expect(new Set(keepAlives().map((s) => s.tab))).toEqual(new Set(['a']))
+    expect(status(b)).toBe('alive')
+  })
+})

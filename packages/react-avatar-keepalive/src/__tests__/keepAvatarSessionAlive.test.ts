@@ -80,3 +80,27 @@ test('a call refused for its options leaves no callback behind; a refused update
   expect(refused).not.toHaveBeenCalled()
   expect(replaced).not.toHaveBeenCalled()
 })
+
+// Found by trying it as an attacker would: `fetch` given as something that is not a function (an
+// untyped JS caller, a wrapper's misspelt import) was kept, and every keep-alive failed as a
+// "network" error, the session left `degraded` for good.
+test('a fetch that is not a function is refused with a TypeError naming it, at the call and at update; nothing is sent', async () => {
+  onLine = true
+  const bad = [42, 'fetch', {}, null] as unknown as (typeof globalThis.fetch)[]
+  for (const notFetch of bad) {
+    expect(() =>
+      keepAvatarSessionAlive('s1', 'token-1', { store, fetch: notFetch, interval: 1_000 }),
+    ).toThrow(
+      expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(/`fetch`/) }),
+    )
+  }
+  expect(store.get('s1').status).toBe('idle')
+  const keepAlive = keepAvatarSessionAlive('s1', 'token-1', { store, fetch, interval: 1_000 })
+  onTestFinished(() => keepAlive.stop())
+  expect(() => keepAlive.update('token-1', { store, fetch: bad[0], interval: 1_000 })).toThrow(
+    /`fetch`/,
+  )
+  await vi.advanceTimersByTimeAsync(2_500)
+  expect(fetch).toHaveBeenCalledTimes(3)
+  expect(store.get('s1').status).toBe('alive')
+})

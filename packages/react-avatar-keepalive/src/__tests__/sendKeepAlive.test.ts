@@ -268,6 +268,9 @@ describe('invalid options', () => {
     ['a baseUrl with a port and no host', { baseUrl: 'https://:' }, /baseUrl/],
     ['a baseUrl with a backslash', { baseUrl: 'https://avatar.test\\' }, /baseUrl/],
     ['a session id with a lone surrogate', { sessionId: 'ab\uD800' }, /sessionId/],
+    // Not a function: it failed as a "network" error, the fault hidden.
+    ['a fetch that is not a function', { fetch: 'fetch' as unknown as typeof fetch }, /`fetch`/],
+    ['a fetch of null', { fetch: null as unknown as typeof fetch }, /`fetch`/],
   ])('rejects %s with a TypeError before any request', async (_name, override, message) => {
     const fetch = okFetch()
     const reason = await rejectionOf(

@@ -283,6 +283,7 @@ describe('idle input', () => {
     [{ timeout: -1 }, /`timeout`/],
     [{ baseUrl: '' }, /`baseUrl`/],
     [{ baseUrl: 'https://user:pa55@a.test/v1' }, /`baseUrl`/],
+    [{ fetch: 'fetch' as unknown as typeof fetch }, /`fetch`/],
   ])('invalid options %j throw a TypeError naming the option', (options, message) => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
     // React 18 also reports the render error as an uncaught window error; it is expected here.

@@ -21,6 +21,7 @@ import {
 import { AvatarKeepAliveError, MAX_TIMER_DELAY } from './error'
 import { lead, type Leadership } from './leader'
 import {
+  checkFetch,
   invalid,
   isAbsoluteUrl,
   isValidToken,
@@ -194,6 +195,8 @@ function optionsOf(options: KeeperOptions): ConsumerOptions {
       process.env.NODE_ENV !== 'production' && 'must be an http(s) URL where there is no page',
     )
   }
+  // (Looked up at call time when not given: a test may replace `globalThis.fetch` later.)
+  if (options.fetch !== undefined) checkFetch(options.fetch)
   return { ...options, ...resolved }
 }
 
@@ -375,9 +378,11 @@ function createKeeper(
         break
       case 'lock':
         try {
+          // Named by the endpoint as fetch resolves it: two spellings of one (`/v1` and the page's
+          // origin + `/v1`, a host in capitals, the default port) take one lock, not two senders.
           leader = lead(
             store.crossTab!,
-            `react-avatar-keepalive ${baseUrl.replace(/\/+$/, '')} ${sessionId}`,
+            `react-avatar-keepalive ${new URL(baseUrl.replace(/\/+$/, ''), location.href).href} ${sessionId}`,
             dispatch,
           )
         } catch {

@@ -71,6 +71,12 @@ export function invalid(option: string, rule: string | false): TypeError {
   return new TypeError(`react-avatar-keepalive: \`${option}\` ${rule || 'is invalid'}`)
 }
 
+/** Not a function, every call would fail as a "network" error and the session die of them. */
+export function checkFetch(fetch: unknown): void {
+  if (typeof fetch !== 'function')
+    throw invalid('fetch', process.env.NODE_ENV !== 'production' && 'must be a function')
+}
+
 /**
  * Whether a session id can be put in a URL: a non-blank string other than `.` and `..` (those two
  * survive encodeURIComponent, and URL parsing would resolve them as path steps), with no lone
@@ -209,6 +215,7 @@ export function postToSession(
       process.env.NODE_ENV !== 'production' && 'must be a number of ms above 0',
     )
   }
+  checkFetch(fetchFn)
   if (!isValidToken(token))
     return Promise.reject(new AvatarKeepAliveError({ kind: 'invalid-token' }))
   return send(url, token, timeout, fetchFn, signal, keepalive)
