@@ -637,6 +637,29 @@ describe('a page hidden away (pagehide: going into the back/forward cache)', () 
     await advance(3 * INTERVAL)
     expect(keepAlives().at(-1)!.at).toBe(last)
   })
+
+  // Found by the model checker once its world checked that the end reaches every tab (example 41).
+  test('a tab that saw the end, back from the cache, tells the tab that leads meanwhile', async () => {
+    answer = () => ({ status: 410, body: '{"success":false,"error":"Session ended"}' })
+    const a = openTab('a')
+    keepInTab(a)
+    await advance(50)
+    expect(status(a)).toBe('expired')
+    // Into the cache: nobody is left to tell the next tab, which leads; the server fails now.
+    a.cache()
+    answer = () => ({ status: 500, body: '{"success":false,"error":"boom"}' })
+    const b = openTab('b')
+    keepInTab(b)
+    await advance(INTERVAL)
+    const sent = sentBy('b').length
+    expect(sent).toBeGreaterThanOrEqual(1)
+    expect(status(b)).toBe('degraded')
+    // Back: the first tab gets in line and says the session ended.
+    a.thaw()
+    await advance(5 * INTERVAL)
+    expect(sentBy('b')).toHaveLength(sent)
+    expect(b.store.get(SESSION)).toMatchObject({ status: 'expired', endReason: 'server' })
+  })
 })
 
 describe('idle and hidden timeouts see every tab', () => {

@@ -1031,3 +1031,54 @@ test('a page hidden away, then frozen: the end reason after it is judged true', 
   })
   expect(violations).toEqual([])
 })
+
+// 41. Found once the world checked that the end reaches every tab (config `bfcache`, depth 7): a
+// tab saw the session end (410) and went into the back/forward cache, letting go of the lock; the
+// other tab came and was given the lock. Back, the first tab got in line again and said hello, and
+// the leader answered with its state, but the tab that knew of the end said nothing: the leader
+// sent keep-alives (at 14.5, 20.5 and 27.5 s, each timed out) for a session the other tab knew had
+// ended. A tab that saw the end now says so as it gets in line.
+test('a tab that saw the end, back from the cache, tells the tab that leads meanwhile', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    advance('next'),
+    { type: 'answer', tab: 0, answer: '410' },
+    env(0, 'cache'),
+    keep(1),
+    thaw(0),
+    advance(30_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[1]!.engine.snap).toMatchObject({ status: 'expired', endReason: 'server' })
+  // The second tab heard of the end with the first one's hello, before it sent anything.
+  expect(world.tabs[1]!.ownSend).toBe(null)
+})
+
+// 42. Found by the random walks once the world checked that the end reaches every tab (seed
+// 20261205, shrunk to 10 actions): a tab ended the session as its page went into the cache
+// (`endOnPageHide`, believing no other tab kept it: the other's hello was still on its way), came
+// back, and stayed in the channel, refused by the lock manager. The other tab closed before it
+// read the end, and a new page came, said hello and was given the lock. The tab that knew of the
+// end answered the hello as any follower does, "I listen", and the new leader sent on (every
+// interval, each answered 410 in life). A follower that saw the end now answers a hello with it.
+test('a tab that saw the end answers a new tab’s hello with it', () => {
+  const { world, violations } = play(2, [
+    consumer(1, 'keep1'),
+    advance(0),
+    keep(0),
+    env(1, 'cache'),
+    thaw(1),
+    env(1, 'nolocks'),
+    env(0, 'close'),
+    env(0, 'open'),
+    keep(0),
+    advance(0),
+    advance(30_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[1]!.engine.snap.endReason).toBe('page-hide')
+  expect(world.tabs[0]!.engine.snap).toMatchObject({ status: 'expired', endReason: 'page-hide' })
+  // One keep-alive, in the instant it was given the lock (the answer to its hello on its way).
+  expect(world.tabs[0]!.firstSend).toBe(0)
+  expect(world.lastAny).toBe(0)
+})

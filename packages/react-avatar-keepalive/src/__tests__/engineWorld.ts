@@ -330,6 +330,11 @@ export interface Tab {
   readonly owed: { at: number; why: string } | null
   /** When this tab last stole the lock: its first keep-alive waits a moment (STEAL_SETTLE). */
   readonly stoleAt: number | null
+  /**
+   * The app cleared this tab's session (clearSession) since it last saw or heard of an end: it
+   * keeps the session again on purpose, whatever the others knew.
+   */
+  readonly cleared: boolean
 }
 
 export interface World {
@@ -404,6 +409,7 @@ const freshTab = (now: number, tabs: TabCount): Tab => ({
   nudged: false,
   owed: null,
   stoleAt: null,
+  cleared: false,
 })
 
 export function createWorld(tabs: TabCount): World {
@@ -631,6 +637,7 @@ class Model {
           }),
         })
       case 'clear':
+        t.cleared = true
         return this.step(i, { type: 'external', snapshot: IDLE_SNAPSHOT })
       case 'freeze':
         t.frozen = true
@@ -898,6 +905,8 @@ class Model {
       (event.type === 'lostLead' && before.engine.role === 'lead' && engine.role === 'follow')
     )
       this.w.window = Math.max(this.w.window, now)
+    // An end this tab saw or heard of since it was cleared binds it again.
+    if (isTerminalStatus(engine.snap.status)) t.cleared = false
     for (const effect of effects) this.perform(i, effect, before)
     this.owe(i, before, event)
     this.check(i, before, event, effects)
@@ -973,6 +982,26 @@ class Model {
           now - w.lastSend! < other.engine.settings.interval
         ) {
           this.fail(`two tabs sending, ${now - w.lastSend!} ms apart`)
+        }
+        // Ended everywhere: none sends while a tab that saw the session end could tell it (it
+        // runs, in line for the lock or holding it: not frozen, closed or hidden away, and has
+        // read what came to it, a hello perhaps), unless what it was told is on its way; nor
+        // a tab the app cleared since (it keeps the session again on purpose).
+        if (
+          shared &&
+          !t.cleared &&
+          !t.inbox.length &&
+          w.tabs.some(
+            (o, j) =>
+              j !== i &&
+              o.channel &&
+              !o.inbox.length &&
+              !o.frozen &&
+              !o.engine.away &&
+              isTerminalStatus(o.engine.snap.status),
+          )
+        ) {
+          this.fail('a keep-alive while another tab that saw the end could tell it')
         }
         // No sooner than the schedule after a success, unless something brought it forward (a
         // ping, a token, back online, a takeover, a failure): 0.9 of an interval in a hidden page.
@@ -1309,6 +1338,7 @@ function hashTab(h: Hash, t: Tab, now: number): void {
   h.t(t.keptSince, now, 2 * I + 2).s(t.kept)
   h.t(t.ownSend, now, I).n(+t.ownOk | (+t.nudged << 1))
   h.t(t.owed?.at ?? null, now, 2_000).t(t.stoleAt, now, STEAL_SETTLE + 1)
+  h.n(+t.cleared)
 }
 
 /** A 52-bit hash of the world, times relative to now, cut off where no rule looks further. */

@@ -161,11 +161,7 @@ export function lock(n: Draft, c: Ctx): void {
   const wants = wantsLock(n)
   if (wants && n.role === 'solo') {
     n.role = 'follow'
-    n.lastCall = null
-    // A leader gets 1.5 intervals to speak to a tab that just came (it cannot know what the
-    // leader last did).
-    n.heardAt = c.now
-    c.fx.push({ type: 'lock' })
+    getInLine(n, c)
   } else if (!wants && n.role !== 'solo') {
     n.role = 'solo'
     n.peers = 0
@@ -192,11 +188,24 @@ export function hideAway(n: Draft, c: Ctx): void {
 export function showAgain(n: Draft, c: Ctx): void {
   if (!n.away) return
   n.away = false
-  if (n.role === 'solo') return
+  if (n.role !== 'solo') getInLine(n, c)
+}
+
+/**
+ * Gets in line as a tab that just came: a leader gets 1.5 intervals to speak to it (it cannot know
+ * what the leader last did). A tab that saw the end says so with its hello: the tab that leads
+ * meanwhile (given the lock while this one was away) hears of it before its next keep-alive.
+ */
+function getInLine(n: Draft, c: Ctx): void {
   n.lastCall = null
   n.heardAt = c.now
   c.fx.push({ type: 'lock' })
+  if (isTerminalStatus(n.snap.status)) c.fx.push(presence(n))
 }
+
+/** A follower's answer to a hello: it listens; a tab that saw the end says so. */
+const presence = (n: Draft): EngineEffect =>
+  post(n, isTerminalStatus(n.snap.status) ? { snapshot: wire(n.snap) } : {})
 
 export function lead(n: Draft, c: Ctx, stole: boolean): void {
   if (n.role === 'solo') return
@@ -250,10 +259,9 @@ export function hear(n: Draft, c: Ctx, message: TabMessage): void {
   // A visible tab: a hidden leader's hiddenTimeout waits for every tab.
   if (message.seen) n.hiddenSince = null
   // A tab that just started to follow, or a new leader, asks who listens: a leader answers with
-  // its state, a follower with its presence (so that the leader sends it every change).
-  if (message.hello) {
-    c.fx.push(n.role === 'lead' ? tell(n) : post(n, {}))
-  }
+  // its state, a follower with its presence (so that the leader sends it every change), and the
+  // end if it saw it (the tab asking may lead, given the lock while this one was out of line).
+  if (message.hello) c.fx.push(n.role === 'lead' ? tell(n) : presence(n))
   // The last success any tab saw is this tab's too: isAlive is judged from it (before any, from
   // the first attempt this tab heard of).
   if (mirrored?.lastAliveAt != null)
