@@ -61,3 +61,30 @@ test('a tab robbed by a thief that freezes at once takes over 1.5 intervals afte
   expect(world.lastSend).toBe(4_300)
   expect(world.tabs[0]!.engine.role).toBe('lead')
 })
+
+// 43. Not the engine's: the world's. Once a tab the app cleared was bound again by any later end
+// (the world's rule that the end reaches every tab had exempted it until it saw one itself), the
+// random walks at 2 s (three tabs, seed 555, shrunk to 9 actions) judged this false. A tab's
+// session ended (idle) and a new tab heard of it; the first tab's app cleared it and kept it again;
+// then a third page, which kept nothing, ended the session itself (endAvatarSession) and told no
+// one, being in no channel. The tab kept again sent on, though the new tab knew of an end: the one
+// the app had cleared the session after. Each tab now knows which end it knows of (numbered as
+// tabs first see them, passed on with what tabs post), and only an end later than the clear binds.
+test('an end the app cleared the session after does not bind it; the tab that knew of it has nothing to tell', () => {
+  const { world, violations } = play2s(3, [
+    consumer(1, 'keep0half'),
+    advance(7_008),
+    consumer(1, 'keep1'),
+    advance(5_996),
+    keep(0),
+    advance(0),
+    env(1, 'clear'),
+    env(2, 'end'),
+    advance(0),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.engine.snap).toMatchObject({ status: 'expired', endReason: 'idle-timeout' })
+  expect(world.tabs[2]!.engine.snap).toMatchObject({ status: 'expired', endReason: 'ended' })
+  // Kept again after the clear, it sent at once.
+  expect(world.tabs[1]!.ownSend).toBe(13_004)
+})

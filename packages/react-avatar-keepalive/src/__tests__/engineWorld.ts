@@ -219,7 +219,18 @@ export const CONFIGS = {
     name: 'two tabs, every event',
     tabs: 2,
     consumers: ['keep0', 'keep1', 'keep1bad', 'drop0', 'drop1', 'rotate0'],
-    env: ['online', 'visible', 'ping', 'end', 'pagehide', 'activity', 'freeze', 'close', 'open'],
+    env: [
+      'online',
+      'visible',
+      'ping',
+      'end',
+      'clear',
+      'pagehide',
+      'activity',
+      'freeze',
+      'close',
+      'open',
+    ],
     answers: ['ok', '410', '401', '500', 'timeout'],
     advances: ['next', 1, 1_000, I / 2, 1.5 * I, 3 * I],
     sleeps: [],
@@ -270,10 +281,10 @@ export type Action =
   | { type: 'advance'; ms: number | 'next' }
   | { type: 'sleep'; ms: number }
 
-type Delivery = Extract<
-  EngineEvent,
-  { type: 'lead' | 'lostLead' | 'message' | 'confirmed' | 'peers' | 'noLocks' }
->
+type Delivery =
+  | Extract<EngineEvent, { type: 'lead' | 'lostLead' | 'confirmed' | 'peers' | 'noLocks' }>
+  // With the end its sender knew of when it posted (the world's own tag: the engine ignores it).
+  | (Extract<EngineEvent, { type: 'message' }> & { end?: number })
 
 export interface Tab {
   readonly engine: EngineState
@@ -331,10 +342,13 @@ export interface Tab {
   /** When this tab last stole the lock: its first keep-alive waits a moment (STEAL_SETTLE). */
   readonly stoleAt: number | null
   /**
-   * The app cleared this tab's session (clearSession) since it last saw or heard of an end: it
-   * keeps the session again on purpose, whatever the others knew.
+   * The ends this tab's app cleared the session after (clearSession; ends are numbered as tabs
+   * first see them, 0 for none): it keeps the session again on purpose, whatever tabs knew of
+   * those; a later end binds it again.
    */
-  readonly cleared: boolean
+  readonly clearedAfter: number
+  /** The end this tab knows of (seen first, or heard from a tab that knew it); 0 for none. */
+  readonly knows: number
 }
 
 export interface World {
@@ -353,6 +367,8 @@ export interface World {
   readonly lastAny: number | null
   /** Since when some tab has kept the session with a usable token, online, not frozen. */
   readonly window: number
+  /** How many times a tab saw the session end first (not told by another tab). */
+  readonly ends: number
 }
 
 /** Events that may bring a tab's next keep-alive forward. */
@@ -409,7 +425,8 @@ const freshTab = (now: number, tabs: TabCount): Tab => ({
   nudged: false,
   owed: null,
   stoleAt: null,
-  cleared: false,
+  clearedAfter: 0,
+  knows: 0,
 })
 
 export function createWorld(tabs: TabCount): World {
@@ -424,6 +441,7 @@ export function createWorld(tabs: TabCount): World {
     senderGone: false,
     lastAny: null,
     window: 0,
+    ends: 0,
   }
 }
 
@@ -637,7 +655,7 @@ class Model {
           }),
         })
       case 'clear':
-        t.cleared = true
+        t.clearedAfter = w.ends
         return this.step(i, { type: 'external', snapshot: IDLE_SNAPSHOT })
       case 'freeze':
         t.frozen = true
@@ -905,8 +923,11 @@ class Model {
       (event.type === 'lostLead' && before.engine.role === 'lead' && engine.role === 'follow')
     )
       this.w.window = Math.max(this.w.window, now)
-    // An end this tab saw or heard of since it was cleared binds it again.
-    if (isTerminalStatus(engine.snap.status)) t.cleared = false
+    // The end this tab now knows of: a new one when it saw it first, else the one it was told.
+    if (isTerminalStatus(engine.snap.status) && !isTerminalStatus(before.engine.snap.status)) {
+      t.knows =
+        event.type === 'message' ? ((event as Delivery & { end?: number }).end ?? 0) : ++this.w.ends
+    }
     for (const effect of effects) this.perform(i, effect, before)
     this.owe(i, before, event)
     this.check(i, before, event, effects)
@@ -985,15 +1006,15 @@ class Model {
         }
         // Ended everywhere: none sends while a tab that saw the session end could tell it (it
         // runs, in line for the lock or holding it: not frozen, closed or hidden away, and has
-        // read what came to it, a hello perhaps), unless what it was told is on its way; nor
-        // a tab the app cleared since (it keeps the session again on purpose).
+        // read what came to it, a hello perhaps), unless what it was told is on its way. Not an
+        // end this tab's app cleared the session after: it keeps the session again on purpose.
         if (
           shared &&
-          !t.cleared &&
           !t.inbox.length &&
           w.tabs.some(
             (o, j) =>
               j !== i &&
+              o.knows > t.clearedAfter &&
               o.channel &&
               !o.inbox.length &&
               !o.frozen &&
@@ -1033,7 +1054,9 @@ class Model {
         if (JSON.stringify(effect.message).includes('S3CRET')) this.fail('a token in a tab message')
         // A BroadcastChannel reaches the other tabs that have it open.
         w.tabs.forEach((other, j) => {
-          if (j !== i && other.channel) this.send(j, { type: 'message', message: effect.message })
+          if (j !== i && other.channel) {
+            this.send(j, { type: 'message', message: effect.message, end: t.knows })
+          }
         })
         return
       }
@@ -1304,7 +1327,7 @@ function hashEngine(h: Hash, s: EngineState, now: number): void {
     .t(s.hiddenSince, now, 2 * I)
 }
 
-function hashTab(h: Hash, t: Tab, now: number): void {
+function hashTab(h: Hash, t: Tab, now: number, end: (n: number) => number): void {
   if (t.closed) {
     h.n(0x3fff0003)
     return
@@ -1319,9 +1342,9 @@ function hashTab(h: Hash, t: Tab, now: number): void {
     h.s(d.type)
     if (d.type === 'message') {
       const m = d.message
-      h.n(+!!m.leader | (+!!m.hello << 1) | (+!!m.active << 2) | (+!!m.seen << 3)).s(
-        m.snapshot?.status,
-      )
+      h.n(+!!m.leader | (+!!m.hello << 1) | (+!!m.active << 2) | (+!!m.seen << 3))
+        .s(m.snapshot?.status)
+        .n(end(d.end ?? 0))
       if (m.snapshot)
         h.t(m.snapshot.lastAliveAt === null ? null : m.snapshot.lastAliveAt - WALL, now, 3 * I)
     }
@@ -1338,14 +1361,24 @@ function hashTab(h: Hash, t: Tab, now: number): void {
   h.t(t.keptSince, now, 2 * I + 2).s(t.kept)
   h.t(t.ownSend, now, I).n(+t.ownOk | (+t.nudged << 1))
   h.t(t.owed?.at ?? null, now, 2_000).t(t.stoleAt, now, STEAL_SETTLE + 1)
-  h.n(+t.cleared)
+  h.n(end(t.knows)).n(end(t.clearedAfter))
 }
 
 /** A 52-bit hash of the world, times relative to now, cut off where no rule looks further. */
 export function hashWorld(w: World): number {
   const h = new Hash()
   const { now, lock } = w
-  for (const t of w.tabs) hashTab(h, t, now)
+  // Ends by their order only (no rule reads their numbers).
+  const ends = [
+    ...new Set(
+      w.tabs.flatMap((t) => [
+        t.knows,
+        t.clearedAfter,
+        ...t.inbox.map((d) => (d.type === 'message' ? (d.end ?? 0) : 0)),
+      ]),
+    ),
+  ].sort((a, b) => a - b)
+  for (const t of w.tabs) hashTab(h, t, now, (n) => ends.indexOf(n))
   h.n(lock.holder ?? -1)
   for (const q of lock.queue) h.n(q)
   h.n(lock.queue.length).t(lock.releaseAt, now)
