@@ -9,14 +9,8 @@ import {
 import { useCallback, useEffect, useMemo, useRef } from 'react'
 import { useStore } from 'zustand'
 import type { AvatarKeepAliveError } from './core/error'
-import {
-  joinKeeper,
-  markSessionActive,
-  timerDriver,
-  type KeepAliveDriverFactory,
-  type KeeperHandle,
-  type KeeperOptions,
-} from './core/keeper'
+import { timerDriver, type KeepAliveDriverFactory } from './core/driver'
+import { joinKeeper, markSessionActive, type KeeperHandle, type KeeperOptions } from './core/keeper'
 import { keepAliveQueryOptions } from './core/queryOptions'
 import { isValidSessionId } from './core/request'
 import { resolveKeepAliveOptions } from './core/schedule'

@@ -7,7 +7,8 @@ import {
   type KeepAliveHandle,
   type KeepAvatarSessionAliveOptions,
 } from '../core/keepAvatarSessionAlive'
-import { dispatchToKeeper, timerDriver, type KeepAliveDriverFactory } from '../core/keeper'
+import { timerDriver, type KeepAliveDriverFactory } from '../core/driver'
+import { dispatchToKeeper } from '../core/keeper'
 import { createAvatarSessionStore, type AvatarSessionStore } from '../core/store'
 import { createFakeLockManager, type FakeLockManager } from './fakeLocks'
 

@@ -5,13 +5,8 @@ import {
   type FocusSource,
   type OnlineSource,
 } from './environment'
-import {
-  joinKeeper,
-  markSessionActive,
-  timerDriver,
-  type KeepAliveDriverFactory,
-  type KeeperOptions,
-} from './keeper'
+import { timerDriver, type KeepAliveDriverFactory } from './driver'
+import { joinKeeper, markSessionActive, type KeeperOptions } from './keeper'
 import { checkSessionId, invalid } from './request'
 import type { AvatarSessionStatus } from './status'
 import { avatarSessionStore, sessionView, type AvatarSessionStore } from './store'

@@ -1,4 +1,5 @@
 import { now, passTo } from './clock'
+import type { KeepAliveDriver, KeepAliveDriverFactory } from './driver'
 import type { EngineEffect, EngineEvent } from './engine/events'
 import { endsOnPageHide } from './engine/letGo'
 import {
@@ -20,6 +21,7 @@ import {
 } from './environment'
 import { AvatarKeepAliveError, MAX_TIMER_DELAY } from './error'
 import { lead, type Leadership } from './leader'
+import { pageEnds, readyEnd, watchActivity } from './page'
 import {
   checkFetch,
   invalid,
@@ -39,56 +41,6 @@ import {
   type AvatarSessionStore,
   type SessionView,
 } from './store'
-
-/** What fires a keeper's one timer: plain timers in the core, a TanStack Query observer in React. */
-export type KeepAliveDriverFactory = (keeper: {
-  sessionId: string
-  /**
-   * Runs the keep-alive's step; returns the status. `fired: true` when the driver's own timer
-   * fired (the keeper then counts its delay as passed, whatever the clock says).
-   */
-  tick: (fired?: boolean) => AvatarSessionStatus
-  /** Ms until the timer should fire, or `false` for no timer. Arm the timer with it. */
-  delay: () => number | false
-}) => KeepAliveDriver
-
-export interface KeepAliveDriver {
-  /** The deadline moved: re-arm the timer from `delay()`. */
-  wake: () => void
-  stop: () => void
-}
-
-/**
- * Fires a keeper's timer with `setTimeout`: the driver of the core, where there is no QueryClient.
- *
- * @example
- * ```ts
- * keepAvatarSessionAlive(sessionId, token, { driver: timerDriver })
- * ```
- */
-export const timerDriver: KeepAliveDriverFactory = ({ tick, delay }) => {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let stopped = false
-  const arm = (): void => {
-    clearTimeout(timer)
-    const ms = !stopped && delay()
-    timer =
-      ms === false
-        ? undefined
-        : setTimeout(() => {
-            tick(true)
-            arm()
-          }, ms)
-  }
-  arm()
-  return {
-    wake: arm,
-    stop: () => {
-      stopped = true
-      clearTimeout(timer)
-    },
-  }
-}
 
 export interface KeeperOptions extends KeepAliveTimingOptions {
   /**
@@ -226,48 +178,6 @@ export function dispatchToKeeper(
   event: EngineEvent,
 ): void {
   keepers.get(store)?.get(sessionId)?.dispatch(event)
-}
-
-// The end requests to send if the page goes away, made ready beforehand. Firefox cuts off a
-// closing tab's script a millisecond or two into `pagehide` (it is shutting the tab's process
-// down), usually in the first listener: each fetch is the first thing that runs, in a listener of
-// its own (capture: before the app's), and a second listener sends whatever the first did not
-// reach. Nothing before the fetch: no store write, no signal, no timer.
-const pageEnds = new Map<object, () => void>()
-const sendEnds = (): void =>
-  pageEnds.forEach((send, key) => {
-    send()
-    pageEnds.delete(key)
-  })
-function readyEnd(key: object, send: (() => void) | null): void {
-  const had = pageEnds.size
-  if (send) pageEnds.set(key, send)
-  else pageEnds.delete(key)
-  if (!had !== !pageEnds.size) {
-    const method = pageEnds.size ? 'addEventListener' : 'removeEventListener'
-    globalWindow?.[method]?.('pagehide', sendEnds, true)
-    globalWindow?.[method]?.('pagehide', sendEnds)
-  }
-}
-
-// One set of page listeners for user activity, however many sessions watch for it.
-const watchers = new Set<() => void>()
-let unwatchAll: (() => void) | undefined
-function watchActivity(onActive: () => void): () => void {
-  watchers.add(onActive)
-  unwatchAll ??= (() => {
-    const offs = ['pointerdown', 'keydown', 'touchstart', 'wheel'].map((type) =>
-      listen(globalWindow, type, () => watchers.forEach((watcher) => watcher())),
-    )
-    return () => offs.forEach((off) => off())
-  })()
-  return () => {
-    watchers.delete(onActive)
-    if (watchers.size === 0) {
-      unwatchAll?.()
-      unwatchAll = undefined
-    }
-  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { KeepAliveDriverFactory } from './keeper'
+import type { KeepAliveDriverFactory } from './driver'
 
 type Driven = Parameters<KeepAliveDriverFactory>[0]
 
