@@ -167,7 +167,7 @@ function TwoTabs({ interval, crossTab }: Args) {
   }, [role, note])
 
   // The package's lock name: the endpoint as fetch resolves it, then the session.
-  const endpoint = new URL(demo.options.baseUrl.replace(/\/+$/, ''), window.location.href).href
+  const endpoint = new URL(demo.options.baseUrl.replace(/\/+$/, ''), document.baseURI).href
   const lockName = `react-avatar-keepalive ${endpoint} ${sessionId}`
   const lock = useLockState(lockName)
   const shared = !!demo.store.crossTab && crossTab

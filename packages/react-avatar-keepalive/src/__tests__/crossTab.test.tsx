@@ -748,4 +748,28 @@ describe('one endpoint spelt two ways', () => {
     expect(new Set(keepAlives().map((s) => s.tab))).toEqual(new Set(['a']))
     expect(status(b)).toBe('alive')
   })
+
+  // fetch resolves a path against the document's base URL: with `<base href="/">` (an app that
+  // routes in the browser), `v1` is `/v1` on every route, not a path beside each route's own.
+  test('a relative path under <base href="/">, from two routes: one lock, one sender', async () => {
+    const base = document.head.appendChild(document.createElement('base'))
+    base.href = '/'
+    const route = location.pathname
+    try {
+      const a = openTab('a')
+      const b = openTab('b')
+      history.pushState(null, '', '/calls/1')
+      keepInTab(a, 'token-1', { baseUrl: 'v1' })
+      await advance(50)
+      history.pushState(null, '', '/calls/2/room')
+      keepInTab(b, 'token-1', { baseUrl: 'v1' })
+      await advance(10 * INTERVAL)
+      expect(keepAlives().length).toBeGreaterThanOrEqual(10)
+      expect(new Set(keepAlives().map((s) => s.tab))).toEqual(new Set(['a']))
+      expect(status(b)).toBe('alive')
+    } finally {
+      base.remove()
+      history.pushState(null, '', route)
+    }
+  })
 })

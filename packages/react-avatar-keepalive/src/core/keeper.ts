@@ -288,11 +288,13 @@ function createKeeper(
         break
       case 'lock':
         try {
-          // Named by the endpoint as fetch resolves it: two spellings of one (`/v1` and the page's
-          // origin + `/v1`, a host in capitals, the default port) take one lock, not two senders.
+          // Named by the endpoint as fetch resolves it (against the document's base URL: a
+          // `<base>` counts): two spellings of one (`/v1` and the page's origin + `/v1`, a host in
+          // capitals, the default port, a relative path from two routes) take one lock, not two
+          // senders.
           leader = lead(
             store.crossTab!,
-            `react-avatar-keepalive ${new URL(baseUrl.replace(/\/+$/, ''), location.href).href} ${sessionId}`,
+            `react-avatar-keepalive ${new URL(baseUrl.replace(/\/+$/, ''), globalDocument?.baseURI ?? location.href).href} ${sessionId}`,
             dispatch,
           )
         } catch {
