@@ -5,6 +5,7 @@ import {
   useAvatarKeepAlive,
   useSessionStatus,
 } from 'react-avatar-keepalive'
+import { keepAliveUrl } from 'react-avatar-keepalive/core'
 import { EventList } from '../components/EventList'
 import { formatTime } from '../components/format'
 import { useEventLog } from '../components/useEventLog'
@@ -166,9 +167,8 @@ function TwoTabs({ interval, crossTab }: Args) {
       note('Another tab sends now; this one listens')
   }, [role, note])
 
-  // The package's lock name: the endpoint as fetch resolves it, then the session.
-  const endpoint = new URL(demo.options.baseUrl.replace(/\/+$/, ''), document.baseURI).href
-  const lockName = `react-avatar-keepalive ${endpoint} ${sessionId}`
+  // The package's lock name: the session's keep-alive URL as fetch resolves it.
+  const lockName = `react-avatar-keepalive ${new URL(keepAliveUrl(sessionId, demo.options.baseUrl), document.baseURI).href}`
   const lock = useLockState(lockName)
   const shared = !!demo.store.crossTab && crossTab
 

@@ -6,6 +6,7 @@ import {
   keepAvatarSessionAlive,
   type KeepAvatarSessionAliveOptions,
 } from '../core/keepAvatarSessionAlive'
+import { keepAliveUrl } from '../core/request'
 import type { AvatarSessionStatus } from '../core/status'
 import { createAvatarSessionStore, type TabCoordination } from '../core/store'
 import { useAvatarKeepAlive, type UseAvatarKeepAliveOptions } from '../useAvatarKeepAlive'
@@ -353,6 +354,67 @@ describe('terminal everywhere, refusals per tab', () => {
   })
 })
 
+// Found by trying it as an attacker would, once the lock was named by the endpoint: a tab whose
+// base URL changed (a component given another region, or a proxy) kept the lock of the old one.
+// Its keep-alives went to the new endpoint, so the old one's session died while the tab that
+// followed it there showed it alive; and a tab of the new endpoint sent beside it, 100 ms apart.
+// A tab whose base URL changes now lets go of the old lock (its next holder keeps the 1 s
+// ceiling) and gets in line for the new one.
+describe('a leader whose base URL changes', () => {
+  test.each([
+    ['alone on the new endpoint', false],
+    ['beside a tab of the new endpoint', true],
+  ])('%s: one sender per endpoint, and the old one still kept', async (_, third) => {
+    const X = 'https://x.test/v1'
+    const Y = 'https://y.test/v1'
+    const a = openTab('a')
+    const b = openTab('b')
+    const c = openTab('c')
+    const leader = keepInTab(a, 'token-1', { baseUrl: X })
+    await advance(50)
+    keepInTab(b, 'token-1', { baseUrl: X })
+    await advance(3 * INTERVAL)
+    expect(new Set(keepAlives().map((s) => s.tab))).toEqual(new Set(['a']))
+    leader.update('token-1', { interval: INTERVAL, fetch: a.fetch, baseUrl: Y })
+    if (third) keepInTab(c, 'token-1', { baseUrl: Y })
+    const changed = Date.now()
+    await advance(10 * INTERVAL)
+    const after = (host: string) =>
+      keepAlives().filter((s) => s.at >= changed && new URL(s.url).host === host)
+    // The old endpoint: kept by the tab still on it, from 1 s after the leader's last one there.
+    expect(after('x.test').length).toBeGreaterThanOrEqual(9)
+    expect(new Set(after('x.test').map((s) => s.tab))).toEqual(new Set(['b']))
+    // The new one: one sender, never two keep-alives within 1 s.
+    expect(after('y.test').length).toBeGreaterThanOrEqual(9)
+    expect(new Set(after('y.test').map((s) => s.tab)).size).toBe(1)
+    const y = after('y.test').map((s) => s.at)
+    expect(Math.min(...y.slice(1).map((at, i) => at - y[i]!))).toBeGreaterThanOrEqual(1_000)
+    expect(status(b)).toBe('alive')
+  })
+
+  // The name is the endpoint's, not the option's spelling: a follower given the same endpoint
+  // spelt another way keeps its place in line, and takes over from a frozen leader on time.
+  test('a follower given its endpoint spelt another way keeps its place in line', async () => {
+    const a = openTab('a')
+    const b = openTab('b')
+    keepInTab(a)
+    await advance(50)
+    const follower = keepInTab(b)
+    await advance(3 * INTERVAL)
+    a.freeze()
+    const last = keepAlives().at(-1)!.at
+    await advance(INTERVAL)
+    follower.update('token-1', {
+      interval: INTERVAL,
+      fetch: b.fetch,
+      baseUrl: 'https://API.avatar.us.kaltura.ai:443/v1/',
+    })
+    await advance(2 * INTERVAL)
+    // 1.5 intervals after the frozen leader's last keep-alive, as if nothing had changed.
+    expect(sentBy('b')[0]!.at - last).toBeLessThanOrEqual(1.5 * INTERVAL + 50)
+  })
+})
+
 // Any script of the origin can post on a session's channel, and a tab may run another version
 // of the package: what arrives is read, not trusted. Found by posting what a tab never sends:
 // `led: 'x'` kept the follower from ever taking over (its deadline became NaN), `null` threw in
@@ -360,7 +422,7 @@ describe('terminal everywhere, refusals per tab', () => {
 describe('what another tab says is read, not trusted', () => {
   /** Posts `data` on the session's channel as a page of the origin that keeps nothing. */
   async function postAsStranger(data: unknown): Promise<void> {
-    const name = `react-avatar-keepalive https://api.avatar.us.kaltura.ai/v1 ${SESSION}`
+    const name = `react-avatar-keepalive ${keepAliveUrl(SESSION)}`
     expect(JSON.stringify(browser.locks.state())).toContain(name)
     const channel = new BroadcastChannel(name)
     channel.postMessage(data)
@@ -749,26 +811,33 @@ describe('one endpoint spelt two ways', () => {
     expect(status(b)).toBe('alive')
   })
 
-  // fetch resolves a path against the document's base URL: with `<base href="/">` (an app that
-  // routes in the browser), `v1` is `/v1` on every route, not a path beside each route's own.
-  test('a relative path under <base href="/">, from two routes: one lock, one sender', async () => {
-    const base = document.head.appendChild(document.createElement('base'))
-    base.href = '/'
+  // The lock is named by the keep-alive's URL as fetch resolves it: against the document's base
+  // URL (with `<base href="/">`, an app that routes in the browser, `v1` is `/v1` on every route,
+  // not a path beside each route's own), and with the session's path after the base, so that a
+  // base of `/` (the page's own URL once its slash is dropped) or one ending in a dot segment
+  // (`/v1/.`) names the endpoint its keep-alives go to.
+  test.each([
+    ['a relative path under <base href="/">', 'v1', 'v1', '/'],
+    ['a proxy at the root, `/`', '/', '/', null],
+    ['`/v1/.` and `/v1`', '/v1/.', '/v1', null],
+  ])('%s, from two routes: one lock, one sender', async (_, first, second, baseHref) => {
+    const base = baseHref ? document.head.appendChild(document.createElement('base')) : null
+    if (base) base.href = baseHref!
     const route = location.pathname
     try {
       const a = openTab('a')
       const b = openTab('b')
       history.pushState(null, '', '/calls/1')
-      keepInTab(a, 'token-1', { baseUrl: 'v1' })
+      keepInTab(a, 'token-1', { baseUrl: first })
       await advance(50)
-      history.pushState(null, '', '/calls/2/room')
-      keepInTab(b, 'token-1', { baseUrl: 'v1' })
+      history.pushState(null, '', '/calls/2/room?tab=2')
+      keepInTab(b, 'token-1', { baseUrl: second })
       await advance(10 * INTERVAL)
       expect(keepAlives().length).toBeGreaterThanOrEqual(10)
       expect(new Set(keepAlives().map((s) => s.tab))).toEqual(new Set(['a']))
       expect(status(b)).toBe('alive')
     } finally {
-      base.remove()
+      base?.remove()
       history.pushState(null, '', route)
     }
   })

@@ -239,6 +239,14 @@ function createKeeper(
     if (!ours.has(next)) dispatch({ type: 'external', snapshot: next })
   })
 
+  // Named by the keep-alive's URL as fetch resolves it (against the document's base URL: a `<base>`
+  // counts), so that two spellings of one endpoint (`/v1` and the page's origin + `/v1`, a host in
+  // capitals, the default port, `/v1/.`, a relative path or `/` from two routes) take one lock,
+  // not two senders.
+  let named = ''
+  const lockName = (): string =>
+    `react-avatar-keepalive ${new URL(sessionUrl(sessionId, state.settings.baseUrl, 'keep-alive'), globalDocument?.baseURI ?? location.href).href}`
+
   const answer = (id: number, error: AvatarKeepAliveError | null): void => {
     requests.delete(id)
     dispatch({ type: 'answered', id, error, random: Math.random() })
@@ -288,15 +296,7 @@ function createKeeper(
         break
       case 'lock':
         try {
-          // Named by the endpoint as fetch resolves it (against the document's base URL: a
-          // `<base>` counts): two spellings of one (`/v1` and the page's origin + `/v1`, a host in
-          // capitals, the default port, a relative path from two routes) take one lock, not two
-          // senders.
-          leader = lead(
-            store.crossTab!,
-            `react-avatar-keepalive ${new URL(baseUrl.replace(/\/+$/, ''), globalDocument?.baseURI ?? location.href).href} ${sessionId}`,
-            dispatch,
-          )
+          leader = lead(store.crossTab!, (named = lockName()), dispatch)
         } catch {
           // A channel that will not open, a lock manager that throws: no tabs to share with.
           dispatch({ type: 'noLocks' })
@@ -427,6 +427,8 @@ function createKeeper(
       type: 'consumers',
       consumers: list.map(({ token, rank, options }) => ({ token, rank, options })),
     })
+    // New options may name another endpoint, so another lock.
+    if (leader && lockName() !== named) dispatch({ type: 'moved' })
     if (!newest && env) {
       offs.forEach((off) => off())
       env = undefined

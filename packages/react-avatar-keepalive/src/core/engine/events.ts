@@ -40,6 +40,11 @@ export type EngineEvent =
    * the channel would not open: this tab keeps the session on its own.
    */
   | { type: 'noLocks' }
+  /**
+   * The lock's name changed with the options (it is named by the keep-alive's URL): another
+   * endpoint, another line.
+   */
+  | { type: 'moved' }
 
 /** Everything the engine wants done; the interpreter does it after the step, in order. */
 export type EngineEffect =

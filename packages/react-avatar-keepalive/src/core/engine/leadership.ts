@@ -162,12 +162,25 @@ export function lock(n: Draft, c: Ctx): void {
   if (wants && n.role === 'solo') {
     n.role = 'follow'
     getInLine(n, c)
-  } else if (!wants && n.role !== 'solo') {
-    n.role = 'solo'
-    n.peers = 0
-    const after = n.lastStart === null ? 0 : n.lastStart + MIN_KEEP_ALIVE_GAP - c.now
-    c.fx.push({ type: 'unlock', after: Math.max(0, after) })
-  }
+  } else if (!wants && n.role !== 'solo') leave(n, c)
+}
+
+/** Out of line: the lock goes 1 s after this tab's last start (its next holder keeps the ceiling). */
+function leave(n: Draft, c: Ctx): void {
+  n.role = 'solo'
+  n.peers = 0
+  const after = n.lastStart === null ? 0 : n.lastStart + MIN_KEEP_ALIVE_GAP - c.now
+  c.fx.push({ type: 'unlock', after: Math.max(0, after) })
+}
+
+/**
+ * Another endpoint is another lock: a tab in line or leading lets go of this one and gets in line
+ * for the other (`lock`, as the step ends), as a tab that just came. The tabs of the old endpoint
+ * keep theirs, and the next to lead there keeps the 1 s ceiling.
+ */
+export function moveLock(n: Draft, c: Ctx): void {
+  lostLead(n, c)
+  if (n.role !== 'solo') leave(n, c)
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   lead,
   lock,
   lostLead,
+  moveLock,
   post,
   showAgain,
   STEAL_SETTLE,
@@ -62,6 +63,9 @@ export function step(
   switch (event.type) {
     case 'consumers':
       consumers(n, event.consumers)
+      break
+    case 'moved':
+      moveLock(n, c)
       break
     case 'answered': {
       const { flight } = n
