@@ -7,7 +7,7 @@ import { globalWindow, listen } from './environment'
 // its own (capture: before the app's), and a second listener sends whatever the first did not
 // reach. Nothing before the fetch: no store write, no signal, no timer.
 /** Each session's end request (by its keeper), ready to go as the page goes away. */
-export const pageEnds = new Map<object, () => void>()
+export const pageEnds: Map<object, () => void> = new Map()
 const sendEnds = (): void =>
   pageEnds.forEach((send, key) => {
     send()
