@@ -14,7 +14,7 @@ const { replay: play } = await atInterval('2000', () => import('./modelChecker')
 test('a hidden follower in Firefox takes over from a leader in a long task', () => {
   const { world, violations } = play(2, [...hiddenFollowerFrozenLeader(), advance(7_000)])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSender).toBe(1)
   expect(world.tabs[1]!.engine.role).toBe('lead')
   expect(world.tabs[1]!.ownSend).toBe(8_700)
 })

@@ -57,8 +57,8 @@ test('a tab robbed by a thief that freezes at once takes over 1.5 intervals afte
   ])
   expect(violations).toEqual([])
   expect(world.tabs[1]!.engine.settings.interval).toBe(1_000)
-  expect(world.lastSender).toBe(0)
-  expect(world.lastSend).toBe(4_300)
+  expect(world.lines[0]!.lastSender).toBe(0)
+  expect(world.lines[0]!.lastSend).toBe(4_300)
   expect(world.tabs[0]!.engine.role).toBe('lead')
 })
 

@@ -36,7 +36,7 @@ test('a lock grant that waited in a frozen tab is confirmed before anything is s
     advance('next'),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSender).toBe(1)
   expect(world.tabs[0]!.engine.role).toBe('follow')
 })
 
@@ -53,7 +53,7 @@ test('a thawed follower hears the leader before it takes over', () => {
     advance(1_000),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSender).toBe(1)
   expect(world.tabs[0]!.engine.role).toBe('follow')
 })
 
@@ -70,7 +70,7 @@ test('an offline leader that still talks is replaced by an online follower', () 
     advance(30_000),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSender).toBe(1)
   expect(world.tabs[1]!.engine.role).toBe('lead')
 })
 
@@ -93,8 +93,8 @@ test('a confirm answered after a steal sends nothing', () => {
     deliverLock(0),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(1)
-  expect(world.lastSend).toBe(15_000)
+  expect(world.lines[0]!.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSend).toBe(15_000)
   expect(world.tabs[0]!.engine.flight).toBeNull()
 })
 
@@ -111,7 +111,7 @@ test('a confirm answered after a long freeze ends the session without a keep-ali
     deliverLock(0),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSend).toBeNull()
+  expect(world.lines[0]!.lastSend).toBeNull()
   expect(world.tabs[0]!.engine.snap).toMatchObject({
     status: 'expired',
     endReason: 'idle-timeout',
@@ -163,7 +163,7 @@ test('a leader whose last keep-alive is old confirms before it sends', () => {
     advance(1_000),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSender).toBe(1)
   expect(world.tabs[0]!.engine.role).toBe('follow')
 })
 
@@ -212,7 +212,7 @@ test('a tab robbed while frozen hears, on thawing, the keep-alives its thief sen
     advance('next'),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSender).toBe(1)
   expect(world.tabs[0]!.engine.role).toBe('follow')
 })
 
@@ -233,8 +233,8 @@ test('a tab robbed while frozen waits out the thief that froze as it thawed', ()
     deliverLock(0),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(0)
-  expect(world.lastSend).toBe(58_000 + 15_000)
+  expect(world.lines[0]!.lastSender).toBe(0)
+  expect(world.lines[0]!.lastSend).toBe(58_000 + 15_000)
 })
 
 // 15. Found once a malformed token joined the two-tab alphabet (a mutation test showed the
@@ -244,7 +244,7 @@ test('a tab robbed while frozen waits out the thief that froze as it thawed', ()
 test('a follower that refuses a malformed token does not show isAlive before any keep-alive', () => {
   const { world, violations } = play(2, [keep(0), keep(1), consumer(1, 'keep1bad')])
   expect(violations).toEqual([])
-  expect(world.lastSend).toBeNull()
+  expect(world.lines[0]!.lastSend).toBeNull()
   expect(world.tabs[1]!.engine.snap).toMatchObject({ status: 'degraded', isAlive: false })
 })
 
@@ -260,7 +260,7 @@ test('a keep-alive waiting for the lock manager goes nowhere once no consumer ha
     deliverLock(0),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSend).toBeNull()
+  expect(world.lines[0]!.lastSend).toBeNull()
   expect(world.tabs[0]!.engine.flight).toBeNull()
   expect(world.tabs[0]!.engine.snap.error?.kind).toBe('invalid-token')
 })
@@ -278,7 +278,7 @@ test('a keep-alive waiting for the lock manager does not outlive the tab leading
     advance(1_000),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSend).toBe(0)
+  expect(world.lines[0]!.lastSend).toBe(0)
 })
 
 // 17. Found by the guarantee that nothing sends sooner than its schedule, one level deeper than
@@ -300,7 +300,7 @@ test('a takeover asked for during a confirm is served by the keep-alive that fol
     advance(1_000),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSend).toBe(14_750)
+  expect(world.lines[0]!.lastSend).toBe(14_750)
   expect(world.tabs[0]!.engine.snap.status).toBe('alive')
 })
 
@@ -330,8 +330,8 @@ test('a tab that starts again on a stale lock grant asks the lock manager before
     env(1, 'clear'),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(0)
-  expect(world.lastSend).toBe(45_000)
+  expect(world.lines[0]!.lastSender).toBe(0)
+  expect(world.lines[0]!.lastSend).toBe(45_000)
   expect(world.tabs[1]!.engine.flight?.wall).toBeNull()
 })
 
@@ -356,8 +356,8 @@ test('a leader answering a hello tells of the keep-alive it has in the air', () 
     advance('next'),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(0)
-  expect(world.lastSend).toBe(14_001)
+  expect(world.lines[0]!.lastSender).toBe(0)
+  expect(world.lines[0]!.lastSend).toBe(14_001)
   expect(world.tabs[1]!.engine.role).toBe('follow')
 })
 
@@ -401,7 +401,7 @@ test('back online while a keep-alive is out: its success is the keep-alive that 
     advance('next'),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSend).toBe(10_000)
+  expect(world.lines[0]!.lastSend).toBe(10_000)
 })
 
 // 23. Kept again by a consumer whose malformed token was refused before: `connecting`, and nothing
@@ -528,8 +528,8 @@ test('a keep-alive sent alone holds back the next leader for the 1 s ceiling', (
     advance(1_000),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(1)
-  expect(world.lastSend).toBe(1_000)
+  expect(world.lines[0]!.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSend).toBe(1_000)
 })
 
 // The other way: a tab that takes over from a leader that closed, then goes alone at once, keeps
@@ -590,7 +590,7 @@ test('a follower thawed on its deadline reads what the leader said before it ste
     advance('next'),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSender).toBe(1)
   expect(world.tabs[1]!.engine.role).toBe('lead')
 })
 
@@ -615,7 +615,7 @@ test('a leader tells its keep-alive even before it has read who listens', () => 
     advance(1_000),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(0)
+  expect(world.lines[0]!.lastSender).toBe(0)
   expect(world.tabs[1]!.engine.role).toBe('follow')
 })
 
@@ -632,7 +632,7 @@ test('a hidden follower takes over from a frozen leader though its timers run on
     advance(10_000),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSender).toBe(1)
   expect(world.tabs[1]!.engine.role).toBe('lead')
 })
 
@@ -706,7 +706,7 @@ test('a follower whose every step comes late calls again once, then takes over',
     advance(1_000),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSender).toBe(1)
   expect(world.tabs[1]!.ownSend).toBe(21_000)
 })
 
@@ -731,7 +731,7 @@ test('a leader frozen while a tab on a shorter interval took over asks the lock 
   expect(violations).toEqual([])
   expect(world.tabs[0]!.ownSend).toBe(0)
   expect(world.tabs[0]!.engine.role).toBe('follow')
-  expect(world.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSender).toBe(1)
 })
 
 // The same, built by hand with other timings: the thawed leader sent 800 ms before the new
@@ -750,7 +750,7 @@ test('a leader frozen while a tab on a shorter interval took over keeps the 1 s 
   ])
   expect(violations).toEqual([])
   expect(world.tabs[0]!.ownSend).toBe(0)
-  expect(world.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSender).toBe(1)
 })
 
 // Not the engine's: the world's. Found by fresh-seed random walks at 2 s (two tabs, seed
@@ -801,7 +801,7 @@ test('a lock manager answer read after a freeze is asked again', () => {
   expect(violations).toEqual([])
   expect(world.tabs[0]!.ownSend).toBe(null)
   expect(world.tabs[0]!.engine.role).toBe('follow')
-  expect(world.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSender).toBe(1)
 })
 
 // 34. The same path, the thawed leader reading its messages first: the keep-alive waiting for the
@@ -821,7 +821,7 @@ test('an answer to a keep-alive given up since is not taken for the next one', (
   ])
   expect(violations).toEqual([])
   expect(world.tabs[0]!.ownSend).toBe(null)
-  expect(world.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSender).toBe(1)
 })
 
 // 35. Found in the browsers (one tab on a page that runs 300-600 ms tasks back to back, 2 s
@@ -850,7 +850,7 @@ test('a leader alone on a busy page sends on answers read 1.2 s after their ques
   const { world, violations } = play(2, busyAlone(1_200))
   expect(violations).toEqual([])
   expect(world.tabs[0]!.engine.role).toBe('lead')
-  expect(world.lastSend).toBe(1_200 + 10_000 + 1_200)
+  expect(world.lines[0]!.lastSend).toBe(1_200 + 10_000 + 1_200)
 })
 
 test('an answer read 1.25 s or more after its question is asked again, even alone', () => {
@@ -863,7 +863,7 @@ test('an answer read 1.25 s or more after its question is asked again, even alon
     deliverLock(0),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSend).toBeNull()
+  expect(world.lines[0]!.lastSend).toBeNull()
   // Asked again as the answer was read.
   expect(world.tabs[0]!.engine.flight).toMatchObject({ id: 1, at: 1_250, wall: null })
   expect(world.tabs[0]!.locks).toEqual([{ type: 'confirmed', id: 1, held: true, alone: true }])
@@ -902,8 +902,8 @@ test('a tab robbed while frozen gives its thief 1.5 intervals from when it reads
     deliverLock(1),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(1)
-  expect(world.lastSend).toBe(40_900)
+  expect(world.lines[0]!.lastSender).toBe(1)
+  expect(world.lines[0]!.lastSend).toBe(40_900)
   expect(world.tabs[0]!.engine.role).toBe('follow')
 })
 
@@ -949,7 +949,7 @@ test('a leader back from the cache sends nothing on an answer from before it wen
     advance('next'),
   ])
   expect(violations).toEqual([])
-  expect(world.lastSender).toBe(0)
+  expect(world.lines[0]!.lastSender).toBe(0)
   expect(world.tabs[1]!.ownSend).toBe(null)
   expect(world.tabs[1]!.engine.role).toBe('follow')
 })
@@ -1029,5 +1029,33 @@ test('a tab that saw the end answers a new tab’s hello with it', () => {
   expect(world.tabs[0]!.engine.snap).toMatchObject({ status: 'expired', endReason: 'page-hide' })
   // One keep-alive, in the instant it was given the lock (the answer to its hello on its way).
   expect(world.tabs[0]!.firstSend).toBe(0)
-  expect(world.lastAny).toBe(0)
+  expect(world.lines[0]!.lastAny).toBe(0)
+})
+
+// 44. Once the world had two endpoints (a tab's options may come to name another: `move`), the
+// checker found in 19 states, with the engine's `moved` undone, what the crossTab tests had shown
+// through React: a leader whose endpoint changed kept the old endpoint's lock, so its keep-alives
+// went to the new endpoint while the tabs still on the old one waited behind it and sent nothing
+// (the old endpoint's session unkept, 2 intervals and more), and a tab of the new endpoint, given
+// its lock, sent beside it. The leader now lets go of the old lock (1 s after its last keep-alive
+// there) and gets in line for the new one: the follower takes the old endpoint over.
+test('a leader whose options name another endpoint hands the old one over and leads the new one', () => {
+  const path = [
+    keep(0),
+    keep(1),
+    advance(500),
+    { type: 'answer', tab: 0, answer: 'ok' } as const,
+    env(0, 'move'),
+    advance(1_000),
+  ]
+  const { world, violations } = play(2, path)
+  expect(violations).toEqual([])
+  const [old, moved] = world.lines
+  // The follower took the old endpoint over 1 s after the leader's last keep-alive there, as the
+  // tab that moved sent its first to the new one, where it leads alone.
+  expect(old).toMatchObject({ lock: { holder: 1 }, lastSender: 1, lastSend: 1_000 })
+  expect(moved).toMatchObject({ lock: { holder: 0 }, lastSender: 0, lastSend: 1_000 })
+  expect(world.tabs.map((t) => t.ownSend)).toEqual([1_000, 1_000])
+  // And so on, each endpoint kept by its own tab.
+  expect(play(2, [...path, advance(30_000)]).violations).toEqual([])
 })

@@ -73,7 +73,7 @@ function walk(
     path.push(action)
     const out = apply(world, action)
     steps += out.steps
-    if (out.world.lastSend !== world.lastSend) sends++
+    if (out.world.lines.some((l, e) => l.lastAny !== world.lines[e]!.lastAny)) sends++
     world = out.world
     if (out.violations.length) return { violations: out.violations, path, steps, sends }
   }
@@ -93,7 +93,7 @@ const long = (config: Config): Config => ({
 const tabsEvery: Config = {
   ...CONFIGS.tabsFull,
   consumers: [...CONFIGS.tabsFull.consumers, 'keep1solo', 'keep0half'],
-  env: [...CONFIGS.tabsFull.env, 'nolocks', 'cache'],
+  env: [...CONFIGS.tabsFull.env, 'nolocks', 'cache', 'move'],
 }
 
 // (engine.property.interval.test.ts runs them again at a short interval, and

@@ -146,6 +146,7 @@ export type EnvAction =
   | 'close'
   | 'open'
   | 'nolocks'
+  | 'move'
 
 /** One page, or tabs of one browser: two, or three (two followers may take over at once). */
 export type TabCount = 1 | 2 | 3
@@ -262,6 +263,15 @@ export const CONFIGS = {
     advances: ['next', 1_000, 1.5 * I],
     sleeps: [],
   },
+  moving: {
+    name: 'two tabs: options that come to name another endpoint',
+    tabs: 2,
+    consumers: ['keep0', 'drop0'],
+    env: ['move', 'freeze', 'close'],
+    answers: ['ok', '410', '500'],
+    advances: ['next', 1_000, 1.5 * I],
+    sleeps: [],
+  },
   three: {
     name: 'three tabs: two followers, one leader freezing',
     tabs: 3,
@@ -349,13 +359,20 @@ export interface Tab {
   readonly clearedAfter: number
   /** The end this tab knows of (seen first, or heard from a tab that knew it); 0 for none. */
   readonly knows: number
+  /**
+   * The endpoint this tab's options name (its keep-alives go there), and the one its adapter's
+   * lock and channel are named by (the line it is in, or was last in).
+   */
+  readonly endpoint: number
+  readonly line: number
 }
 
-export interface World {
-  readonly now: number
-  readonly tabs: readonly Tab[]
+/**
+ * One endpoint (the session's keep-alive URL): the lock and channel named by it, and what the tabs
+ * sent there. Two, for tabs whose options come to name another (`move`).
+ */
+export interface Line {
   readonly lock: { holder: number | null; queue: readonly number[]; releaseAt: number | null }
-  readonly ranks: number
   /**
    * The last keep-alive any tab that shares the session sent, which tab sent it, and whether that
    * page has closed since. A tab alone sends on its own: the rules between tabs do not bind it.
@@ -367,6 +384,13 @@ export interface World {
   readonly lastAny: number | null
   /** Since when some tab has kept the session with a usable token, online, not frozen. */
   readonly window: number
+}
+
+export interface World {
+  readonly now: number
+  readonly tabs: readonly Tab[]
+  readonly lines: readonly Line[]
+  readonly ranks: number
   /** How many times a tab saw the session end first (not told by another tab). */
   readonly ends: number
 }
@@ -427,20 +451,26 @@ const freshTab = (now: number, tabs: TabCount): Tab => ({
   stoleAt: null,
   clearedAfter: 0,
   knows: 0,
+  endpoint: 0,
+  line: 0,
 })
+
+const LINE: Line = {
+  lock: { holder: null, queue: [], releaseAt: null },
+  lastSend: null,
+  lastSender: -1,
+  senderGone: false,
+  lastAny: null,
+  window: 0,
+}
 
 export function createWorld(tabs: TabCount): World {
   const tab = freshTab(0, tabs)
   return {
     now: 0,
     tabs: Array<Tab>(tabs).fill(tab),
-    lock: { holder: null, queue: [], releaseAt: null },
+    lines: [LINE, LINE],
     ranks: 0,
-    lastSend: null,
-    lastSender: -1,
-    senderGone: false,
-    lastAny: null,
-    window: 0,
     ends: 0,
   }
 }
@@ -474,7 +504,7 @@ export function actions(w: World, config: Config): Action[] {
     }
     for (const what of config.env) {
       // Refused before the lock is granted: in line, not holding it.
-      if (what === 'nolocks' && (!t.channel || w.lock.holder === tab)) continue
+      if (what === 'nolocks' && (!t.channel || w.lines[t.line]!.lock.holder === tab)) continue
       out.push({ type: 'env', tab, what })
     }
     if (t.request && t.engine.flight?.wall != null) {
@@ -493,7 +523,7 @@ export function actions(w: World, config: Config): Action[] {
 
 /** When the next timer, HTTP timeout or lock release is due, if anything is. */
 function nextDue(w: World): number | null {
-  let at = w.lock.releaseAt ?? Infinity
+  let at = Math.min(...w.lines.map((l) => l.lock.releaseAt ?? Infinity))
   for (const t of w.tabs) {
     if (t.frozen || t.closed) continue
     if (t.timerAt !== null) at = Math.min(at, t.timerAt)
@@ -523,18 +553,23 @@ export function apply(w: World, action: Action): Outcome {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 class Model {
-  w: Mutable<World> & { tabs: Tab[] }
+  w: Mutable<Omit<World, 'tabs' | 'lines'>> & { tabs: Tab[]; lines: Mutable<Line>[] }
   violations: string[] = []
   steps = 0
   private copied: boolean[]
 
   constructor(w: World) {
-    this.w = { ...w, tabs: [...w.tabs] }
+    this.w = { ...w, tabs: [...w.tabs], lines: w.lines.map((l) => ({ ...l })) }
     this.copied = w.tabs.map(() => false)
   }
 
   fail(message: string): void {
     this.violations.push(`${message} (at ${this.w.now} ms)`)
+  }
+
+  /** The line tab `i`'s adapter is in (or was last in): the lock and channel it uses. */
+  l(i: number): Mutable<Line> {
+    return this.w.lines[this.w.tabs[i]!.line]!
   }
 
   /** Tab `i`, copied once per action so that the world given to `apply` never changes. */
@@ -579,14 +614,24 @@ class Model {
         // the adapter takes again by itself, from a task of its own.
         if (t.cached === 'held') t.locks = [...t.locks, { type: 'lostLead' }]
         else if (t.cached === 'line' && t.channel) {
-          w.lock = { ...w.lock, queue: [...w.lock.queue, a.tab] }
-          this.grant()
+          const line = this.l(a.tab)
+          line.lock = { ...line.lock, queue: [...line.lock.queue, a.tab] }
+          this.grant(t.line)
         }
         t.cached = null
         if (t.owed) t.owed = { ...t.owed, at: Math.max(t.owed.at, w.now) }
         // Nobody else kept it meanwhile: the schedule starts again from the thaw.
-        if (!w.tabs.some((t, j) => j !== a.tab && !t.closed && !t.frozen && t.engine.running)) {
-          w.window = w.now
+        if (
+          !w.tabs.some(
+            (o, j) =>
+              j !== a.tab &&
+              o.endpoint === t.endpoint &&
+              !o.closed &&
+              !o.frozen &&
+              o.engine.running,
+          )
+        ) {
+          w.lines[t.endpoint]!.window = w.now
         }
         // A page hidden away and frozen comes back with Back: it is shown (pageshow), at once.
         if (t.engine.away) this.step(a.tab, { type: 'resume' })
@@ -601,7 +646,7 @@ class Model {
         this.t(0).since = { ...w.tabs[0]!.since, frozen: w.tabs[0]!.since.frozen ?? w.now }
         w.now += a.ms
         if (!w.tabs[0]!.engine.away) this.endStretch(0, 'frozen')
-        w.window = w.now
+        for (const line of w.lines) line.window = w.now
         const t = this.t(0)
         if (t.owed) t.owed = { ...t.owed, at: Math.max(t.owed.at, w.now) }
         return
@@ -669,18 +714,19 @@ class Model {
         // A grant the page never read: the browser takes it back with the rest.
         const read = !t.locks.some((d) => d.type === 'lead')
         t.locks = t.locks.filter((d) => d.type !== 'lead')
-        const { lock } = w
+        const line = this.l(i)
+        const { lock } = line
         const held = lock.holder === i
         t.cached = !t.channel ? null : held && read ? 'held' : 'line'
-        w.lock = {
+        line.lock = {
           holder: held ? null : lock.holder,
           queue: lock.queue.filter((q) => q !== i),
           releaseAt: held ? null : lock.releaseAt,
         }
         // Like a page that closes, it may have sent a keep-alive the next leader has not heard of.
-        if (w.lastSender === i) w.senderGone = true
+        this.gone(i)
         this.checkSchedule()
-        return this.grant()
+        return this.grant(t.line)
       }
       case 'close': {
         // The browser releases its locks and drops its requests; the tab runs nothing again.
@@ -693,26 +739,43 @@ class Model {
           locks: [],
           channel: false,
         })
-        const { lock } = w
+        const line = this.l(i)
+        const { lock } = line
         const holder = lock.holder === i ? null : lock.holder
-        w.lock = {
+        line.lock = {
           holder,
           queue: lock.queue.filter((q) => q !== i),
           releaseAt: holder === null ? null : lock.releaseAt,
         }
-        if (w.lastSender === i) w.senderGone = true
+        this.gone(i)
         this.checkSchedule()
-        return this.grant()
+        return this.grant(t.line)
       }
-      case 'open':
+      case 'open': {
         if (!t.closed) return
-        Object.assign(t, freshTab(w.now, w.tabs.length as TabCount))
+        // (The app's options are what they were: the same endpoint.)
+        const { endpoint } = t
+        Object.assign(t, freshTab(w.now, w.tabs.length as TabCount), { endpoint, line: endpoint })
         return this.checkSchedule()
-      case 'nolocks':
+      }
+      case 'nolocks': {
         // The request is refused: out of the line; the adapter tells the engine.
-        if (!t.channel || w.lock.holder === i) return
-        w.lock = { ...w.lock, queue: w.lock.queue.filter((q) => q !== i) }
+        const line = this.l(i)
+        if (!t.channel || line.lock.holder === i) return
+        line.lock = { ...line.lock, queue: line.lock.queue.filter((q) => q !== i) }
         return this.send(i, { type: 'noLocks' })
+      }
+      case 'move': {
+        // The app's options come to name the other endpoint (its config loaded after the first
+        // render, a region switched): the keeper hands the engine its consumers again, then, when
+        // its adapter is in line for the old endpoint's lock, says the lock's name moved.
+        t.endpoint = 1 - t.endpoint
+        const consumers = t.slots.filter((c): c is Consumer => !!c).sort((x, y) => x.rank - y.rank)
+        this.step(i, { type: 'consumers', consumers })
+        const after = this.w.tabs[i]!
+        if (after.channel && after.line !== after.endpoint) this.step(i, { type: 'moved' })
+        return
+      }
       default:
         return this.step(i, { type: what })
     }
@@ -726,10 +789,12 @@ class Model {
       this.drain()
       let next = end
       let what: (() => void) | null = null
-      if (w.lock.releaseAt !== null && w.lock.releaseAt <= next) {
-        next = w.lock.releaseAt
-        what = () => this.release()
-      }
+      w.lines.forEach((line, e) => {
+        if (line.lock.releaseAt !== null && line.lock.releaseAt <= next) {
+          next = line.lock.releaseAt
+          what = () => this.release(e)
+        }
+      })
       w.tabs.forEach((t, i) => {
         if (t.frozen || t.closed) return
         if (t.request && t.engine.flight?.wall != null) {
@@ -776,10 +841,11 @@ class Model {
     else t.inbox = rest
     if (!event) return
     // A robbed tab's adapter asks for the lock again as it reads the news.
-    const { lock: held } = this.w
+    const line = this.l(i)
+    const { lock: held } = line
     if (event.type === 'lostLead' && t.channel && held.holder !== i && !held.queue.includes(i)) {
-      this.w.lock = { ...this.w.lock, queue: [...this.w.lock.queue, i] }
-      this.grant()
+      line.lock = { ...held, queue: [...held.queue, i] }
+      this.grant(t.line)
     }
     // What another tab tells of the session: its last success, and (before one) an attempt.
     const snapshot = event.type === 'message' ? event.message.snapshot : undefined
@@ -810,17 +876,24 @@ class Model {
     })
   }
 
-  release(): void {
-    this.w.lock = { ...this.w.lock, holder: null, releaseAt: null }
-    this.grant()
+  release(e: number): void {
+    const line = this.w.lines[e]!
+    line.lock = { ...line.lock, holder: null, releaseAt: null }
+    this.grant(e)
   }
 
-  grant(): void {
-    const { lock } = this.w
+  grant(e: number): void {
+    const line = this.w.lines[e]!
+    const { lock } = line
     if (lock.holder !== null || !lock.queue.length) return
     const [holder, ...queue] = lock.queue
-    this.w.lock = { holder: holder!, queue, releaseAt: null }
+    line.lock = { holder: holder!, queue, releaseAt: null }
     this.send(holder!, { type: 'lead', stole: false })
+  }
+
+  /** The page is gone (closed, hidden away): it may have sent a keep-alive no tab heard of yet. */
+  gone(i: number): void {
+    for (const line of this.w.lines) if (line.lastSender === i) line.senderGone = true
   }
 
   send(i: number, event: Delivery): void {
@@ -887,7 +960,7 @@ class Model {
     if (engine.away !== before.engine.away) {
       if (engine.away) {
         t.since = { ...t.since, frozen: t.since.frozen ?? now }
-        if (this.w.lastSender === i) this.w.senderGone = true
+        this.gone(i)
       } else if (!t.frozen) this.endStretch(i, 'frozen')
     }
     if (engine.settings.interval !== before.engine.settings.interval) {
@@ -922,7 +995,7 @@ class Model {
       (event.type === 'lead' && engine.role === 'lead') ||
       (event.type === 'lostLead' && before.engine.role === 'lead' && engine.role === 'follow')
     )
-      this.w.window = Math.max(this.w.window, now)
+      this.l(i).window = Math.max(this.l(i).window, now)
     // The end this tab now knows of: a new one when it saw it first, else the one it was told.
     if (isTerminalStatus(engine.snap.status) && !isTerminalStatus(before.engine.snap.status)) {
       t.knows =
@@ -983,26 +1056,30 @@ class Model {
         if (t.ownSend !== null && now - t.ownSend < MIN_KEEP_ALIVE_GAP) {
           this.fail(`keep-alives ${now - t.ownSend} ms apart from one tab`)
         }
-        // Across tabs too, but for a tab that closed before this one heard of its keep-alive (as
-        // a page reloaded at once), and for a tab alone.
+        // Across tabs too (to one endpoint), but for a tab that closed before this one heard of
+        // its keep-alive (as a page reloaded at once), and for a tab alone.
         const shared = !alone(w, t.engine)
+        const line = w.lines[t.endpoint]!
+        const { lastSend } = line
         const known = (before.engine.snap.lastAttemptAt ?? -Infinity) - WALL
-        const unheard = w.senderGone && known < w.lastSend!
-        if (shared && w.lastSend !== null && now - w.lastSend < MIN_KEEP_ALIVE_GAP && !unheard) {
-          this.fail(`keep-alives ${now - w.lastSend} ms apart`)
+        const unheard = line.senderGone && known < lastSend!
+        if (shared && lastSend !== null && now - lastSend < MIN_KEEP_ALIVE_GAP && !unheard) {
+          this.fail(`keep-alives ${now - lastSend} ms apart`)
         }
         // One sender: not within an interval of another tab's keep-alive while that tab still
-        // leads and runs (a tab frozen, closed, or no longer leading has handed over).
-        const other = w.lastSender === i || w.senderGone ? undefined : w.tabs[w.lastSender]
+        // leads there and runs (a tab frozen, closed, no longer leading, or leading the lock of
+        // another endpoint, has handed over).
+        const other = line.lastSender === i || line.senderGone ? undefined : w.tabs[line.lastSender]
         if (
           shared &&
           other &&
           !other.frozen &&
+          other.line === t.endpoint &&
           other.engine.role === 'lead' &&
           other.engine.running &&
-          now - w.lastSend! < other.engine.settings.interval
+          now - lastSend! < other.engine.settings.interval
         ) {
-          this.fail(`two tabs sending, ${now - w.lastSend!} ms apart`)
+          this.fail(`two tabs sending, ${now - lastSend!} ms apart`)
         }
         // Ended everywhere: none sends while a tab that saw the session end could tell it (it
         // runs, in line for the lock or holding it: not frozen, closed or hidden away, and has
@@ -1016,6 +1093,7 @@ class Model {
               j !== i &&
               o.knows > t.clearedAfter &&
               o.channel &&
+              o.line === t.endpoint &&
               !o.inbox.length &&
               !o.frozen &&
               !o.engine.away &&
@@ -1036,11 +1114,11 @@ class Model {
         t.owed = null
         t.request = { id: effect.id, at: now, timeout: t.engine.settings.timeout }
         t.firstSend ??= now
-        w.lastAny = now
+        line.lastAny = now
         if (shared) {
-          w.lastSend = now
-          w.lastSender = i
-          w.senderGone = false
+          line.lastSend = now
+          line.lastSender = i
+          line.senderGone = false
         }
         return
       }
@@ -1052,9 +1130,9 @@ class Model {
         return
       case 'post': {
         if (JSON.stringify(effect.message).includes('S3CRET')) this.fail('a token in a tab message')
-        // A BroadcastChannel reaches the other tabs that have it open.
+        // A BroadcastChannel reaches the other tabs that have it open (by its name: one endpoint).
         w.tabs.forEach((other, j) => {
-          if (j !== i && other.channel) {
+          if (j !== i && other.channel && other.line === t.line) {
             this.send(j, { type: 'message', message: effect.message, end: t.knows })
           }
         })
@@ -1063,48 +1141,62 @@ class Model {
       case 'lock':
         if (t.channel) this.fail('in line for the lock twice')
         t.channel = true
-        w.lock = { ...w.lock, queue: [...w.lock.queue, i] }
+        // Named by the endpoint the options name as the adapter opens.
+        t.line = t.endpoint
+        {
+          const line = this.l(i)
+          line.lock = { ...line.lock, queue: [...line.lock.queue, i] }
+        }
         // The adapter opens the channel, gets in line and says hello.
         w.tabs.forEach((other, j) => {
-          if (j !== i && other.channel) this.send(j, { type: 'message', message: { hello: true } })
+          if (j !== i && other.channel && other.line === t.line)
+            this.send(j, { type: 'message', message: { hello: true } })
         })
-        return this.grant()
+        return this.grant(t.line)
       case 'unlock': {
         if (!t.channel) this.fail('let go of a lock it never asked for')
         // The adapter is gone: nothing of it reaches the engine any more.
         t.channel = false
         t.inbox = []
         t.locks = []
-        const { lock } = w
+        const line = this.l(i)
+        const { lock } = line
         const queue = lock.queue.filter((q) => q !== i)
-        if (lock.holder !== i) w.lock = { ...lock, queue }
-        else if (effect.after > 0) w.lock = { holder: i, queue, releaseAt: now + effect.after }
+        if (lock.holder !== i) line.lock = { ...lock, queue }
+        else if (effect.after > 0) line.lock = { holder: i, queue, releaseAt: now + effect.after }
         else {
-          w.lock = { holder: null, queue, releaseAt: null }
-          this.grant()
+          line.lock = { holder: null, queue, releaseAt: null }
+          this.grant(t.line)
         }
         return
       }
       case 'steal': {
-        const { lock } = w
+        const line = this.l(i)
+        const { lock } = line
         // The robbed tab hears it lost the lock; its adapter gets in line again when its page
         // reads that (a frozen tab is in nobody's way meanwhile).
         if (lock.holder !== null && lock.holder !== i) this.send(lock.holder, { type: 'lostLead' })
-        w.lock = { holder: i, queue: lock.queue.filter((q) => q !== i), releaseAt: null }
+        line.lock = { holder: i, queue: lock.queue.filter((q) => q !== i), releaseAt: null }
         this.send(i, { type: 'lead', stole: true })
         return
       }
       case 'confirm':
+      case 'countPeers': {
         // The lock manager answers at once, with what it holds then; the page reads the answer
         // later (after a task, or a freeze), when the lock may have changed hands.
-        return this.send(i, {
-          type: 'confirmed',
-          id: effect.id,
-          held: w.lock.holder === i,
-          alone: w.lock.queue.every((q) => q === i),
-        })
-      case 'countPeers':
-        return this.send(i, { type: 'peers', count: w.lock.queue.filter((q) => q !== i).length })
+        const { lock } = this.l(i)
+        return this.send(
+          i,
+          effect.type === 'confirm'
+            ? {
+                type: 'confirmed',
+                id: effect.id,
+                held: lock.holder === i,
+                alone: lock.queue.every((q) => q === i),
+              }
+            : { type: 'peers', count: lock.queue.filter((q) => q !== i).length },
+        )
+      }
       case 'end':
       case 'watch':
         return
@@ -1196,8 +1288,10 @@ class Model {
     // Started: sent, or asking the lock manager first (its answer comes before time moves on).
     if (t.request || s.flight) return
     // From the last keep-alive of any tab: one sent alone is told of once its tab shares again,
-    // and a tab that goes alone keeps the ceiling of what it was told before.
-    const at = Math.max(t.owed.at, (this.w.lastAny ?? -Infinity) + MIN_KEEP_ALIVE_GAP)
+    // and a tab that goes alone keeps the ceiling of what it was told before; a tab whose options
+    // came to name another endpoint, the ceiling of the last keep-alive to the old one.
+    const lastAny = Math.max(...this.w.lines.map((l) => l.lastAny ?? -Infinity))
+    const at = Math.max(t.owed.at, lastAny + MIN_KEEP_ALIVE_GAP)
     // (A hidden page's timer fires late.)
     const due = s.visible
       ? at
@@ -1217,7 +1311,7 @@ class Model {
    */
   checkSchedule(): void {
     const { w } = this
-    const keeping = w.tabs.filter((t, i) => {
+    const shared = w.tabs.filter((t, i) => {
       const can =
         !t.closed &&
         !t.frozen &&
@@ -1238,21 +1332,27 @@ class Model {
       }
       return kept === 'shared'
     })
-    if (!keeping.length) {
-      w.window = w.now
-      return
-    }
-    // A tab that came later cannot know what a silent leader last did: counted from its start.
-    const started = Math.min(...keeping.map((t) => t.keptSince ?? w.now))
-    const since = Math.max(
-      w.lastSend ?? -Infinity,
-      w.window,
-      w.tabs.length > 1 ? started : -Infinity,
-    )
-    const hidden = keeping.some((t) => hiddenSince(t, since))
-    const allowed =
-      w.tabs.length > 1 ? 2 * I + (hidden ? TAKEOVER_SLACK : 0) : I + (hidden ? HIDDEN_SLACK : 0)
-    if (w.now - since > allowed + 1 + ROUNDING) this.fail(`no keep-alive for ${w.now - since} ms`)
+    // Each endpoint's session, by the tabs whose options name it.
+    w.lines.forEach((line, e) => {
+      const keeping = shared.filter((t) => t.endpoint === e)
+      if (!keeping.length) {
+        line.window = w.now
+        return
+      }
+      // A tab that came later cannot know what a silent leader last did: counted from its start.
+      const started = Math.min(...keeping.map((t) => t.keptSince ?? w.now))
+      const since = Math.max(
+        line.lastSend ?? -Infinity,
+        line.window,
+        w.tabs.length > 1 ? started : -Infinity,
+      )
+      const hidden = keeping.some((t) => hiddenSince(t, since))
+      const allowed =
+        w.tabs.length > 1 ? 2 * I + (hidden ? TAKEOVER_SLACK : 0) : I + (hidden ? HIDDEN_SLACK : 0)
+      if (w.now - since > allowed + 1 + ROUNDING) {
+        this.fail(`no keep-alive for ${w.now - since} ms${e ? ' to the other endpoint' : ''}`)
+      }
+    })
   }
 }
 
@@ -1361,13 +1461,15 @@ function hashTab(h: Hash, t: Tab, now: number, end: (n: number) => number): void
   h.t(t.keptSince, now, 2 * I + 2).s(t.kept)
   h.t(t.ownSend, now, I).n(+t.ownOk | (+t.nudged << 1))
   h.t(t.owed?.at ?? null, now, 2_000).t(t.stoleAt, now, STEAL_SETTLE + 1)
-  h.n(end(t.knows)).n(end(t.clearedAfter))
+  h.n(end(t.knows))
+    .n(end(t.clearedAfter))
+    .n(t.endpoint | (t.line << 1))
 }
 
 /** A 52-bit hash of the world, times relative to now, cut off where no rule looks further. */
 export function hashWorld(w: World): number {
   const h = new Hash()
-  const { now, lock } = w
+  const { now } = w
   // Ends by their order only (no rule reads their numbers).
   const ends = [
     ...new Set(
@@ -1379,13 +1481,15 @@ export function hashWorld(w: World): number {
     ),
   ].sort((a, b) => a - b)
   for (const t of w.tabs) hashTab(h, t, now, (n) => ends.indexOf(n))
-  h.n(lock.holder ?? -1)
-  for (const q of lock.queue) h.n(q)
-  h.n(lock.queue.length).t(lock.releaseAt, now)
-  h.t(w.lastSend, now, 2 * I + 2)
-    .n(w.lastSender)
-    .n(+w.senderGone)
-    .t(w.lastAny, now, MIN_KEEP_ALIVE_GAP + 1)
-    .t(w.window, now, 2 * I + 2)
+  for (const { lock, ...line } of w.lines) {
+    h.n(lock.holder ?? -1)
+    for (const q of lock.queue) h.n(q)
+    h.n(lock.queue.length).t(lock.releaseAt, now)
+    h.t(line.lastSend, now, 2 * I + 2)
+      .n(line.lastSender)
+      .n(+line.senderGone)
+      .t(line.lastAny, now, MIN_KEEP_ALIVE_GAP + 1)
+      .t(line.window, now, 2 * I + 2)
+  }
   return h.value()
 }

@@ -5,6 +5,7 @@ import { act, cleanup, render, screen } from '@testing-library/react'
 import * as React from 'react'
 import { useState } from 'react'
 import { describe, expect, test, vi } from 'vitest'
+import { AVATAR_API_EU, AVATAR_API_US } from '../core/request'
 import { avatarSessionStore, createAvatarSessionStore } from '../core/store'
 import { SessionStatusBadge } from '../SessionStatusBadge'
 import { useAvatarKeepAlive } from '../useAvatarKeepAlive'
@@ -121,5 +122,30 @@ describe('the README testing recipe', () => {
     expect(api.count('s1')).toBe(2)
     cleanup()
     avatarSessionStore.clearAll()
+  })
+})
+
+// The README's "The EU region", as written there: a region that comes with a config loaded after
+// the first render.
+describe('the README region-from-a-config recipe', () => {
+  function KeepAliveInRegion({ region }: { region: 'us' | 'eu' | undefined }) {
+    useAvatarKeepAlive('s1', 'token-1', {
+      baseUrl: region === 'eu' ? AVATAR_API_EU : AVATAR_API_US,
+      enabled: region !== undefined,
+    })
+    return null
+  }
+
+  test('sends nothing to the default region before the config, then keeps the session where it says', async () => {
+    const view = render(<KeepAliveInRegion region={undefined} />)
+    await advance(30_000)
+    expect(api.requests).toEqual([])
+
+    view.rerender(<KeepAliveInRegion region="eu" />)
+    await advance(10_000)
+    expect(api.requests.map((r) => r.url)).toEqual([
+      `${AVATAR_API_EU}/avatar-session/s1/keep-alive`,
+      `${AVATAR_API_EU}/avatar-session/s1/keep-alive`,
+    ])
   })
 })
