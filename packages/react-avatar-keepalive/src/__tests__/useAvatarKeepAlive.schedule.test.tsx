@@ -189,6 +189,39 @@ describe('stopping', () => {
     expect(api.count('s1')).toBe(4)
   })
 
+  test('components naming two endpoints for one session: the last mounted one names it, whoever rotates a token', async () => {
+    const queryClient = new QueryClient()
+    function Consumer({ baseUrl, token }: { baseUrl: string; token: string }) {
+      useAvatarKeepAlive('s1', token, { baseUrl, queryClient })
+      return null
+    }
+    const ui = (first: string, second?: string) => (
+      <>
+        <Consumer key="a" baseUrl="https://api.avatar.us.kaltura.ai/v1" token={first} />
+        {second && (
+          <Consumer key="b" baseUrl="https://api.avatar.eu.kaltura.ai/v1" token={second} />
+        )}
+      </>
+    )
+    const sent = () => api.requests.map((r) => `${new URL(r.url).host.split('.')[2]} ${r.status}`)
+    const view = render(ui('token-1'))
+    await advance(0)
+    view.rerender(ui('token-1', 'token-1'))
+    await advance(10_000)
+    expect(sent()).toEqual(['us 200', 'eu 200'])
+    // The first component's token is rotated (so its token is the one sent): still the second's
+    // endpoint.
+    api.setToken('s1', 'token-2')
+    view.rerender(ui('token-2', 'token-1'))
+    await advance(10_000)
+    expect(sent()).toEqual(['us 200', 'eu 200', 'eu 200'])
+    expect(api.requests.at(-1)!.tokenMatched).toBe(true)
+    // The second unmounts: the first's endpoint again.
+    view.rerender(ui('token-2'))
+    await advance(10_000)
+    expect(sent()).toEqual(['us 200', 'eu 200', 'eu 200', 'us 200'])
+  })
+
   test('unmounting mid-request aborts the request', async () => {
     api.queue('hang')
     const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })
