@@ -1,6 +1,7 @@
 // One sender across tabs, checked after every step of random sequences: tabs keeping and letting
 // go, closing, freezing and thawing, going into WebKit's back/forward cache and coming back,
-// hiding, and any server answer. The guarantees:
+// hiding, a tab's options coming to name another endpoint (two servers, each its own session), and
+// any server answer. The guarantees, per endpoint:
 // - no token (nor a marked part of one) in a message or a lock name;
 // - keep-alive starts, from any tab, never closer than 1 s (but for a tab that closed: a tab
 //   opened after it cannot have heard of its last one, as after a page reload);
@@ -9,8 +10,9 @@
 // - once things are settled (no tab joined, left, froze or closed for 2 intervals), every
 //   keep-alive comes from one tab;
 // - once any tab has seen the session end, no tab that kept it then sends another keep-alive
-//   while a tab that saw the end still keeps it (that tab can tell; once every such tab let go or
-//   closed, nobody is left to tell, and the next learns it from the server, as a new tab does).
+//   while a tab that saw the end still keeps it (that tab can tell; once every such tab let go,
+//   closed or moved to the other endpoint, nobody is left to tell, and the next learns it from the
+//   server, as a new tab does).
 import fc from 'fast-check'
 import { act } from '@testing-library/react'
 import { expect, test, vi } from 'vitest'
@@ -23,6 +25,8 @@ const seed = Number(process.env.FUZZ_SEED ?? 20261129)
 const numRuns = Number(process.env.FUZZ_TABS_RUNS ?? 150)
 const INTERVAL = 2_000
 const TOKENS = ['tok-alpha-S3CRET', 'tok-beta-S3CRET', 'tok-refused-S3CRET'] as const
+const ENDPOINTS = ['https://api.avatar.us.kaltura.ai/v1', 'https://api.avatar.eu.kaltura.ai/v1']
+const endpointOf = (url: string): number => ENDPOINTS.findIndex((base) => url.startsWith(base))
 
 type Answer = 200 | 500 | 410 | 404 | 'network'
 type Step =
@@ -33,6 +37,7 @@ type Step =
   | { type: 'close'; tab: number }
   | { type: 'freeze' | 'cache'; tab: number; ms: number }
   | { type: 'visible'; tab: number; visible: boolean }
+  | { type: 'move'; tab: number }
 
 const tab = fc.integer({ min: 0, max: 2 })
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -82,6 +87,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       ms: fc.integer({ min: 0, max: 10_000 }),
     }),
   },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('move' as const), tab }) },
 )
 
 async function runWorld(steps: Step[]): Promise<string[]> {
@@ -89,21 +95,27 @@ async function runWorld(steps: Step[]): Promise<string[]> {
   const violations: string[] = []
   const fail = (message: string) => void violations.push(`${message} (at ${Date.now() - t0} ms)`)
   const script: Answer[] = []
-  let ended = false
+  // Which endpoints' servers ended the session.
+  const ended = [false, false]
   // Keep-alives sent while a tab that saw the end still kept the session, and could tell.
   const toldable = new WeakSet<Sent>()
   const browser = createBrowser((token, url) => {
     if (url.endsWith('/end')) return { status: 200, body: '{"success":true}' }
+    const e = endpointOf(url)
     // (Called as the request goes: the last one recorded is this one.)
     const knows = tabs.some(
-      (t, i) => t && !t.closed && handles[i] && isTerminalStatus(t.store.get(SESSION).status),
+      (t, i) =>
+        t &&
+        !t.closed &&
+        handles[i] &&
+        (endedOn[i] === e || (!sawEnd[i] && endpoint[i] === e && ends(i))),
     )
     if (knows) toldable.add(browser.sent.at(-1)!)
-    if (ended) return { status: 410, body: '{"success":false}' }
+    if (ended[e]) return { status: 410, body: '{"success":false}' }
     if (token === TOKENS[2]) return { status: 401, body: '{"success":false,"error":"refused"}' }
     const next = script.shift() ?? 200
     if (next === 'network') throw new TypeError('Failed to fetch')
-    if (next === 410 || next === 404) ended = true
+    if (next === 410 || next === 404) ended[e] = true
     return next === 200
       ? { status: 200, body: '{"success":true}' }
       : { status: next, body: '{"success":false}' }
@@ -112,6 +124,11 @@ async function runWorld(steps: Step[]): Promise<string[]> {
   const tabs: (Tab | null)[] = [null, null, null]
   const handles: (KeepAliveHandle | null)[] = [null, null, null]
   const tokens: (string | null)[] = [null, null, null]
+  // The endpoint each tab's options name (a page opened again keeps its app's), and the one where
+  // it saw the session end while there (null once it moves: it leaves that endpoint's line).
+  const endpoint = [0, 0, 0]
+  const endedOn: (number | null)[] = [null, null, null]
+  const sawEnd = [false, false, false]
   let settledSince = 0
   let opened = 0
   // When a tab closed or went into the back/forward cache (where WebKit frees its lock at once):
@@ -120,57 +137,71 @@ async function runWorld(steps: Step[]): Promise<string[]> {
   // At which step each tab began keeping the session, and at which one the end was first seen.
   const keptSince = new Map<string, number>()
   let stepIndex = 0
-  let endedStep: number | null = null
-  let windowStart = 0
-  let endedAt: number | null = null
-  const keepAlives = () => browser.sent.filter((s) => s.url.endsWith('/keep-alive'))
+  // Per endpoint: when (and at which step) a tab there first saw the end, and since when its
+  // silence counts.
+  const endedStep: (number | null)[] = [null, null]
+  const endedAt: (number | null)[] = [null, null]
+  const windowStart = [0, 0]
+  const keepAlives = (e: number) =>
+    browser.sent.filter((s) => s.url.endsWith('/keep-alive') && endpointOf(s.url) === e)
 
   const advance = (ms: number) =>
     act(async () => {
       await vi.advanceTimersByTimeAsync(ms)
     })
-  const keeping = () =>
+  const ends = (i: number) => isTerminalStatus(tabs[i]!.store.get(SESSION).status)
+  const keeping = (e: number) =>
     tabs
       .map((t, i) => (t && !t.frozen && !t.closed && handles[i] ? i : -1))
-      .filter((i) => i >= 0 && tokens[i] !== TOKENS[2])
+      .filter((i) => i >= 0 && tokens[i] !== TOKENS[2] && endpoint[i] === e && !ends(i))
 
   const check = (): void => {
     const now = Date.now()
-    const sent = keepAlives()
     if (JSON.stringify([browser.messages, browser.locks.state()]).includes('S3CRET')) {
       fail('a token crossed tabs')
     }
-    for (let i = 1; i < sent.length; i++) {
-      const [before, after] = [sent[i - 1]!, sent[i]!]
-      const gap = after.at - before.at
-      const gone = away.some((a) => a.tab === before.tab && before.at <= a.at && a.at <= after.at)
-      if (gap < 1_000 && !gone)
-        fail(`keep-alives ${gap} ms apart (${before.tab} then ${after.tab})`)
-    }
-    if (endedAt === null && tabs.some((t) => t && isTerminalStatus(t.store.get(SESSION).status))) {
-      endedAt = now
-      endedStep = stepIndex
-    }
-    if (endedAt !== null) {
-      // A tab that began keeping the session after the end (a reload, a new tab) learns of it as
-      // the first did, from the server; every tab keeping it at the end must never send again.
-      const late = sent.filter(
-        (s) => s.at > endedAt! + 50 && keptSince.get(s.tab)! <= endedStep! && toldable.has(s),
-      )
-      if (late.length) fail(`a keep-alive after the end, from ${late[0]!.tab}`)
-    }
-    const last = sent.at(-1)
-    if (keeping().length && !ended && endedAt === null) {
-      const gap = now - Math.max(last?.at ?? 0, windowStart)
-      if (gap > 2 * INTERVAL + 5) fail(`no keep-alive for ${gap} ms`)
-    } else windowStart = now
-    const stable = sent.filter((s) => s.at > settledSince + 2 * INTERVAL)
-    if (new Set(stable.map((s) => s.tab)).size > 1)
-      fail(`two senders: ${[...new Set(stable.map((s) => s.tab))]}`)
+    tabs.forEach((t, i) => {
+      if (t && !t.closed && handles[i] && !sawEnd[i] && ends(i)) {
+        sawEnd[i] = true
+        endedOn[i] = endpoint[i]!
+      }
+    })
+    ENDPOINTS.forEach((_, e) => {
+      const sent = keepAlives(e)
+      for (let i = 1; i < sent.length; i++) {
+        const [before, after] = [sent[i - 1]!, sent[i]!]
+        const gap = after.at - before.at
+        const gone = away.some((a) => a.tab === before.tab && before.at <= a.at && a.at <= after.at)
+        if (gap < 1_000 && !gone)
+          fail(`keep-alives ${gap} ms apart (${before.tab} then ${after.tab})`)
+      }
+      if (endedAt[e] === null && endedOn.includes(e)) {
+        endedAt[e] = now
+        endedStep[e] = stepIndex
+      }
+      if (endedAt[e] !== null) {
+        // A tab that began keeping the session after the end (a reload, a new tab) learns of it
+        // as the first did, from the server; every tab keeping it at the end must never send
+        // again.
+        const late = sent.filter(
+          (s) =>
+            s.at > endedAt[e]! + 50 && keptSince.get(s.tab)! <= endedStep[e]! && toldable.has(s),
+        )
+        if (late.length) fail(`a keep-alive after the end, from ${late[0]!.tab}`)
+      }
+      const last = sent.at(-1)
+      if (keeping(e).length && !ended[e] && endedAt[e] === null) {
+        const gap = now - Math.max(last?.at ?? 0, windowStart[e]!)
+        if (gap > 2 * INTERVAL + 5) fail(`no keep-alive for ${gap} ms (endpoint ${e})`)
+      } else windowStart[e] = now
+      const stable = sent.filter((s) => s.at > settledSince + 2 * INTERVAL)
+      if (new Set(stable.map((s) => s.tab)).size > 1)
+        fail(`two senders: ${[...new Set(stable.map((s) => s.tab))]}`)
+    })
   }
   const unsettle = () => {
     settledSince = Date.now()
-    windowStart = Date.now()
+    windowStart.fill(Date.now())
   }
 
   try {
@@ -188,7 +219,11 @@ async function runWorld(steps: Step[]): Promise<string[]> {
           break
         case 'keep': {
           let t = tabs[s.tab]
-          if (!t || t.closed) t = tabs[s.tab] = browser.open(`tab${s.tab}-${++opened}`)
+          if (!t || t.closed) {
+            t = tabs[s.tab] = browser.open(`tab${s.tab}-${++opened}`)
+            sawEnd[s.tab] = false
+            endedOn[s.tab] = null
+          }
           tokens[s.tab] = TOKENS[s.token]!
           // A tab keeping the session again, that had let go before it could hear of an end,
           // knows no more than a new tab: from here on it counts as one.
@@ -196,7 +231,26 @@ async function runWorld(steps: Step[]): Promise<string[]> {
             keptSince.set(t.name, stepIndex)
           }
           if (handles[s.tab]) handles[s.tab]!.update(TOKENS[s.token]!)
-          else handles[s.tab] = t.keep(TOKENS[s.token]!)
+          else handles[s.tab] = t.keep(TOKENS[s.token]!, { baseUrl: ENDPOINTS[endpoint[s.tab]!] })
+          unsettle()
+          break
+        }
+        case 'move': {
+          // The app's options come to name the other endpoint (a config loaded late, a region
+          // switched): a tab keeping the session is told so; one that is not keeps it from then.
+          const t = tabs[s.tab]
+          const to = (endpoint[s.tab] = 1 - endpoint[s.tab]!)
+          // It leaves the old endpoint's line, the end it saw there included; on the new one it
+          // is a tab that just came.
+          endedOn[s.tab] = null
+          if (t) keptSince.set(t.name, stepIndex)
+          if (t && handles[s.tab]) {
+            handles[s.tab]!.update(tokens[s.tab]!, {
+              interval: INTERVAL,
+              fetch: t.fetch,
+              baseUrl: ENDPOINTS[to],
+            })
+          }
           unsettle()
           break
         }
@@ -343,6 +397,16 @@ const EXAMPLES: [string, Step[]][] = [
       { type: 'cache', tab: 2, ms: 0 },
       { type: 'cache', tab: 2, ms: 0 },
       { type: 'advance', ms: 4000 },
+    ],
+  ],
+  [
+    // Found in three steps once the property could move a tab (seed 20261129), with the keeper's
+    // `moved` undone: the leader whose options came to name another endpoint kept the old one's
+    // lock, and the follower still on it waited behind it, sending nothing.
+    'the leader moves to another endpoint: the follower keeps the old one',
+    [
+      { type: 'keep', tab: 1, token: 0 },
+      { type: 'move', tab: 0 },
     ],
   ],
 ]
