@@ -1,8 +1,9 @@
 // A world for the pure engine, shared by the bounded model checker (engine.model.test.ts) and
-// the random walks (engine.property.test.ts): one or two tabs, each an engine driven as the
+// the random walks (engine.property.test.ts): one to three tabs, each an engine driven as the
 // interpreter drives it (one timer from `nextDeadline`, the effects done after each step), a
-// server that may answer anything, a Web Locks model (a FIFO line, steal, a delayed release) and
-// a BroadcastChannel (prompt delivery, held while a tab is frozen). Every step is checked against
+// server that may answer anything, and for each of two endpoints (a tab's options may come to
+// name the other) a Web Locks model (a FIFO line, steal, a delayed release) and a
+// BroadcastChannel (prompt delivery, held while a tab is frozen). Every step is checked against
 // the guarantees, stated once here as predicates on the world and the step's effects.
 import type { EngineEffect, EngineEvent } from '../core/engine/events'
 import {
