@@ -1029,7 +1029,7 @@ test('a tab that saw the end answers a new tab’s hello with it', () => {
   expect(world.tabs[0]!.engine.snap).toMatchObject({ status: 'expired', endReason: 'page-hide' })
   // One keep-alive, in the instant it was given the lock (the answer to its hello on its way).
   expect(world.tabs[0]!.firstSend).toBe(0)
-  expect(world.lines[0]!.lastAny).toBe(0)
+  expect(world.lastAny).toBe(0)
 })
 
 // 44. Once the world had two endpoints (a tab's options may come to name another: `move`), the

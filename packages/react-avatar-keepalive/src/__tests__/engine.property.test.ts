@@ -73,7 +73,7 @@ function walk(
     path.push(action)
     const out = apply(world, action)
     steps += out.steps
-    if (out.world.lines.some((l, e) => l.lastAny !== world.lines[e]!.lastAny)) sends++
+    if (out.world.lastAny !== world.lastAny) sends++
     world = out.world
     if (out.violations.length) return { violations: out.violations, path, steps, sends }
   }

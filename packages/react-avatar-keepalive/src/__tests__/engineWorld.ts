@@ -381,8 +381,6 @@ export interface Line {
   readonly lastSend: number | null
   readonly lastSender: number
   readonly senderGone: boolean
-  /** The last keep-alive of any tab, alone or not. */
-  readonly lastAny: number | null
   /** Since when some tab has kept the session with a usable token, online, not frozen. */
   readonly window: number
 }
@@ -391,6 +389,8 @@ export interface World {
   readonly now: number
   readonly tabs: readonly Tab[]
   readonly lines: readonly Line[]
+  /** The last keep-alive of any tab, alone or not, to either endpoint. */
+  readonly lastAny: number | null
   readonly ranks: number
   /** How many times a tab saw the session end first (not told by another tab). */
   readonly ends: number
@@ -423,6 +423,10 @@ function sendable(t: Tab): string | undefined {
   }
   return best?.token
 }
+
+/** A tab's components, as the keeper hands them to the engine (by when their token was set). */
+const consumersOf = (slots: readonly (Consumer | null)[]): Consumer[] =>
+  slots.filter((c): c is Consumer => !!c).sort((x, y) => x.rank - y.rank)
 
 /** A page that has just loaded: it knows nothing of the session yet. */
 const freshTab = (now: number, tabs: TabCount): Tab => ({
@@ -461,7 +465,6 @@ const LINE: Line = {
   lastSend: null,
   lastSender: -1,
   senderGone: false,
-  lastAny: null,
   window: 0,
 }
 
@@ -471,6 +474,7 @@ export function createWorld(tabs: TabCount): World {
     now: 0,
     tabs: Array<Tab>(tabs).fill(tab),
     lines: [LINE, LINE],
+    lastAny: null,
     ranks: 0,
     ends: 0,
   }
@@ -675,8 +679,7 @@ class Model {
     else if (what === 'renew0') put(0, `tok-${this.w.ranks + 1}-S3CRET`, slots[0]!.options)
     else put(0, slots[0]!.token === TOKENS[0] ? TOKENS[1] : TOKENS[0], slots[0]!.options)
     t.slots = slots
-    const consumers = slots.filter((c): c is Consumer => !!c).sort((x, y) => x.rank - y.rank)
-    this.step(i, { type: 'consumers', consumers })
+    this.step(i, { type: 'consumers', consumers: consumersOf(slots) })
   }
 
   env(i: number, what: EnvAction): void {
@@ -771,8 +774,7 @@ class Model {
         // render, a region switched): the keeper hands the engine its consumers again, then, when
         // its adapter is in line for the old endpoint's lock, says the lock's name moved.
         t.endpoint = 1 - t.endpoint
-        const consumers = t.slots.filter((c): c is Consumer => !!c).sort((x, y) => x.rank - y.rank)
-        this.step(i, { type: 'consumers', consumers })
+        this.step(i, { type: 'consumers', consumers: consumersOf(t.slots) })
         const after = this.w.tabs[i]!
         if (after.channel && after.line !== after.endpoint) this.step(i, { type: 'moved' })
         return
@@ -1115,7 +1117,7 @@ class Model {
         t.owed = null
         t.request = { id: effect.id, at: now, timeout: t.engine.settings.timeout }
         t.firstSend ??= now
-        line.lastAny = now
+        w.lastAny = now
         if (shared) {
           line.lastSend = now
           line.lastSender = i
@@ -1291,8 +1293,7 @@ class Model {
     // From the last keep-alive of any tab: one sent alone is told of once its tab shares again,
     // and a tab that goes alone keeps the ceiling of what it was told before; a tab whose options
     // came to name another endpoint, the ceiling of the last keep-alive to the old one.
-    const lastAny = Math.max(...this.w.lines.map((l) => l.lastAny ?? -Infinity))
-    const at = Math.max(t.owed.at, lastAny + MIN_KEEP_ALIVE_GAP)
+    const at = Math.max(t.owed.at, (this.w.lastAny ?? -Infinity) + MIN_KEEP_ALIVE_GAP)
     // (A hidden page's timer fires late.)
     const due = s.visible
       ? at
@@ -1489,8 +1490,8 @@ export function hashWorld(w: World): number {
     h.t(line.lastSend, now, 2 * I + 2)
       .n(line.lastSender)
       .n(+line.senderGone)
-      .t(line.lastAny, now, MIN_KEEP_ALIVE_GAP + 1)
       .t(line.window, now, 2 * I + 2)
   }
+  h.t(w.lastAny, now, MIN_KEEP_ALIVE_GAP + 1)
   return h.value()
 }
