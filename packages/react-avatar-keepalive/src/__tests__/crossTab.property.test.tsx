@@ -103,13 +103,7 @@ async function runWorld(steps: Step[]): Promise<string[]> {
     if (url.endsWith('/end')) return { status: 200, body: '{"success":true}' }
     const e = endpointOf(url)
     // (Called as the request goes: the last one recorded is this one.)
-    const knows = tabs.some(
-      (t, i) =>
-        t &&
-        !t.closed &&
-        handles[i] &&
-        (endedOn[i] === e || (!sawEnd[i] && endpoint[i] === e && ends(i))),
-    )
+    const knows = tabs.some((t, i) => t && !t.closed && handles[i] && endOf(i) === e)
     if (knows) toldable.add(browser.sent.at(-1)!)
     if (ended[e]) return { status: 410, body: '{"success":false}' }
     if (token === TOKENS[2]) return { status: 401, body: '{"success":false,"error":"refused"}' }
@@ -150,6 +144,15 @@ async function runWorld(steps: Step[]): Promise<string[]> {
       await vi.advanceTimersByTimeAsync(ms)
     })
   const ends = (i: number) => isTerminalStatus(tabs[i]!.store.get(SESSION).status)
+  /** Where tab `i` saw the end while there, as of now (null if nowhere, or once it moved). */
+  const endOf = (i: number): number | null => {
+    const t = tabs[i]
+    if (t && !t.closed && handles[i] && !sawEnd[i] && ends(i)) {
+      sawEnd[i] = true
+      endedOn[i] = endpoint[i]!
+    }
+    return endedOn[i]!
+  }
   const keeping = (e: number) =>
     tabs
       .map((t, i) => (t && !t.frozen && !t.closed && handles[i] ? i : -1))
@@ -160,12 +163,7 @@ async function runWorld(steps: Step[]): Promise<string[]> {
     if (JSON.stringify([browser.messages, browser.locks.state()]).includes('S3CRET')) {
       fail('a token crossed tabs')
     }
-    tabs.forEach((t, i) => {
-      if (t && !t.closed && handles[i] && !sawEnd[i] && ends(i)) {
-        sawEnd[i] = true
-        endedOn[i] = endpoint[i]!
-      }
-    })
+    tabs.forEach((_, i) => endOf(i))
     ENDPOINTS.forEach((_, e) => {
       const sent = keepAlives(e)
       for (let i = 1; i < sent.length; i++) {
