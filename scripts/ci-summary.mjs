@@ -13,7 +13,7 @@
 // counts as one failure, so a crash can never turn into a green line. Exit status: 1 if anything failed.
 import { readFileSync } from 'node:fs'
 
-/** @typedef {{ format: string, passed: number, failed: number, skipped: number }} Counts */
+/** @typedef {{ format: string, passed: number, failed: number, skipped: number, retried?: number }} Counts */
 
 /** @param {unknown} value */
 const count = (value) => (Number.isInteger(value) && /** @type {number} */ (value) >= 0 ? value : 0)
@@ -80,6 +80,8 @@ function parseTap(text) {
     passed,
     failed: failed + (total('cancelled') ?? 0),
     skipped: (total('skipped') ?? 0) + (total('todo') ?? 0),
+    // Tests the browser harness ran again because their browser was lost (apps/demo/e2e/harness.mjs).
+    retried: text.match(/^\s*# the browser was lost \(/gm)?.length ?? 0,
   }
 }
 
@@ -93,7 +95,8 @@ for (const arg of process.argv.slice(2)) {
     passed += counts.passed
     failed += counts.failed
     console.log(
-      `  ${label} (${counts.format}): passed ${counts.passed}, failed ${counts.failed}, skipped ${counts.skipped}`,
+      `  ${label} (${counts.format}): passed ${counts.passed}, failed ${counts.failed}, skipped ${counts.skipped}` +
+        (counts.retried ? `, run again after a lost browser ${counts.retried}` : ''),
     )
   } catch (error) {
     failed += 1

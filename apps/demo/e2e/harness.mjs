@@ -106,3 +106,29 @@ export function figure(t, engine, key, value, text) {
 export function skipStep(t, engine, step, reason) {
   t.diagnostic(`${engine}: skipped: ${step}: ${reason}`)
 }
+
+/**
+ * Whether a browser is lost: WebKitWebDriver deletes its session when a page's web process
+ * crashes or hangs (WebKitGTK under Xvfb does, now and then: one CI run in about ten), and every
+ * command after it answers 'invalid session id', so every later test of that engine would fail.
+ */
+export const browserLost = (error) =>
+  error?.name === 'WebDriverError' && error.error === 'invalid session id'
+
+/**
+ * Runs `attempt(t)`; if the browser is lost meanwhile, `restart()` gives the suite a new browser
+ * and the attempt runs once more, said in the test's output. Any other failure is the test's
+ * failure, not retried, and so is a second loss.
+ */
+export async function runOrRetry(t, attempt, restart) {
+  try {
+    return await attempt(t)
+  } catch (error) {
+    if (!browserLost(error)) throw error
+    const said = `the browser was lost (${error.message.trim()}); a new one runs the test again, once`
+    t.diagnostic(said)
+    console.error(`${t.name}: ${said}`)
+    await restart()
+    return attempt(t)
+  }
+}

@@ -9,7 +9,8 @@
 // a sandboxed iframe (sandboxed.test.mjs), then the close-delivery
 // count once the hidden tabs are done (Firefox's budget for background timers is spent faster on
 // a busy machine, and the hidden keep-alives are timed to ~1 s), and the back/forward cache
-// (bfcache.test.mjs: its bounds are whole intervals). Phase 2 runs the two-tab tests alone: they
+// (bfcache.test.mjs: its bounds are whole intervals), and the harness's retry of a test whose
+// browser was lost (lost-browser.test.mjs). Phase 2 runs the two-tab tests alone: they
 // time takeovers to within 20 ms.
 //
 //   node e2e/run.mjs            (from apps/demo, after `vite build`)
@@ -32,6 +33,7 @@ const PHASES = [
       'sandboxed.test.mjs',
       'close-delivery.test.mjs',
       'bfcache.test.mjs',
+      'lost-browser.test.mjs',
     ],
     concurrency: 2,
   },

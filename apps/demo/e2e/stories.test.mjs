@@ -3,13 +3,14 @@
 // in the demo's own Requests panel and in the browser's Resource Timing record of the page, the
 // same two witnesses in each engine. Screenshots go to e2e/screenshots/<engine>/.
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, before, describe, test as nodeTest } from 'node:test'
 import { ENGINES, launch } from './browsers.mjs'
 import {
   figure,
   keepAliveStarts,
   openStory,
   requestCount,
+  runOrRetry,
   screenshot,
   serveDemo,
   sleep,
@@ -61,6 +62,12 @@ for (const engine of ENGINES) {
     after(async () => {
       await browser?.close()
     })
+    // A browser lost mid-test (a WebKit page crash): a new one, and the test runs again, once.
+    async function restart() {
+      await browser?.close().catch(() => {})
+      browser = await launch(engine)
+    }
+    const test = (name, attempt) => nodeTest(name, (t) => runOrRetry(t, attempt, restart))
 
     /** A fresh profile (Chromium and Firefox: a browser context; WebKit: a new session). */
     async function newPage() {

@@ -4,7 +4,7 @@
 // every tab's requests. Chromium is started by hand (so that pages can be hidden and frozen as in
 // a real browser). Who sent a keep-alive is read from each page's own counters.
 import assert from 'node:assert/strict'
-import { after, afterEach, before, describe, test } from 'node:test'
+import { after, afterEach, before, describe, test as nodeTest } from 'node:test'
 import { startMockApiServer } from '../../../scripts/mockApiServer.mjs'
 import { ENGINES, launch } from './browsers.mjs'
 import {
@@ -14,6 +14,7 @@ import {
   keepAliveStarts,
   openStory,
   requestCount,
+  runOrRetry,
   screenshot,
   serveDemo,
   skipStep,
@@ -93,12 +94,22 @@ for (const engine of ENGINES) {
     let context
     let server
 
-    before(async () => {
+    async function start() {
       // A server per engine: each engine's run starts with fresh sessions.
       server = await startMockApiServer({ sessions: SESSIONS, idleTimeout: 30_000 })
       browser = await launch(engine, { throttled: true })
       context = await browser.defaultContext()
-    })
+    }
+    before(start)
+    // A browser lost mid-test (a WebKit page crash): a new browser and a new server (no request
+    // of the lost attempt is counted), and the test runs again, once.
+    async function restart() {
+      opened.clear()
+      await browser?.close().catch(() => {})
+      await server?.close()
+      await start()
+    }
+    const test = (name, attempt) => nodeTest(name, (t) => runOrRetry(t, attempt, restart))
     // A page left open by a failed test would keep pinging (and take the next test's queued answer).
     const opened = new Set()
     afterEach(async () => {

@@ -64,8 +64,20 @@ export class WebDriverSession {
   }
 
   /** A raw command on this session; callers inside `exclusive` use it directly. */
-  send(method, path = '', body) {
-    return command(this.base, method, `/session/${this.id}${path}`, body)
+  async send(method, path = '', body) {
+    try {
+      return await command(this.base, method, `/session/${this.id}${path}`, body)
+    } catch (error) {
+      // A command in flight as the page's process crashes answers 'unknown error' (WebKitWebDriver,
+      // with no message), the commands after it 'invalid session id': one more command tells which,
+      // so that a session lost reads as one (harness.mjs retries such a test).
+      if (error.error !== 'unknown error') throw error
+      const lost = await command(this.base, 'GET', `/session/${this.id}/window`).then(
+        () => null,
+        (answer) => (answer.error === 'invalid session id' ? answer : null),
+      )
+      throw lost ?? error
+    }
   }
 
   delete() {

@@ -14,7 +14,7 @@
 //   such windows are only closed with their whole context (`can.closePopups` is false).
 // - No network emulation (offline) and no page lifecycle (freeze).
 import { once } from 'node:events'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { ELEMENT, WebDriverError, WebDriverSession } from './webdriver.mjs'
 import { BasePage, Unsupported } from './page.mjs'
@@ -127,7 +127,7 @@ async function startSession(display) {
         'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
       },
     })
-    return { session, stop: driver.stop }
+    return { session, stop: driver.stop, group: driver.child.pid }
   } catch (error) {
     await driver.stop()
     throw error
@@ -269,9 +269,10 @@ class WebKitContext {
   }
 
   async start() {
-    const { session, stop } = await startSession(this.display)
+    const { session, stop, group } = await startSession(this.display)
     this.session = session
     this.stopDriver = stop
+    this.group = group
     // The session's first window stays open and blank (closing the last window ends a session).
     this.home = await session.send('GET', '/window')
     this.current = this.home
@@ -323,6 +324,28 @@ class WebKitContext {
 
   setOffline() {
     throw new Unsupported('webkit', 'go offline', NO_OFFLINE)
+  }
+
+  /**
+   * Kills this context's web processes, as a page crash does (for the harness's own test of a lost
+   * browser): WebKitWebDriver then deletes the session. They are in the driver's process group.
+   */
+  crashPages() {
+    const pids = readdirSync('/proc').filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
+        const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
+        return (
+          group === this.group &&
+          readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('WebKitWebProcess')
+        )
+      } catch {
+        return false
+      }
+    })
+    if (pids.length === 0) throw new Error('webkit: no web process to crash')
+    for (const pid of pids) process.kill(Number(pid), 'SIGKILL')
   }
 
   async close() {
