@@ -4,6 +4,7 @@ import { act, cleanup, render } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import {
   keepAvatarSessionAlive,
+  type KeepAliveHandle,
   type KeepAvatarSessionAliveOptions,
 } from '../core/keepAvatarSessionAlive'
 import { keepAliveUrl } from '../core/request'
@@ -389,6 +390,41 @@ describe('a leader whose base URL changes', () => {
     expect(new Set(after('y.test').map((s) => s.tab)).size).toBe(1)
     const y = after('y.test').map((s) => s.at)
     expect(Math.min(...y.slice(1).map((at, i) => at - y[i]!))).toBeGreaterThanOrEqual(1_000)
+    expect(status(b)).toBe('alive')
+  })
+
+  // Found by reading the keeper as an attacker would: an update made inside one of its steps (from
+  // onError, where an app fails over to another region) was checked against the options before it,
+  // so the leader kept the old endpoint's lock: nothing more went there for 20 s (none of 10), while
+  // the tab that followed it there showed the session alive.
+  test('changed from onError (a failover): the old endpoint is still kept, by the tab on it', async () => {
+    const X = 'https://x.test/v1'
+    const Y = 'https://y.test/v1'
+    const a = openTab('a')
+    const b = openTab('b')
+    let failedOver = false
+    const leader: KeepAliveHandle = keepInTab(a, 'token-1', {
+      baseUrl: X,
+      onError: () => {
+        if (failedOver) return
+        failedOver = true
+        leader.update('token-1', { interval: INTERVAL, fetch: a.fetch, baseUrl: Y })
+      },
+    })
+    await advance(50)
+    keepInTab(b, 'token-1', { baseUrl: X })
+    await advance(3 * INTERVAL)
+    answer = () => ({ status: 500, body: '{"success":false,"error":"busy"}' })
+    await advance(INTERVAL)
+    answer = () => ({ status: 200, body: '{"success":true}' })
+    expect(failedOver).toBe(true)
+    const changed = Date.now()
+    await advance(10 * INTERVAL)
+    const after = (host: string) =>
+      keepAlives().filter((s) => s.at >= changed && new URL(s.url).host === host)
+    expect(after('x.test').length).toBeGreaterThanOrEqual(9)
+    expect(new Set(after('x.test').map((s) => s.tab))).toEqual(new Set(['b']))
+    expect(new Set(after('y.test').map((s) => s.tab))).toEqual(new Set(['a']))
     expect(status(b)).toBe('alive')
   })
 

@@ -226,6 +226,9 @@ function createKeeper(
           publishSession(store, sessionId, view)
         }
         effects.forEach(perform)
+        // New options may name another endpoint, so another lock: asked once they are the
+        // state's (an update made from a callback, inside a step, is stepped after that step).
+        if (e.type === 'consumers' && leader && lockName() !== named) queue.push({ type: 'moved' })
         reconcile()
         readyPageEnd()
       }
@@ -427,8 +430,6 @@ function createKeeper(
       type: 'consumers',
       consumers: list.map(({ token, rank, options }) => ({ token, rank, options })),
     })
-    // New options may name another endpoint, so another lock.
-    if (leader && lockName() !== named) dispatch({ type: 'moved' })
     if (!newest && env) {
       offs.forEach((off) => off())
       env = undefined
