@@ -1,7 +1,8 @@
 // One sender across tabs, checked after every step of random sequences: tabs keeping and letting
 // go, closing, freezing and thawing, going into WebKit's back/forward cache and coming back,
-// hiding, a tab's options coming to name another endpoint (two servers, each its own session), and
-// any server answer. The guarantees, per endpoint:
+// hiding, a tab's options coming to name another endpoint (two servers, each its own session; told
+// at once, or from the tab's own next callback, inside one of its keeper's steps, as a failover in
+// onError is), and any server answer. The guarantees, per endpoint:
 // - no token (nor a marked part of one) in a message or a lock name;
 // - keep-alive starts, from any tab, never closer than 1 s (but for a tab that closed: a tab
 //   opened after it cannot have heard of its last one, as after a page reload);
@@ -16,7 +17,7 @@
 import fc from 'fast-check'
 import { act } from '@testing-library/react'
 import { expect, test, vi } from 'vitest'
-import type { KeepAliveHandle } from '../core/keepAvatarSessionAlive'
+import type { KeepAliveHandle, KeepAvatarSessionAliveOptions } from '../core/keepAvatarSessionAlive'
 import { isTerminalStatus } from '../core/status'
 import { FAKE_TIMERS } from './keepAliveTestUtils'
 import { createBrowser, SESSION, type Sent, type Tab } from './tabsWorld'
@@ -37,7 +38,7 @@ type Step =
   | { type: 'close'; tab: number }
   | { type: 'freeze' | 'cache'; tab: number; ms: number }
   | { type: 'visible'; tab: number; visible: boolean }
-  | { type: 'move'; tab: number }
+  | { type: 'move'; tab: number; inside?: boolean }
 
 const tab = fc.integer({ min: 0, max: 2 })
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -87,7 +88,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       ms: fc.integer({ min: 0, max: 10_000 }),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('move' as const), tab }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ type: fc.constant('move' as const), tab, inside: fc.boolean() }),
+  },
 )
 
 async function runWorld(steps: Step[]): Promise<string[]> {
@@ -123,6 +127,9 @@ async function runWorld(steps: Step[]): Promise<string[]> {
   const endpoint = [0, 0, 0]
   const endedOn: (number | null)[] = [null, null, null]
   const sawEnd = [false, false, false]
+  // Tabs whose move waits for their next callback (a failover made in onError or onStatusChange:
+  // inside one of the keeper's steps).
+  const movesInside = [false, false, false]
   let settledSince = 0
   let opened = 0
   // When a tab closed or went into the back/forward cache (where WebKit frees its lock at once):
@@ -201,6 +208,35 @@ async function runWorld(steps: Step[]): Promise<string[]> {
     settledSince = Date.now()
     windowStart.fill(Date.now())
   }
+  // The app's options come to name the other endpoint (a config loaded late, a region switched, a
+  // failover): a tab keeping the session is told so; one that is not keeps it from then.
+  const move = (i: number) => {
+    // Where things stood before: a move made from a callback comes before the step's checks (an
+    // end it saw as it moved was seen on the old endpoint).
+    check()
+    const t = tabs[i]
+    endpoint[i] = 1 - endpoint[i]!
+    // It leaves the old endpoint's line, the end it saw there included; on the new one it is a
+    // tab that just came.
+    endedOn[i] = null
+    if (t) keptSince.set(t.name, stepIndex)
+    if (t && handles[i]) handles[i]!.update(tokens[i]!, optionsOf(i))
+    unsettle()
+  }
+  const optionsOf = (i: number): KeepAvatarSessionAliveOptions => {
+    const inside = () => {
+      if (!movesInside[i]) return
+      movesInside[i] = false
+      move(i)
+    }
+    return {
+      interval: INTERVAL,
+      fetch: tabs[i]!.fetch,
+      baseUrl: ENDPOINTS[endpoint[i]!],
+      onError: inside,
+      onStatusChange: inside,
+    }
+  }
 
   try {
     for (const s of steps) {
@@ -229,32 +265,19 @@ async function runWorld(steps: Step[]): Promise<string[]> {
             keptSince.set(t.name, stepIndex)
           }
           if (handles[s.tab]) handles[s.tab]!.update(TOKENS[s.token]!)
-          else handles[s.tab] = t.keep(TOKENS[s.token]!, { baseUrl: ENDPOINTS[endpoint[s.tab]!] })
+          else handles[s.tab] = t.keep(TOKENS[s.token]!, optionsOf(s.tab))
           unsettle()
           break
         }
-        case 'move': {
-          // The app's options come to name the other endpoint (a config loaded late, a region
-          // switched): a tab keeping the session is told so; one that is not keeps it from then.
-          const t = tabs[s.tab]
-          const to = (endpoint[s.tab] = 1 - endpoint[s.tab]!)
-          // It leaves the old endpoint's line, the end it saw there included; on the new one it
-          // is a tab that just came.
-          endedOn[s.tab] = null
-          if (t) keptSince.set(t.name, stepIndex)
-          if (t && handles[s.tab]) {
-            handles[s.tab]!.update(tokens[s.tab]!, {
-              interval: INTERVAL,
-              fetch: t.fetch,
-              baseUrl: ENDPOINTS[to],
-            })
-          }
-          unsettle()
+        case 'move':
+          // Told from the tab's own next callback, if it keeps the session (and has one coming).
+          if (s.inside && handles[s.tab]) movesInside[s.tab] = true
+          else move(s.tab)
           break
-        }
         case 'stop':
           handles[s.tab]?.stop()
           handles[s.tab] = null
+          movesInside[s.tab] = false
           unsettle()
           break
         case 'close':
@@ -262,6 +285,7 @@ async function runWorld(steps: Step[]): Promise<string[]> {
           tabs[s.tab]?.close()
           tabs[s.tab] = null
           handles[s.tab] = null
+          movesInside[s.tab] = false
           unsettle()
           break
         case 'freeze':
@@ -405,6 +429,31 @@ const EXAMPLES: [string, Step[]][] = [
     [
       { type: 'keep', tab: 1, token: 0 },
       { type: 'move', tab: 0 },
+    ],
+  ],
+  [
+    // Found in four steps once a move could be made from the tab's own callback (seed 20261129),
+    // with the keeper comparing the lock's name before the update was stepped: the tab that came
+    // back and moved from its status change kept the old endpoint's lock, and the new endpoint
+    // went unkept.
+    'a tab moves from its own callback (a failover): the new endpoint is kept',
+    [
+      { type: 'keep', tab: 1, token: 0 },
+      { type: 'stop', tab: 0 },
+      { type: 'keep', tab: 0, token: 0 },
+      { type: 'move', tab: 0, inside: true },
+      { type: 'advance', ms: 0 },
+    ],
+  ],
+  [
+    // The same, seed 31337: the leader fails over from its onError (a 500), and the old endpoint,
+    // where the other tab waited behind it, went unkept.
+    'the leader moves from its onError: the tab that came after it keeps the old endpoint',
+    [
+      { type: 'script', answers: [500] },
+      { type: 'move', tab: 0, inside: true },
+      { type: 'keep', tab: 1, token: 0 },
+      { type: 'freeze', tab: 0, ms: 0 },
     ],
   ],
 ]
