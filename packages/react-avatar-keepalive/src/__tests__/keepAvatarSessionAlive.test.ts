@@ -1,7 +1,7 @@
 // The core in a page, with the page's own sources of connectivity and visibility (the hook uses
 // TanStack Query's managers instead).
 import { afterEach, beforeEach, expect, onTestFinished, test, vi } from 'vitest'
-import { keepAvatarSessionAlive } from '../core/keepAvatarSessionAlive'
+import { keepAvatarSessionAlive, type KeepAliveHandle } from '../core/keepAvatarSessionAlive'
 import { createAvatarSessionStore, type AvatarSessionStore } from '../core/store'
 import { FAKE_TIMERS } from './keepAliveTestUtils'
 
@@ -102,5 +102,34 @@ test('a fetch that is not a function is refused with a TypeError naming it, at t
   )
   await vi.advanceTimersByTimeAsync(2_500)
   expect(fetch).toHaveBeenCalledTimes(3)
+  expect(store.get('s1').status).toBe('alive')
+})
+
+// Found by reading the keeper as an attacker would: callbacks run inside the keeper's step, and a
+// ping() called there (an app that tries again on its own after "Try again now" failed) was
+// settled by that step: it resolved 'degraded' at once, before its own keep-alive was even sent.
+test('a ping() called from onError resolves to the status its own keep-alive brings', async () => {
+  const answers = [200, 500]
+  const fetch = vi.fn<typeof globalThis.fetch>(async () => {
+    const status = answers.shift() ?? 200
+    return Response.json({ success: status === 200 }, { status })
+  })
+  const results: string[] = []
+  let triedAgain = false
+  const keepAlive: KeepAliveHandle = keepAvatarSessionAlive('s1', 'token-1', {
+    store,
+    fetch,
+    onError: () => {
+      if (triedAgain) return
+      triedAgain = true
+      void keepAlive.ping().then((status) => results.push(`again: ${status}, ${sent()} sent`))
+    },
+  })
+  const sent = () => fetch.mock.calls.length
+  onTestFinished(() => keepAlive.stop())
+  await vi.advanceTimersByTimeAsync(2_000)
+  void keepAlive.ping().then((status) => results.push(`pressed: ${status}, ${sent()} sent`))
+  await vi.advanceTimersByTimeAsync(3_000)
+  expect(results).toEqual(['pressed: degraded, 2 sent', 'again: alive, 3 sent'])
   expect(store.get('s1').status).toBe('alive')
 })

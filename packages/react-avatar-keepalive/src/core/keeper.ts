@@ -207,6 +207,9 @@ function createKeeper(
   let leader: Leadership | null = null
   let unwatch: (() => void) | undefined
   const requests = new Map<number, AbortController>()
+  // Pings called, and pings stepped (which the engine's next settle resolves): a ping called
+  // from a callback, inside a step, waits for its own keep-alive, not for that step's.
+  const asked: ((status: AvatarSessionStatus) => void)[] = []
   const waiters: ((status: AvatarSessionStatus) => void)[] = []
   // What this keeper wrote: anything else in the store was written by someone else.
   const ours = new WeakSet<AvatarSessionSnapshot>()
@@ -217,6 +220,7 @@ function createKeeper(
     busy = true
     try {
       for (let e; (e = queue.shift());) {
+        if (e.type === 'ping') waiters.push(asked.shift()!)
         const [next, effects] = step(state, e, now(), Date.now())
         state = next
         fresh ||= e.type === 'answered' || e.type === 'message'
@@ -466,7 +470,7 @@ function createKeeper(
     ping: () =>
       new Promise((resolve) => {
         if (pending) sync()
-        waiters.push(resolve)
+        asked.push(resolve)
         dispatch({ type: 'ping' })
       }),
     dispatch,
