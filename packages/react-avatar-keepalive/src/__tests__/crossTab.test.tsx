@@ -281,6 +281,26 @@ describe('a busy page (its lock manager answers after its next task)', () => {
     expect(Math.min(...gaps())).toBeGreaterThanOrEqual(1_000)
     expect(status(b)).toBe('alive')
   })
+
+  // Found by reading the lock adapter as an attacker would: a tab given the lock asks the lock
+  // manager who it is before it leads; one that let go meanwhile (unmounted, stopped, moved to
+  // another endpoint) found nothing to let go of yet, and held the lock for as long as the page
+  // lived. The next tab waited behind it, then stole: its first keep-alive came 1.5 intervals
+  // after it came (3 s here, 15 s at the default interval), with nobody keeping the session.
+  test('a tab that lets go while it is asking who it is frees the lock: the next tab sends at once', async () => {
+    const a = openTab('a')
+    busyPage(a)
+    const first = keepInTab(a)
+    await advance(100)
+    first.stop()
+    await advance(INTERVAL)
+    const came = Date.now()
+    keepInTab(openTab('b'))
+    await advance(4 * INTERVAL)
+    expect(sentBy('a')).toEqual([])
+    expect(sentBy('b')[0]!.at - came).toBeLessThanOrEqual(50)
+    expect(sentBy('b').length).toBeGreaterThanOrEqual(4)
+  })
 })
 
 describe('terminal everywhere, refusals per tab', () => {

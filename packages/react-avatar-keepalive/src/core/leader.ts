@@ -60,12 +60,15 @@ export function lead(
         granted = true
         leading = true
         drops = 0
+        // Held until unlock() lets go, which may come while the lock manager is asked below (a
+        // busy page reads its answer a task later): the lock is then let go, and nobody told.
+        const held = new Promise<void>((resolve) => (letGo = resolve))
         // Unknown without query(): confirm() then takes the lock as still held.
         clientId = (await query().catch(() => ({}) as LockManagerSnapshot)).held?.find(
           (lock) => lock.name === name,
         )?.clientId
-        dispatch({ type: 'lead', stole: steal })
-        await new Promise<void>((resolve) => (letGo = resolve))
+        if (mine === generation) dispatch({ type: 'lead', stole: steal })
+        await held
       })
     } catch (error) {
       asked = Promise.reject(error)
