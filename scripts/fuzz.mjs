@@ -30,6 +30,7 @@ const vitest = spawn(
     'src/__tests__/engine.property.interval.test.ts',
     'src/__tests__/engine.property.firefox.test.ts',
     'src/__tests__/tabMessage.property.test.ts',
+    'src/__tests__/leader.property.test.ts',
     // The model checker's project, and its files (engine.model.test.ts, engine.model.tabs.test.ts).
     ...(process.env.MODEL_DEEP === '1'
       ? ['--project', 'react-avatar-keepalive (model checker)', 'src/__tests__/engine.model']

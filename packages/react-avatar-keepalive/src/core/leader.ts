@@ -60,15 +60,16 @@ export function lead(
         granted = true
         leading = true
         drops = 0
-        // Held until unlock() lets go, which may come while the lock manager is asked below (a
-        // busy page reads its answer a task later): the lock is then let go, and nobody told.
-        const held = new Promise<void>((resolve) => (letGo = resolve))
-        // Unknown without query(): confirm() then takes the lock as still held.
-        clientId = (await query().catch(() => ({}) as LockManagerSnapshot)).held?.find(
-          (lock) => lock.name === name,
-        )?.clientId
-        if (mine === generation) dispatch({ type: 'lead', stole: steal })
-        await held
+        // The tab leads once it knows who it is (unknown without query(): confirm() then takes
+        // the lock as still held), unless it let go meanwhile: a busy page reads the answer a task
+        // later, a page in the back/forward cache not before Back, and the lock goes when let go.
+        void query()
+          .catch(() => ({}) as LockManagerSnapshot)
+          .then(({ held }) => {
+            clientId = held?.find((lock) => lock.name === name)?.clientId
+            if (mine === generation) dispatch({ type: 'lead', stole: steal })
+          })
+        await new Promise<void>((resolve) => (letGo = resolve))
       })
     } catch (error) {
       asked = Promise.reject(error)
