@@ -282,6 +282,60 @@ describe('a busy page (its lock manager answers after its next task)', () => {
     expect(status(b)).toBe('alive')
   })
 
+  // Known limits, found by the cross-tab property once some of its tabs were busy (seeds 4242 and
+  // 20261129). A leader that reads its lock manager's answer late asks again while a tab waits in
+  // line, since that tab may have stolen the lock meanwhile and be about to send; the tab in line
+  // takes over once the leader has been silent 1.5 intervals. That needs a tab in line that is
+  // neither busy (a thief asks too) nor frozen. Each test states what should happen and fails
+  // today (test.fails); once the engine can tell, it passes, and vitest says so.
+  const keptThrough = async (intervals: number) => {
+    const from = Date.now()
+    await advance(intervals * INTERVAL)
+    const starts = [
+      from,
+      ...keepAlives()
+        .map((s) => s.at)
+        .filter((at) => at >= from),
+      Date.now(),
+    ]
+    return Math.max(...starts.slice(1).map((at, i) => at - starts[i]!)) <= 2 * INTERVAL
+  }
+
+  test.fails(
+    'known limit: two busy tabs, the one that sent closes: a keep-alive at least every 2 intervals',
+    async () => {
+      const a = openTab('a')
+      const b = openTab('b')
+      const c = openTab('c')
+      busyPage(b)
+      busyPage(c)
+      keepInTab(a)
+      await advance(50)
+      keepInTab(b)
+      keepInTab(c)
+      await advance(2 * INTERVAL)
+      a.close()
+      expect(await keptThrough(10)).toBe(true)
+    },
+  )
+
+  test.fails(
+    'known limit: a busy leader beside a frozen tab in line: a keep-alive at least every 2 intervals',
+    async () => {
+      const a = openTab('a')
+      const b = openTab('b')
+      const busy = busyPage(a)
+      busy.on = false
+      keepInTab(a)
+      await advance(50)
+      keepInTab(b)
+      await advance(2 * INTERVAL)
+      busy.on = true
+      b.freeze()
+      expect(await keptThrough(10)).toBe(true)
+    },
+  )
+
   // Found by reading the lock adapter as an attacker would: a tab given the lock asks the lock
   // manager who it is before it leads; one that let go meanwhile (unmounted, stopped, moved to
   // another endpoint) found nothing to let go of yet, and held the lock for as long as the page

@@ -51,7 +51,8 @@ export interface Browser {
   sent: Sent[]
   /** Every message any tab posted. */
   messages: unknown[]
-  open: (name: string) => Tab
+  /** A new tab; a busy one (`late` ms) reads each answer of its lock manager that much later. */
+  open: (name: string, late?: number) => Tab
   /** Stops every keep-alive of every tab, so that no BroadcastChannel outlives the test. */
   stopAll: () => void
 }
@@ -65,7 +66,7 @@ export function createBrowser(
   const messages: unknown[] = []
   const handles: KeepAliveHandle[] = []
 
-  const open = (name: string): Tab => {
+  const open = (name: string, late = 0): Tab => {
     const held: (() => void)[] = []
     const visibility = new Set<(visible: boolean) => void>()
     let visible = true
@@ -161,8 +162,23 @@ export function createBrowser(
           })
       }
     }
+    // A busy page reads each answer of its lock manager `late` ms after it was given.
+    const own = locks.tab(name)
+    const query = (): Promise<LockManagerSnapshot> =>
+      new Promise((resolve) => {
+        const answer = own.query()
+        // Read in the tab's own tasks: never once it closed; at thaw if it is frozen by then.
+        setTimeout(() => {
+          if (tab.closed) return
+          if (tab.frozen) held.push(() => resolve(answer))
+          else resolve(answer)
+        }, late)
+      })
     tab.store = createAvatarSessionStore({
-      crossTab: { locks: locks.tab(name), BroadcastChannel: Channel },
+      crossTab: {
+        locks: late ? ({ request: own.request.bind(own), query } as LockManager) : own,
+        BroadcastChannel: Channel,
+      },
     })
     return tab
   }
