@@ -249,6 +249,20 @@ describe('a busy page (its lock manager answers after its next task)', () => {
     return busy
   }
 
+  /** Tab a leads and tab b follows it; then a's page turns busy. */
+  async function busyLeaderBesideFollower(): Promise<{ a: Tab; b: Tab }> {
+    const a = openTab('a')
+    const b = openTab('b')
+    const busy = busyPage(a)
+    busy.on = false
+    keepInTab(a)
+    await advance(50)
+    keepInTab(b)
+    await advance(2 * INTERVAL)
+    busy.on = true
+    return { a, b }
+  }
+
   // Example 35 of engine.examples.test.ts through the interpreter and the lock adapter.
   test('a tab alone keeps its schedule: an answer that finds nobody in line holds for 1.25 s', async () => {
     const a = openTab('a')
@@ -264,16 +278,8 @@ describe('a busy page (its lock manager answers after its next task)', () => {
   // With a tab in line, an answer read late is asked again (that tab may have stolen the lock
   // meanwhile): the busy leader sends nothing more, and the other tab takes over.
   test('with another tab in line, the busy leader asks again and the other tab takes over', async () => {
-    const a = openTab('a')
-    const b = openTab('b')
-    const busy = busyPage(a)
-    busy.on = false
-    keepInTab(a)
-    await advance(50)
-    keepInTab(b)
-    await advance(2 * INTERVAL)
+    const { b } = await busyLeaderBesideFollower()
     const lastByA = sentBy('a').at(-1)!.at
-    busy.on = true
     await advance(6 * INTERVAL)
     expect(sentBy('a').filter((s) => s.at > lastByA)).toEqual([])
     expect(sentBy('b').length).toBeGreaterThanOrEqual(4)
@@ -322,15 +328,7 @@ describe('a busy page (its lock manager answers after its next task)', () => {
   test.fails(
     'known limit: a busy leader beside a frozen tab in line: a keep-alive at least every 2 intervals',
     async () => {
-      const a = openTab('a')
-      const b = openTab('b')
-      const busy = busyPage(a)
-      busy.on = false
-      keepInTab(a)
-      await advance(50)
-      keepInTab(b)
-      await advance(2 * INTERVAL)
-      busy.on = true
+      const { b } = await busyLeaderBesideFollower()
       b.freeze()
       expect(await keptThrough(10)).toBe(true)
     },
@@ -436,12 +434,16 @@ describe('terminal everywhere, refusals per tab', () => {
 // A tab whose base URL changes now lets go of the old lock (its next holder keeps the 1 s
 // ceiling) and gets in line for the new one.
 describe('a leader whose base URL changes', () => {
+  const X = 'https://x.test/v1'
+  const Y = 'https://y.test/v1'
+  /** The keep-alives to `host` from `since` on. */
+  const sentTo = (host: string, since: number) =>
+    keepAlives().filter((s) => s.at >= since && new URL(s.url).host === host)
+
   test.each([
     ['alone on the new endpoint', false],
     ['beside a tab of the new endpoint', true],
   ])('%s: one sender per endpoint, and the old one still kept', async (_, third) => {
-    const X = 'https://x.test/v1'
-    const Y = 'https://y.test/v1'
     const a = openTab('a')
     const b = openTab('b')
     const c = openTab('c')
@@ -454,8 +456,7 @@ describe('a leader whose base URL changes', () => {
     if (third) keepInTab(c, 'token-1', { baseUrl: Y })
     const changed = Date.now()
     await advance(10 * INTERVAL)
-    const after = (host: string) =>
-      keepAlives().filter((s) => s.at >= changed && new URL(s.url).host === host)
+    const after = (host: string) => sentTo(host, changed)
     // The old endpoint: kept by the tab still on it, from 1 s after the leader's last one there.
     expect(after('x.test').length).toBeGreaterThanOrEqual(9)
     expect(new Set(after('x.test').map((s) => s.tab))).toEqual(new Set(['b']))
@@ -472,8 +473,6 @@ describe('a leader whose base URL changes', () => {
   // so the leader kept the old endpoint's lock: nothing more went there for 20 s (none of 10), while
   // the tab that followed it there showed the session alive.
   test('changed from onError (a failover): the old endpoint is still kept, by the tab on it', async () => {
-    const X = 'https://x.test/v1'
-    const Y = 'https://y.test/v1'
     const a = openTab('a')
     const b = openTab('b')
     let failedOver = false
@@ -494,8 +493,7 @@ describe('a leader whose base URL changes', () => {
     expect(failedOver).toBe(true)
     const changed = Date.now()
     await advance(10 * INTERVAL)
-    const after = (host: string) =>
-      keepAlives().filter((s) => s.at >= changed && new URL(s.url).host === host)
+    const after = (host: string) => sentTo(host, changed)
     expect(after('x.test').length).toBeGreaterThanOrEqual(9)
     expect(new Set(after('x.test').map((s) => s.tab))).toEqual(new Set(['b']))
     expect(new Set(after('y.test').map((s) => s.tab))).toEqual(new Set(['a']))
