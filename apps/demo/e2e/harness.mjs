@@ -4,6 +4,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { test } from 'node:test'
 import { preview } from 'vite'
 
 const demoRoot = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -132,3 +133,7 @@ export async function runOrRetry(t, attempt, restart) {
     return attempt(t)
   }
 }
+
+/** node:test's `test(name, attempt)` for a suite whose browser `restart()` replaces: see runOrRetry. */
+export const retryingTest = (restart) => (name, attempt) =>
+  test(name, (t) => runOrRetry(t, attempt, restart))

@@ -3,14 +3,14 @@
 // in the demo's own Requests panel and in the browser's Resource Timing record of the page, the
 // same two witnesses in each engine. Screenshots go to e2e/screenshots/<engine>/.
 import assert from 'node:assert/strict'
-import { after, before, describe, test as nodeTest } from 'node:test'
+import { after, before, describe } from 'node:test'
 import { ENGINES, launch } from './browsers.mjs'
 import {
   figure,
   keepAliveStarts,
   openStory,
   requestCount,
-  runOrRetry,
+  retryingTest,
   screenshot,
   serveDemo,
   sleep,
@@ -67,7 +67,7 @@ for (const engine of ENGINES) {
       await browser?.close().catch(() => {})
       browser = await launch(engine)
     }
-    const test = (name, attempt) => nodeTest(name, (t) => runOrRetry(t, attempt, restart))
+    const test = retryingTest(restart)
 
     /** A fresh profile (Chromium and Firefox: a browser context; WebKit: a new session). */
     async function newPage() {

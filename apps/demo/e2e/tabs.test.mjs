@@ -4,7 +4,7 @@
 // every tab's requests. Chromium is started by hand (so that pages can be hidden and frozen as in
 // a real browser). Who sent a keep-alive is read from each page's own counters.
 import assert from 'node:assert/strict'
-import { after, afterEach, before, describe, test as nodeTest } from 'node:test'
+import { after, afterEach, before, describe } from 'node:test'
 import { startMockApiServer } from '../../../scripts/mockApiServer.mjs'
 import { ENGINES, launch } from './browsers.mjs'
 import {
@@ -14,7 +14,7 @@ import {
   keepAliveStarts,
   openStory,
   requestCount,
-  runOrRetry,
+  retryingTest,
   screenshot,
   serveDemo,
   skipStep,
@@ -109,7 +109,7 @@ for (const engine of ENGINES) {
       await server?.close()
       await start()
     }
-    const test = (name, attempt) => nodeTest(name, (t) => runOrRetry(t, attempt, restart))
+    const test = retryingTest(restart)
     // A page left open by a failed test would keep pinging (and take the next test's queued answer).
     const opened = new Set()
     afterEach(async () => {

@@ -163,8 +163,6 @@ async function runWorld(steps: Step[]): Promise<string[]> {
     }
     return endedOn[i]!
   }
-  // How late each tab's lock manager answers (a busy page), as opened.
-  const late = [0, 0, 0]
   /**
    * A busy tab keeps the session on `e`. The safety rules hold there too (no token across tabs,
    * 1 s apart, the end told); liveness and one steady sender do not: a busy leader asks the lock
@@ -173,7 +171,7 @@ async function runWorld(steps: Step[]): Promise<string[]> {
    * tab, can keep every tab from sending (the README's busy page; the known-limit examples).
    */
   const busy = (e: number) =>
-    tabs.some((t, i) => t && !t.closed && handles[i] && endpoint[i] === e && late[i]! > 0)
+    tabs.some((t, i) => t && !t.closed && handles[i] && endpoint[i] === e && t.late > 0)
   const keeping = (e: number) =>
     tabs
       .map((t, i) => (t && !t.frozen && !t.closed && handles[i] ? i : -1))
@@ -269,7 +267,6 @@ async function runWorld(steps: Step[]): Promise<string[]> {
           let t = tabs[s.tab]
           if (!t || t.closed) {
             t = tabs[s.tab] = browser.open(`tab${s.tab}-${++opened}`, s.late)
-            late[s.tab] = s.late ?? 0
             sawEnd[s.tab] = false
             endedOn[s.tab] = null
           }

@@ -234,39 +234,24 @@ describe('tabs that ask for different intervals', () => {
 })
 
 describe('a busy page (its lock manager answers after its next task)', () => {
+  // How late a busy page reads each answer of its lock manager (tabsWorld's `late`).
   const TASK = 600
-  /** From `busy.on`, tab `tab`'s page reads every answer of its lock manager `TASK` ms late. */
-  function busyPage(tab: Tab): { on: boolean } {
-    const busy = { on: true }
-    withLocks(tab, (locks) => ({
-      request: locks.request.bind(locks),
-      query: () =>
-        new Promise<LockManagerSnapshot>((resolve) => {
-          const answer = locks.query()
-          setTimeout(() => resolve(answer), busy.on ? TASK : 0)
-        }),
-    }))
-    return busy
-  }
-
   /** Tab a leads and tab b follows it; then a's page turns busy. */
   async function busyLeaderBesideFollower(): Promise<{ a: Tab; b: Tab }> {
     const a = openTab('a')
     const b = openTab('b')
-    const busy = busyPage(a)
-    busy.on = false
     keepInTab(a)
     await advance(50)
     keepInTab(b)
     await advance(2 * INTERVAL)
-    busy.on = true
+    a.late = TASK
     return { a, b }
   }
 
   // Example 35 of engine.examples.test.ts through the interpreter and the lock adapter.
   test('a tab alone keeps its schedule: an answer that finds nobody in line holds for 1.25 s', async () => {
     const a = openTab('a')
-    busyPage(a)
+    a.late = TASK
     keepInTab(a)
     await advance(10 * INTERVAL)
     // Each keep-alive goes when its answer is read: an interval and a task apart.
@@ -313,8 +298,8 @@ describe('a busy page (its lock manager answers after its next task)', () => {
       const a = openTab('a')
       const b = openTab('b')
       const c = openTab('c')
-      busyPage(b)
-      busyPage(c)
+      b.late = TASK
+      c.late = TASK
       keepInTab(a)
       await advance(50)
       keepInTab(b)
@@ -341,7 +326,7 @@ describe('a busy page (its lock manager answers after its next task)', () => {
   // after it came (3 s here, 15 s at the default interval), with nobody keeping the session.
   test('a tab that lets go while it is asking who it is frees the lock: the next tab sends at once', async () => {
     const a = openTab('a')
-    busyPage(a)
+    a.late = TASK
     const first = keepInTab(a)
     await advance(100)
     first.stop()

@@ -28,6 +28,8 @@ export interface Tab {
   focus: FocusSource & { set: (visible: boolean) => void }
   frozen: boolean
   closed: boolean
+  /** How late (ms) this tab's page reads each answer of its lock manager: a busy page's, by a task. */
+  late: number
   /** This tab's fetch: records every request in `sent` and answers with `answer`. */
   fetch: typeof fetch
   /** Keeps the session alive from this tab (the core, on this tab's driver and visibility). */
@@ -51,7 +53,7 @@ export interface Browser {
   sent: Sent[]
   /** Every message any tab posted. */
   messages: unknown[]
-  /** A new tab; a busy one (`late` ms) reads each answer of its lock manager that much later. */
+  /** A new tab; a busy one reads each answer of its lock manager `late` ms later. */
   open: (name: string, late?: number) => Tab
   /** Stops every keep-alive of every tab, so that no BroadcastChannel outlives the test. */
   stopAll: () => void
@@ -76,6 +78,7 @@ export function createBrowser(
       name,
       frozen: false,
       closed: false,
+      late,
       focus: {
         isFocused: () => visible,
         subscribe: (listener) => {
@@ -162,21 +165,22 @@ export function createBrowser(
           })
       }
     }
-    // A busy page reads each answer of its lock manager `late` ms after it was given.
     const own = locks.tab(name)
     const query = (): Promise<LockManagerSnapshot> =>
-      new Promise((resolve) => {
-        const answer = own.query()
-        // Read in the tab's own tasks: never once it closed; at thaw if it is frozen by then.
-        setTimeout(() => {
-          if (tab.closed) return
-          if (tab.frozen) held.push(() => resolve(answer))
-          else resolve(answer)
-        }, late)
-      })
+      !tab.late
+        ? own.query()
+        : new Promise((resolve) => {
+            const answer = own.query()
+            // Read in the tab's own tasks: never once it closed; at thaw if it is frozen by then.
+            setTimeout(() => {
+              if (tab.closed) return
+              if (tab.frozen) held.push(() => resolve(answer))
+              else resolve(answer)
+            }, tab.late)
+          })
     tab.store = createAvatarSessionStore({
       crossTab: {
-        locks: late ? ({ request: own.request.bind(own), query } as LockManager) : own,
+        locks: { request: own.request.bind(own), query } as LockManager,
         BroadcastChannel: Channel,
       },
     })
