@@ -88,3 +88,31 @@ test('an end the app cleared the session after does not bind it; the tab that kn
   // Kept again after the clear, it sent at once.
   expect(world.tabs[1]!.ownSend).toBe(13_004)
 })
+
+// 45. Random walks at 2 s (two tabs, every event; npx pnpm test:fuzz, seed 1815982846, 50,000
+// walks): a tab whose options came to name the other endpoint got in line there behind a leader
+// that froze at once, and took over 1.5 intervals after it came (5,252 ms), as a new tab does:
+// 4.25 s after that leader's last keep-alive. The world counted the moved tab as keeping that
+// endpoint since it began keeping the session (on the old one) and wanted 2 intervals; it now
+// counts it from its move, as the crossTab property does. No engine change.
+test('a tab that moves behind a leader that freezes at once takes over as a new tab would', () => {
+  const { world, violations } = play2s(2, [
+    env(0, 'move'),
+    consumer(0, 'keep1bad'),
+    env(0, 'close'),
+    advance('next'),
+    keep(1),
+    advance(1_000),
+    consumer(1, 'keep1'),
+    env(0, 'open'),
+    consumer(0, 'keep1'),
+    env(1, 'ping'),
+    advance(1_252),
+    consumer(1, 'drop1'),
+    env(1, 'move'),
+    freeze(0),
+    advance(3_000),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lines[1]).toMatchObject({ lock: { holder: 1 }, lastSender: 1, lastSend: 5_252 })
+})

@@ -777,6 +777,9 @@ class Model {
         this.step(i, { type: 'consumers', consumers: consumersOf(t.slots) })
         const after = this.w.tabs[i]!
         if (after.channel && after.line !== after.endpoint) this.step(i, { type: 'moved' })
+        // On the new endpoint it is a tab that just came: it cannot know what a leader there last
+        // did (one frozen since), and gives it 1.5 intervals from now, as a new tab does.
+        if (this.w.tabs[i]!.kept) this.t(i).keptSince = this.w.now
         return
       }
       default:
