@@ -33,6 +33,7 @@ const SESSIONS = {
   'tabs-block': 'token-block',
   'tabs-mixed': 'token-mixed',
   'tabs-busy': 'token-busy',
+  'tabs-busy-line': 'token-busy-line',
 }
 const BADGE = '[data-testid="session-card"] [role="status"]'
 // The 1 s ceiling holds between the starts of two keep-alives (the pages' clocks); arrivals at
@@ -41,16 +42,20 @@ const JITTER = 20
 // Between a keep-alive's start as the engine decides it and as resource timing records it (the
 // fetch is called after the step; timestamps are coarsened to 1 ms).
 const TIMING = 5
-// A follower steals the lock of a leader silent for 1.5 intervals; the steal and the send take a
-// few tens of ms past that (as after a freeze).
+// A follower steals the lock of a leader silent for 1.5 intervals less 1.5 s, but never sooner
+// than the interval and 250 ms (its last call, 250 ms, comes first), and sends 1.25 s after the
+// steal: at 2 s the steal comes 2.5 s after the leader's last keep-alive, the first 3.75 s after.
+const STEAL_AT = Math.max(1.5 * INTERVAL - 1_500, INTERVAL + 250) + 250
+const TAKEOVER = STEAL_AT + 1_250
+// The steal and the send take a few tens of ms past that (as after a freeze).
 const STEAL_SETTLE = 200
 // How long a leader's long task runs: takeover, steal and first keep-alive all happen within it.
 const BLOCK = 6 * INTERVAL
-// 1.5 intervals of silence from the last news heard, then the timers of a hidden page, each up to a
+// A takeover from the last news heard, then the timers of a hidden page, each up to a
 // second late (Chrome: on the next whole second; Firefox: 1 s after they were set, at the least):
 // the deadline, the last call's end, the steal's settle and the first keep-alive; and a fifth when
 // a step comes a second late or more (a busy machine's Firefox), which calls again, once.
-const HIDDEN_TAKEOVER = 1.5 * INTERVAL + STEAL_SETTLE + 5 * 1_000
+const HIDDEN_TAKEOVER = TAKEOVER + STEAL_SETTLE + 5 * 1_000
 /**
  * The long-task test's pages run with no service worker (the demo's `?mock=off`). A page that the
  * mock's worker controls sends its real fetches through it too, and Firefox may run that worker in
@@ -60,17 +65,21 @@ const HIDDEN_TAKEOVER = 1.5 * INTERVAL + STEAL_SETTLE + 5 * 1_000
  * service worker, not the package: see the package README's Compatibility.
  */
 const NO_SERVICE_WORKER = '?mock=off'
-// The mixed-interval tests' pause: from just after the follower came, past its steal (1.5 of its
-// intervals) and the leader's own next keep-alive (two of the follower's intervals at the most).
+// The mixed-interval tests' pause: from just after the follower came, past its takeover (its
+// first keep-alive, TAKEOVER after it came) and the leader's own next keep-alive (two of the
+// follower's intervals at the most).
 const MIXED_PAUSE = 3 * INTERVAL
 // The busy page's tasks, back to back: a timer waits for the task it fell in, and the lock
 // manager's answer to the question asked then for the next one (WebKit: the next two).
 const TASK = 600
+// The busy leader beside a tab in line: tasks of 300 ms, two always waiting, so that its lock
+// manager's answers come 0.6 to 0.9 s late in Chromium too (a task or two, and the one running).
+const QUEUED_TASK = 300
 /**
  * Whether a leader tab closed right after a keep-alive frees its Web Lock at once, so that the next
  * tab sends at the 1 s ceiling. WebKit: not in 5 of 6 closes measured (a mid-interval close frees
  * it in ~100 ms; a bare page's lock is freed in ~50 ms however it releases it): the next tab then
- * takes over by stealing after 1.5 intervals. Set it to true once WebKit takes over at the ceiling.
+ * takes over by stealing (TAKEOVER). Set it to true once WebKit takes over at the ceiling.
  */
 const CLOSED_LEADER_FREES_LOCK_AT_ONCE = { chromium: true, firefox: true, webkit: false }
 
@@ -178,6 +187,27 @@ for (const engine of ENGINES) {
       await page.waitForSelector('[data-testid="tab-role"][data-role="follows"]')
       return { page }
     }
+
+    /**
+     * Runs `task` ms tasks back to back in `page` for `run` ms, `waiting` of them always queued;
+     * resolves to when they began (the page's clock).
+     */
+    const busy = (page, task, run, waiting) =>
+      page.evaluate(
+        (task, run, waiting) => {
+          const from = Date.now()
+          const chunk = () => {
+            const start = Date.now()
+            while (Date.now() < start + task);
+            if (Date.now() < from + run) setTimeout(chunk)
+          }
+          for (let i = 0; i < waiting; i++) setTimeout(chunk)
+          return from
+        },
+        task,
+        run,
+        waiting,
+      )
 
     describe('two tabs of one browser profile, one session', () => {
       test('one keep-alive per interval with two pages, not two; both show alive', async (t) => {
@@ -352,10 +382,10 @@ for (const engine of ENGINES) {
           t.diagnostic(
             `${engine}: a leader closed within 1 s of its keep-alive does not free its Web Lock at ` +
               'once here (a mid-interval close does), so the next tab takes over by stealing it ' +
-              'after 1.5 intervals of silence: that is what is checked',
+              'after a silence (3.75 s at 2 s): that is what is checked',
           )
           assert.ok(
-            arrived - justSent <= 1.5 * INTERVAL + STEAL_SETTLE,
+            arrived - justSent <= TAKEOVER + STEAL_SETTLE,
             `takeover took ${arrived - justSent} ms after the last keep-alive`,
           )
         }
@@ -390,7 +420,7 @@ for (const engine of ENGINES) {
         assert.equal(await badgeState(b.page), 'alive')
       })
 
-      test('a frozen leader: a follower takes over within 1.5 intervals; thawed, it sends nothing', async (t) => {
+      test('a frozen leader: a follower takes over (TAKEOVER: 3.75 s at 2 s); thawed, it sends nothing', async (t) => {
         if (!browser.can.freeze) {
           t.skip(`${engine}: ${browser.can.freezeReason}`)
           return
@@ -426,12 +456,9 @@ for (const engine of ENGINES) {
           `${engine}: after the thaw: ${sentAfterThaw} keep-alives from the old leader; smallest ` +
             `gap ${smallestAfterThaw} ms`,
         )
-        // 1.5 intervals of silence, counted by the follower from the last news it heard (the
-        // leader's answer), then the steal and the send: a few tens of ms past 1.5 intervals.
-        assert.ok(
-          takeover <= 1.5 * INTERVAL + STEAL_SETTLE,
-          `takeover after freeze took ${takeover} ms`,
-        )
+        // The silence a follower waits for, counted from the last news it heard (the leader's
+        // answer), then the steal and the send: a few tens of ms past TAKEOVER.
+        assert.ok(takeover <= TAKEOVER + STEAL_SETTLE, `takeover after freeze took ${takeover} ms`)
         assert.ok(largestGap < 2 * INTERVAL, `largest gap ${largestGap} ms`)
         assert.equal(sentAfterThaw, 0, 'the thawed leader sent nothing')
         assert.ok(
@@ -557,7 +584,7 @@ for (const engine of ENGINES) {
             () => document.querySelector('[data-testid="lock-waiting"]')?.textContent === '1',
           )
           const cameAt = Date.now()
-          // The follower steals 1.5 of its intervals after it came (less 250 ms); the pause covers
+          // The follower steals STEAL_AT after it came and sends TAKEOVER after; the pause covers
           // that and the leader's own next keep-alive (2 of the follower's intervals at the most).
           let pausedFrom
           let pausedTo
@@ -599,7 +626,7 @@ for (const engine of ENGINES) {
               `keep-alive ${followerFirst - pausedFrom} ms into it; the leader sent ${sentSince} ` +
               `during or after it; gaps around its end ${gaps(around).join(', ')} ms`,
           )
-          assert.ok(pausedFrom - cameAt < 1.5 * INTERVAL - 250, 'the pause began after the steal')
+          assert.ok(pausedFrom - cameAt < STEAL_AT, 'the pause began after the steal')
           assert.ok(followerFirst !== undefined && followerFirst < pausedTo, 'nobody took over')
           assert.equal(sentSince, 0, 'the leader sent during or after its pause')
           assert.ok(
@@ -624,20 +651,7 @@ for (const engine of ENGINES) {
         const a = await openLeader('tabs-busy', '', NO_SERVICE_WORKER)
         await sleep(INTERVAL)
         const run = 8 * INTERVAL
-        const from = await a.page.evaluate(
-          (task, run) => {
-            const from = Date.now()
-            const chunk = () => {
-              const start = Date.now()
-              while (Date.now() < start + task);
-              if (Date.now() < from + run) setTimeout(chunk)
-            }
-            setTimeout(chunk)
-            return from
-          },
-          TASK,
-          run,
-        )
+        const from = await busy(a.page, TASK, run, 1)
         await sleep(run + INTERVAL)
         // From the tasks' start to their end: no stretch without a keep-alive longer than that.
         const seen = [from, ...arrivals('tabs-busy', from, from + run), from + run]
@@ -656,6 +670,48 @@ for (const engine of ENGINES) {
         const sent = seen.slice(1, -1)
         assert.ok(Math.min(...gaps(sent)) >= 1_000 - JITTER, 'two keep-alives under 1 s apart')
         assert.equal(await role(a.page), 'sends')
+        await a.page.close()
+      })
+
+      // A busy leader with a tab in line for the lock, frozen: a tab in line might have stolen
+      // the lock while an answer was on its way, so an answer read 250 ms or more after its
+      // question was asked again, each time; the tab in line, frozen, never took over, and no tab
+      // sent at all: on the engine of 3227aa0, 0 keep-alives in these 16 s (Chromium). An
+      // answer now holds for 1.25 s, as long as a tab that steals waits before its first
+      // keep-alive: a keep-alive every 2.7 s (measured, Chromium).
+      test(`a busy leader (${QUEUED_TASK} ms tasks, two always waiting) beside a frozen tab in line keeps its interval`, async (t) => {
+        if (!browser.can.freeze) {
+          t.skip(`${engine}: ${browser.can.freezeReason}`)
+          return
+        }
+        const a = await openLeader('tabs-busy-line', '', NO_SERVICE_WORKER)
+        const b = await openFollower(t, a.page, 'tabs-busy-line')
+        await a.page.waitFor(
+          () => document.querySelector('[data-testid="lock-waiting"]')?.textContent === '1',
+        )
+        await b.page.freeze()
+        const run = 8 * INTERVAL
+        // Two tasks always waiting: what the page is told (a lock manager's answer) waits for one
+        // at the least.
+        const from = await busy(a.page, QUEUED_TASK, run, 2)
+        await sleep(run + INTERVAL)
+        const seen = [from, ...arrivals('tabs-busy-line', from, from + run), from + run]
+        const largest = Math.max(...gaps(seen))
+        figure(
+          t,
+          engine,
+          'tabs.busyLeaderFrozenLineLargestGapMs',
+          largest,
+          `a leader with a frozen tab in line, ${QUEUED_TASK} ms tasks (two waiting) for ${run} ms: ` +
+            `${seen.length - 2} keep-alives; from the start, gaps ${gaps(seen).join(', ')} ms`,
+        )
+        // The timer, the answer and the send each wait for the task running and the two waiting.
+        assert.ok(largest <= INTERVAL + 9 * QUEUED_TASK + 200, `largest gap ${largest} ms`)
+        const sent = seen.slice(1, -1)
+        assert.ok(Math.min(...gaps(sent)) >= 1_000 - JITTER, 'two keep-alives under 1 s apart')
+        await b.page.resume()
+        assert.equal(await role(a.page), 'sends')
+        await b.page.close()
         await a.page.close()
       })
 

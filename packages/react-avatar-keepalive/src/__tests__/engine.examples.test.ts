@@ -160,7 +160,7 @@ test('a leader whose last keep-alive is old confirms before it sends', () => {
     advance('next'),
     advance('next'),
     thaw(0),
-    advance(1_000),
+    advance(1_250),
   ])
   expect(violations).toEqual([])
   expect(world.lines[0]!.lastSender).toBe(1)
@@ -300,7 +300,7 @@ test('a takeover asked for during a confirm is served by the keep-alive that fol
     advance(1_000),
   ])
   expect(violations).toEqual([])
-  expect(world.lines[0]!.lastSend).toBe(14_750)
+  expect(world.lines[0]!.lastSend).toBe(13_750)
   expect(world.tabs[0]!.engine.snap.status).toBe('alive')
 })
 
@@ -347,7 +347,7 @@ test('a leader answering a hello tells of the keep-alive it has in the air', () 
     deliverLock(0),
     freeze(0),
     keep(1),
-    advance(14_001),
+    advance(13_001),
     thaw(0),
     env(0, 'online'),
     deliverLock(0),
@@ -357,7 +357,7 @@ test('a leader answering a hello tells of the keep-alive it has in the air', () 
   ])
   expect(violations).toEqual([])
   expect(world.lines[0]!.lastSender).toBe(0)
-  expect(world.lines[0]!.lastSend).toBe(14_001)
+  expect(world.lines[0]!.lastSend).toBe(13_001)
   expect(world.tabs[1]!.engine.role).toBe('follow')
 })
 
@@ -553,7 +553,7 @@ test('a new leader that goes alone keeps the ceiling of the keep-alive it was to
 })
 
 // A tab that stole the lock and then keeps the session alone: the steal counts as a start, so its
-// first keep-alive alone waits the moment a steal waits (STEAL_SETTLE), no longer.
+// first keep-alive alone waits as long as a steal waits (STEAL_WAIT), no longer.
 test('a tab that stole the lock and keeps the session alone sends when the steal settles', () => {
   const { world, violations } = play(2, [
     consumer(1, 'keep0'),
@@ -564,7 +564,7 @@ test('a tab that stole the lock and keeps the session alone sends when the steal
     consumer(0, 'drop0'),
     consumer(0, 'keep1solo'),
     thaw(1),
-    advance(1_000),
+    advance(1_250),
   ])
   expect(violations).toEqual([])
   expect(world.tabs[0]!.engine.role).toBe('solo')
@@ -654,7 +654,7 @@ test('a takeover whose page is shown during the settle starts with the question 
     env(0, 'activity'),
     freeze(1),
     advance(0),
-    advance(15_000),
+    advance(16_000),
     env(0, 'visible'),
   ])
   expect(violations).toEqual([])
@@ -667,7 +667,9 @@ test('a takeover whose page is shown during the settle starts with the question 
 // its last call; the leader thawed, asked the lock manager (it still held the lock) and sent. The
 // follower thawed, its call's end came 250 ms late, and it stole before it read that keep-alive.
 // A tab that leads ignored what another leader said, so it sent 250 ms after it (316 ms in
-// Firefox). A leader now keeps the 1 s ceiling from any keep-alive another tab tells of.
+// Firefox). A leader now keeps the 1 s ceiling from any keep-alive another tab tells of. (Since a
+// thief waits 1.25 s, STEAL_WAIT, the robbed leader here reads its answer late, 1.15 s after its
+// question and 1 s after the steal, and sends on it: the thief's first keep-alive goes 1 s later.)
 test('a new leader keeps the 1 s ceiling from the keep-alive the robbed leader sent as it stole', () => {
   const { world, violations } = play(2, [
     keep(0),
@@ -675,19 +677,20 @@ test('a new leader keeps the 1 s ceiling from the keep-alive the robbed leader s
     keep(1),
     advance(9_500),
     freeze(0),
-    advance(10_000),
-    freeze(1),
-    advance(500),
+    advance(9_100),
     thaw(0),
-    advance(0),
-    thaw(1),
-    tick(1),
-    deliverLock(1),
+    tick(0),
+    freeze(0),
+    advance(150),
+    advance(1_000),
+    thaw(0),
+    deliverLock(0),
+    deliverLock(0),
     advance(2_000),
   ])
   expect(violations).toEqual([])
-  expect(world.tabs[0]!.ownSend).toBe(21_000)
-  expect(world.tabs[1]!.ownSend).toBe(22_000)
+  expect(world.tabs[0]!.ownSend).toBe(20_750)
+  expect(world.tabs[1]!.ownSend).toBe(21_750)
   expect(world.tabs[0]!.engine.role).toBe('follow')
 })
 
@@ -703,7 +706,7 @@ test('a follower whose every step comes late calls again once, then takes over',
     advance('next'),
     ...late,
     ...late,
-    advance(1_000),
+    advance(2_000),
   ])
   expect(violations).toEqual([])
   expect(world.lines[0]!.lastSender).toBe(1)
@@ -829,12 +832,13 @@ test('an answer to a keep-alive given up since is not taken for the next one', (
 // manager's answer comes after the page's next task (WebKit: the next two), so every answer was
 // read late and asked again: a tab alone sent only when an answer landed between two tasks. An
 // answer that finds nobody in line holds for 1.25 s: a thief has yet to get in line, and gives a
-// leader 1.5 s at the least before its first keep-alive.
-const busyAlone = (late: number): Action[] => {
+// leader 1.5 s at the least before its first keep-alive. (Since STEAL_WAIT any answer does.)
+const busyLeader = (late: number, inLine = false): Action[] => {
   const busy = (): Action[] => [freeze(0), advance(late), thaw(0), deliverLock(0)]
   return [
     keep(0),
     deliverLock(0),
+    ...(inLine ? [keep(1)] : []),
     ...busy(),
     { type: 'answer', tab: 0, answer: 'ok' },
     // The next keep-alive's question, asked as the page runs its timer between two tasks.
@@ -847,9 +851,23 @@ const busyAlone = (late: number): Action[] => {
 }
 
 test('a leader alone on a busy page sends on answers read 1.2 s after their question', () => {
-  const { world, violations } = play(2, busyAlone(1_200))
+  const { world, violations } = play(2, busyLeader(1_200))
   expect(violations).toEqual([])
   expect(world.tabs[0]!.engine.role).toBe('lead')
+  expect(world.lines[0]!.lastSend).toBe(1_200 + 10_000 + 1_200)
+})
+
+// 46. Found by the cross-tab property once its tabs could be busy (seed 20261129), kept as a known
+// limit (test.fails) for a stop: with a tab in line, an answer read later than 250 ms was asked
+// again, since that tab might have stolen the lock meanwhile and be about to send. A busy leader
+// then never sent, and the tab in line took over only if it was neither frozen nor busy too. A tab
+// that steals now waits 1.25 s before its first keep-alive (STEAL_WAIT), and hears of the robbed
+// leader's: every answer read less than that after its question holds.
+test('a leader with a tab in line, on a busy page, sends on answers read 1.2 s after their question', () => {
+  const { world, violations } = play(2, busyLeader(1_200, true))
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.engine.role).toBe('lead')
+  expect(world.tabs[1]!.engine.role).toBe('follow')
   expect(world.lines[0]!.lastSend).toBe(1_200 + 10_000 + 1_200)
 })
 
@@ -866,7 +884,7 @@ test('an answer read 1.25 s or more after its question is asked again, even alon
   expect(world.lines[0]!.lastSend).toBeNull()
   // Asked again as the answer was read.
   expect(world.tabs[0]!.engine.flight).toMatchObject({ id: 1, at: 1_250, wall: null })
-  expect(world.tabs[0]!.locks).toEqual([{ type: 'confirmed', id: 1, held: true, alone: true }])
+  expect(world.tabs[0]!.locks).toEqual([{ type: 'confirmed', id: 1, held: true }])
 })
 
 // 36. Found by reasoning about 35, then built here: it breaks 35's rule while a robbed tab

@@ -15,7 +15,7 @@ import {
   type ConsumerOptions,
   type EngineState,
 } from '../core/engine/state'
-import { STEAL_SETTLE } from '../core/engine/leadership'
+import { STEAL_SETTLE, STEAL_WAIT } from '../core/engine/leadership'
 import { nextDeadline, step } from '../core/engine/step'
 import { AvatarKeepAliveError, MAX_TIMER_DELAY } from '../core/error'
 import { isValidToken } from '../core/request'
@@ -350,7 +350,7 @@ export interface Tab {
    * again, the lock taken over): due from then (or from the thaw), within the 1 s ceiling.
    */
   readonly owed: { at: number; why: string } | null
-  /** When this tab last stole the lock: its first keep-alive waits a moment (STEAL_SETTLE). */
+  /** When this tab last stole the lock: its first keep-alive waits (STEAL_WAIT). */
   readonly stoleAt: number | null
   /**
    * The ends this tab's app cleared the session after (clearSession; ends are numbered as tabs
@@ -1036,12 +1036,14 @@ class Model {
                   ? 'a takeover'
                   : 'the lock'
                 : null
-    // A takeover waits a moment for a second thief to settle (STEAL_SETTLE), even if the lock
-    // changed hands again meanwhile, or the tab let go of it (and keeps the session alone): the
-    // steal counts as a start, for the 1 s ceiling.
+    // A takeover waits (STEAL_WAIT) for the robbed tab's last word and a second thief to settle,
+    // even if the lock changed hands again meanwhile, or the tab let go of it (and keeps the
+    // session alone): the steal counts as a start, for the 1 s ceiling.
     if (event.type === 'lead' && event.stole) t.stoleAt = now
-    const settled = t.stoleAt === null ? now : Math.max(now, t.stoleAt + STEAL_SETTLE)
+    const settled = t.stoleAt === null ? now : Math.max(now, t.stoleAt + STEAL_WAIT)
     if (why && !t.owed) t.owed = { at: settled, why }
+    // (What was owed before the steal waits for it too: a grant read just before the tab's own steal.)
+    else if (t.owed && t.owed.at < settled) t.owed = { ...t.owed, at: settled }
   }
 
   perform(i: number, effect: EngineEffect, before: Tab): void {
@@ -1194,12 +1196,7 @@ class Model {
         return this.send(
           i,
           effect.type === 'confirm'
-            ? {
-                type: 'confirmed',
-                id: effect.id,
-                held: lock.holder === i,
-                alone: lock.queue.every((q) => q === i),
-              }
+            ? { type: 'confirmed', id: effect.id, held: lock.holder === i }
             : { type: 'peers', count: lock.queue.filter((q) => q !== i).length },
         )
       }
@@ -1465,7 +1462,7 @@ function hashTab(h: Hash, t: Tab, now: number, end: (n: number) => number): void
   h.n(+t.excuse.offline | (+t.excuse.hidden << 1) | (+t.excuse.frozen << 2))
   h.t(t.keptSince, now, 2 * I + 2).s(t.kept)
   h.t(t.ownSend, now, I).n(+t.ownOk | (+t.nudged << 1))
-  h.t(t.owed?.at ?? null, now, 2_000).t(t.stoleAt, now, STEAL_SETTLE + 1)
+  h.t(t.owed?.at ?? null, now, 2_000).t(t.stoleAt, now, STEAL_WAIT + 1)
   h.n(end(t.knows))
     .n(end(t.clearedAfter))
     .n(t.endpoint | (t.line << 1))

@@ -45,7 +45,8 @@ export function lead(
     let granted = false
     const controller = new AbortController()
     // A thief leaves the line only once its steal is granted: the lock manager shows it at every
-    // moment, in line or holding (a leader that finds nobody in line trusts its answer longer).
+    // moment, in line or holding (a leader going away with `endOnPageHide` counts the tabs in line,
+    // and ends the session if none).
     const inLine = steal ? cancel : noop
     cancel = () => {
       inLine()
@@ -107,13 +108,12 @@ export function lead(
     steal: () => request(true),
     confirm: ({ id }) =>
       void query().then(
-        ({ held, pending }) => {
+        ({ held }) => {
           leading &&= !!held?.some((lock) => lock.name === name && lock.clientId === clientId)
-          const alone = !pending?.some((lock) => lock.name === name)
-          dispatch({ type: 'confirmed', id, held: leading, alone })
+          dispatch({ type: 'confirmed', id, held: leading })
         },
         // A lock manager that cannot answer does not silence the leader.
-        () => dispatch({ type: 'confirmed', id, held: true, alone: false }),
+        () => dispatch({ type: 'confirmed', id, held: true }),
       ),
     countPeers: () =>
       void query().then(

@@ -107,19 +107,29 @@ function messageShape(): Record<keyof TabMessage, Reader> {
 export const readTabMessage = (data: unknown): TabMessage | null =>
   (readFields(MESSAGE, data, false) as TabMessage | undefined) ?? null
 
-/**
- * How long a tab that took the lock from a silent leader waits before its first keep-alive, and
- * how long a follower listens (its last call) before it takes the lock.
- */
+/** How long a follower listens (its last call) before it takes the lock. */
 export const STEAL_SETTLE = 250
 
 /**
- * When a follower makes its last call: the leader has been silent 1.5 intervals, less the call
- * and the settle after the steal (so that the first keep-alive goes 1.5 intervals after it); or,
- * once called, when the call's moment ends.
+ * How long a tab that took the lock waits before its first keep-alive, and so how long after its
+ * question a leader trusts the lock manager's word that the lock is still its own: a busy page
+ * reads that word a task or two late (two 600 ms tasks in WebKit), and a leader robbed meanwhile
+ * may send on it; its keep-alive goes before the thief's first, which hears of it.
  */
-export const stealAt = (s: EngineState): Ms =>
-  s.lastCall ?? s.heardAt + s.settings.interval * 1.5 - 2 * STEAL_SETTLE
+export const STEAL_WAIT = 1_250
+
+/**
+ * When a follower makes its last call: the leader has been silent 1.5 intervals, less the call
+ * and the wait after the steal (so that the first keep-alive goes 1.5 intervals after it), but
+ * never before a moment past the leader's next keep-alive; or, once called, when the call ends.
+ */
+export const stealAt = (s: EngineState): Ms => {
+  const { interval } = s.settings
+  return (
+    s.lastCall ??
+    s.heardAt + Math.max(interval * 1.5 - STEAL_SETTLE - STEAL_WAIT, interval + STEAL_SETTLE)
+  )
+}
 
 export const wire = ({ error, ...rest }: AvatarSessionSnapshot): WireSnapshot => ({
   ...rest,
@@ -231,9 +241,9 @@ export function lead(n: Draft, c: Ctx, stole: boolean): void {
     const ago = Math.min(Math.max(c.wall - lastAttemptAt, 0), MIN_KEEP_ALIVE_GAP)
     from = Math.max(from, c.now - ago)
   }
-  // Two followers may steal at once; the lock ends with the last. Wait for that to settle (the
-  // first keep-alive after a steal also asks the lock manager) rather than both ping.
-  if (stole) from = Math.max(from, c.now - MIN_KEEP_ALIVE_GAP + STEAL_SETTLE)
+  // The tab robbed may still send on a word of the lock manager's it read late; and two followers
+  // may steal at once, the lock ending with the last (the first keep-alive also asks).
+  if (stole) from = Math.max(from, c.now - MIN_KEEP_ALIVE_GAP + STEAL_WAIT)
   if (from > -Infinity) n.lastStart = from
   n.next = { why: 'asap', cause: stole ? 'steal' : 'lead' }
   // Hello: the tabs that listen say so, and from then on hear every change.

@@ -1,4 +1,3 @@
-import { MIN_KEEP_ALIVE_GAP } from '../schedule'
 import { isTerminalStatus, statusForError, type AvatarSessionStatus } from '../status'
 import { attempt, beat, beatDeadline, blame, settle } from './beat'
 import type { EngineEffect, EngineEvent } from './events'
@@ -12,12 +11,13 @@ import {
   moveLock,
   post,
   showAgain,
-  STEAL_SETTLE,
+  STEAL_WAIT,
   tell,
   wire,
 } from './leadership'
 import { activity, letGo, letGoDeadline, pageHide } from './letGo'
 import {
+  isCeiling,
   isFresh,
   isKept,
   mergeSettings,
@@ -127,16 +127,14 @@ export function step(
       if (event.held && n.role === 'lead') {
         // Held, and not lost meanwhile (a steal heard first): it goes below, unless a timeout
         // that ran out while the page slept ends the session first. But an answer tells what the
-        // lock manager held when it answered: read long after the question (a long task or a
-        // freeze in between) the lock may have been stolen since, so the tab asks again. Read
-        // sooner, a thief still waits out its settle, and hears of this keep-alive before its own.
-        // With nobody in line, a thief has yet to get in line (a tab that just came, or one
-        // robbed and only now told): it gives a leader 1.5 of its intervals, 1.5 s at the least,
-        // before its first keep-alive, so an answer read up to a moment less than that after the
-        // question still holds. (A busy page reads each answer after its next task or two:
-        // asked again every time, a tab alone sent only when one landed between two tasks.)
-        const holds = event.alone ? 1.5 * MIN_KEEP_ALIVE_GAP - STEAL_SETTLE : STEAL_SETTLE
-        if (now - flight.at < holds) confirmed = true
+        // lock manager held when it answered: read long after the question (a freeze in between)
+        // the lock may have been stolen since, so the tab asks again. Read sooner, a thief still
+        // waits (STEAL_WAIT), and hears of this keep-alive before its own. (A busy page reads
+        // each answer after its next task or two: asked again every time, a leader sent nothing.)
+        // A keep-alive another tab sent meanwhile (a leader robbed and not yet told) holds this
+        // one back: it goes once the 1 s ceiling allows, asked anew.
+        if (isCeiling(n, now)) n.flight = null
+        else if (now - flight.at < STEAL_WAIT) confirmed = true
         else {
           n.flight = { ...flight, at: now }
           c.fx.push({ type: 'confirm', id: flight.id })
