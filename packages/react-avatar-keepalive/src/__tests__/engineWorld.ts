@@ -1309,7 +1309,7 @@ class Model {
   /**
    * No silent stall: while some tab keeps the session (running, online, with a usable token, not
    * frozen), a keep-alive starts within one interval (two with tabs: a leader that went silent is
-   * replaced after 1.5). A tab alone keeps its own schedule.
+   * replaced after 1.5, or the interval and 1.75 s below 3.5 s). A tab alone keeps its own schedule.
    */
   checkSchedule(): void {
     const { w } = this
