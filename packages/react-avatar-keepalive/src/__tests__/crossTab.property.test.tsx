@@ -166,9 +166,11 @@ async function runWorld(steps: Step[]): Promise<string[]> {
   /**
    * How many busy tabs keep the session on `e`, and how late their answers come at the most. A
    * busy leader sends on answers read a task late; the safety rules hold whatever the count (no
-   * token across tabs, 1 s apart, the end told), and with one busy tab liveness too, each task the
-   * takeover waits for a task later (its timer, the call's end, the steal, the answer). Two busy
-   * tabs rob each other in turn at 2 s: neither liveness nor one steady sender (the known limit).
+   * token across tabs, 1 s apart, the end told). Beside one busy tab liveness holds too, with two
+   * of its tasks' slack (a takeover's steps each wait for one); one steady sender does not: at 2 s
+   * a busy leader's keep-alive comes after a follower's patience (the interval and 250 ms), and a
+   * follower that is not busy takes over. Two busy tabs rob each other in turn at 2 s: neither
+   * holds (the known limit).
    */
   const busy = (e: number) => {
     const late = tabs
