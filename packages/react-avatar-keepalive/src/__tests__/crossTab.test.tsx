@@ -270,6 +270,13 @@ describe('a busy page (its lock manager answers after its next task)', () => {
     a.close()
   }
 
+  /** The last 9 keep-alives: one tab sent them, `interval` apart. */
+  const expectOneSteadySender = (interval: number) => {
+    const last = keepAlives().slice(-10)
+    expect(gaps().slice(-9)).toEqual(Array(9).fill(interval))
+    expect(new Set(last.map((s) => s.tab)).size).toBe(1)
+  }
+
   /** The longest stretch without a keep-alive over the next `intervals`, in ms. */
   const longestSilence = async (intervals: number, interval = INTERVAL) => {
     const from = Date.now()
@@ -285,14 +292,15 @@ describe('a busy page (its lock manager answers after its next task)', () => {
   }
 
   // Example 35 of engine.examples.test.ts through the interpreter and the lock adapter.
-  test('a tab alone keeps its schedule: an answer that finds nobody in line holds for 1.25 s', async () => {
+  test('a tab alone keeps its schedule: an answer read a task late holds for 1.25 s', async () => {
     const a = openTab('a')
     a.late = TASK
     keepInTab(a)
     await advance(10 * INTERVAL)
-    // Each keep-alive goes when its answer is read: an interval and a task apart.
-    expect(sentBy('a').length).toBeGreaterThanOrEqual(7)
-    expect(Math.max(...gaps())).toBeLessThanOrEqual(INTERVAL + TASK)
+    // Each keep-alive goes when its answer is read, a task after the tick that asked: an interval
+    // apart. (Counted from the send, they were an interval and a task apart.)
+    expect(sentBy('a').length).toBe(10)
+    expect(gaps()).toEqual(Array(9).fill(INTERVAL))
     expect(status(a)).toBe('alive')
   })
 
@@ -300,28 +308,32 @@ describe('a busy page (its lock manager answers after its next task)', () => {
   // waits that long before its first keep-alive (STEAL_WAIT), and hears of the leader's first. So
   // a busy leader keeps the session with a tab in line, frozen or not. (It asked again each time,
   // since that tab might have stolen the lock meanwhile, and sent nothing: with the tab in line
-  // frozen, 0 keep-alives in 10 intervals; found by the cross-tab property, seed 20261129.)
-  test('with another tab in line, a busy leader keeps sending: each keep-alive an interval and a task after the last', async () => {
+  // frozen, 0 keep-alives in 10 intervals; found by the cross-tab property, seed 20261129.) Its
+  // schedule counts from the ticks that asked: after the first, a task late, an interval apart.
+  test('with another tab in line, a busy leader keeps sending: a task late once, then an interval apart', async () => {
     const interval = 10_000
     const { a } = await busyLeaderBesideFollower(interval)
     const sent = sentBy('a').length
-    expect(await longestSilence(6, interval)).toBeLessThanOrEqual(interval + TASK)
-    expect(sentBy('a').length - sent).toBe(5)
+    await advance(6 * interval + TASK)
+    expect(sentBy('a').length - sent).toBe(6)
+    expect(gaps().slice(-6)).toEqual([interval + TASK, ...Array(5).fill(interval)])
     expect(sentBy('b')).toEqual([])
     expect(status(a)).toBe('alive')
   })
 
-  test('a busy leader beside a frozen tab in line keeps sending: a keep-alive every interval and a task', async () => {
+  test('a busy leader beside a frozen tab in line keeps sending: a keep-alive every interval', async () => {
     const { a, b } = await busyLeaderBesideFollower()
     b.freeze()
-    expect(await longestSilence(10)).toBeLessThanOrEqual(INTERVAL + TASK)
+    await advance(10 * INTERVAL)
+    expect(gaps().slice(-9)).toEqual([INTERVAL + TASK, ...Array(8).fill(INTERVAL)])
     expect(sentBy('b')).toEqual([])
     expect(status(a)).toBe('alive')
   })
 
-  // At 2 s a busy leader's keep-alive comes a task late, after a follower's patience (the
-  // interval and 250 ms): the follower takes over, its first keep-alive 1.25 s after its steal.
-  test('at 2 s the follower of a busy leader takes over, within 2 intervals of its last keep-alive', async () => {
+  // At 2 s, the first keep-alive of a leader whose page turns busy comes a task late, after a
+  // follower's patience (the interval and 250 ms, and its last call): the follower takes over, its
+  // first keep-alive 1.25 s after its steal.
+  test('at 2 s the follower of a leader whose page turns busy takes over, within 2 intervals of its last keep-alive', async () => {
     const { b } = await busyLeaderBesideFollower()
     const lastByA = sentBy('a').at(-1)!.at
     await advance(6 * INTERVAL)
@@ -332,29 +344,39 @@ describe('a busy page (its lock manager answers after its next task)', () => {
     expect(status(b)).toBe('alive')
   })
 
-  test('two busy tabs, the one that sent closes: one takes over and keeps the session, an interval and a task apart', async () => {
+  test('two busy tabs, the one that sent closes: one takes over and keeps the session, an interval apart', async () => {
     const interval = 10_000
     await twoBusyTabsLeft(interval)
-    expect(await longestSilence(10, interval)).toBeLessThanOrEqual(interval + TASK)
-    expect(
-      new Set(
-        keepAlives()
-          .slice(-9)
-          .map((s) => s.tab),
-      ).size,
-    ).toBe(1)
+    await advance(10 * interval)
+    expectOneSteadySender(interval)
   })
 
-  // Known limit, found by the cross-tab property once some of its tabs were busy (seed 4242): at
-  // 2 s, two busy tabs rob each other in turn. Each keep-alive comes a task late, after the other's
-  // patience; the thief waits 1.25 s and its own answer a task, then sends once and is robbed in
-  // its turn: a keep-alive every 2.5 intervals. It states what should happen and fails today
+  // Found by the cross-tab property once some of its tabs were busy (seed 4242), a known limit
+  // until the schedule counted from the tick that asked: at 2 s, two busy tabs robbed each other
+  // in turn. Each keep-alive came a task late, after the other's patience; the thief waited 1.25 s
+  // and its own answer a task, then sent once and was robbed in its turn: a keep-alive every 2.5
+  // intervals (4.95 s apart).
+  test('at 2 s, two busy tabs, the one that sent closes: one takes over and keeps its interval', async () => {
+    await twoBusyTabsLeft()
+    expect(await longestSilence(10)).toBeLessThanOrEqual(2 * INTERVAL)
+    expectOneSteadySender(INTERVAL)
+  })
+
+  // Known limit, found in Chromium: two busy pages that share one main thread (a same-origin
+  // window one opened; each ran 300 ms tasks with two always waiting) sent nothing in 16 s. A
+  // leader trusts the lock manager's answer only when it reads it less than STEAL_WAIT (1.25 s)
+  // after asking, since a tab that stole meanwhile waits that long before its first keep-alive;
+  // a page that reads every answer later than that asks again forever, and a tab in line that
+  // takes over reads its own answers as late. It states what should happen and fails today
   // (test.fails); once the engine can tell, it passes, and vitest says so.
   test.fails(
-    'known limit: at 2 s, two busy tabs, the one that sent closes: a keep-alive at least every 2 intervals',
+    'known limit: a tab that reads every lock answer 1.25 s late or more still sends',
     async () => {
-      await twoBusyTabsLeft()
-      expect(await longestSilence(10)).toBeLessThanOrEqual(2 * INTERVAL)
+      const a = openTab('a')
+      a.late = STEAL_WAIT + 50
+      keepInTab(a)
+      await advance(10 * INTERVAL)
+      expect(sentBy('a').length).toBeGreaterThanOrEqual(5)
     },
   )
 

@@ -871,6 +871,27 @@ test('a leader with a tab in line, on a busy page, sends on answers read 1.2 s a
   expect(world.lines[0]!.lastSend).toBe(1_200 + 10_000 + 1_200)
 })
 
+// 47. The known limit 46 left, in crossTab.test.tsx: at 2 s, two busy tabs robbed each other in
+// turn (a keep-alive every 2.5 intervals). The schedule counted from the send: a leader on a busy
+// page sent each keep-alive a task after the tick that asked the lock manager, so an interval and
+// a task after the last, past a follower's patience (the interval and 0.5 s, with its last call).
+// It now counts from the tick that asked; the 1 s ceiling still counts from the send. The world
+// judges "no sooner than the schedule" between the moments a tab chose its keep-alives: here the
+// next one goes 8.8 s after the one read 1.2 s late, 10 s after its question.
+test('a busy leader keeps its interval: its schedule counts from the tick that asked the lock manager', () => {
+  const late = 1_200
+  const sent = 1_200 + 10_000 + late
+  const { world, violations } = play(2, [
+    ...busyLeader(late, true),
+    { type: 'answer', tab: 0, answer: 'ok' },
+    advance(10_000 - late),
+    deliverLock(0),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.engine).toMatchObject({ role: 'lead', lastStart: sent - late + 10_000 })
+  expect(world.lines[0]!.lastSend).toBe(sent - late + 10_000)
+})
+
 test('an answer read 1.25 s or more after its question is asked again, even alone', () => {
   const { world, violations } = play(2, [
     keep(0),

@@ -346,6 +346,12 @@ export interface Tab {
   readonly ownOk: boolean
   readonly nudged: boolean
   /**
+   * When this tab chose its last keep-alive: when it asked the lock manager whether the lock was
+   * still its own (`asked`: the last question, and for which keep-alive), or when it sent.
+   */
+  readonly ownFrom: number | null
+  readonly asked: { id: number; at: number } | null
+  /**
    * A keep-alive the README says goes at once (a ping, back online, a token after a pause, kept
    * again, the lock taken over): due from then (or from the thaw), within the 1 s ceiling.
    */
@@ -452,6 +458,8 @@ const freshTab = (now: number, tabs: TabCount): Tab => ({
   ownSend: null,
   ownOk: false,
   nudged: false,
+  ownFrom: null,
+  asked: null,
   owed: null,
   stoleAt: null,
   clearedAfter: 0,
@@ -1112,11 +1120,18 @@ class Model {
         }
         // No sooner than the schedule after a success, unless something brought it forward (a
         // ping, a token, back online, a takeover, a failure): 0.9 of an interval in a hidden page.
-        const gap = t.ownSend === null ? Infinity : now - t.ownSend
+        // Counted between the moments the tab chose them: a leader sends once it has read the lock
+        // manager's answer, which a busy page reads late, later one time than the next.
+        const from = t.asked?.id === effect.id ? t.asked.at : now
+        const gap = t.ownFrom === null ? Infinity : from - t.ownFrom
         if (t.ownOk && !t.nudged && gap < 0.9 * t.engine.settings.interval) {
-          this.fail(`a keep-alive ${gap} ms after the last one, with nothing to bring it forward`)
+          this.fail(
+            `a keep-alive chosen ${gap} ms after the last one, with nothing to bring it forward`,
+          )
         }
         t.ownSend = now
+        t.ownFrom = from
+        t.asked = null
         t.ownOk = false
         t.nudged = false
         t.owed = null
@@ -1192,6 +1207,7 @@ class Model {
       case 'countPeers': {
         // The lock manager answers at once, with what it holds then; the page reads the answer
         // later (after a task, or a freeze), when the lock may have changed hands.
+        if (effect.type === 'confirm') t.asked = { id: effect.id, at: now }
         const { lock } = this.l(i)
         return this.send(
           i,
@@ -1414,6 +1430,7 @@ function hashEngine(h: Hash, s: EngineState, now: number): void {
       .s(s.flight.token)
   else h.n(0)
   h.t(s.lastStart, now, 3 * I)
+    .n(s.lag)
     .t(s.firstStart, now, 3 * I)
     .t(s.lastAlive, now, 3 * I)
   h.s(s.blame)
@@ -1462,6 +1479,9 @@ function hashTab(h: Hash, t: Tab, now: number, end: (n: number) => number): void
   h.n(+t.excuse.offline | (+t.excuse.hidden << 1) | (+t.excuse.frozen << 2))
   h.t(t.keptSince, now, 2 * I + 2).s(t.kept)
   h.t(t.ownSend, now, I).n(+t.ownOk | (+t.nudged << 1))
+  h.t(t.ownFrom, now, I)
+    .t(t.asked?.at ?? null, now, STEAL_WAIT + 1)
+    .n(t.asked ? (t.asked.id === t.engine.flight?.id ? 1 : 2) : 0)
   h.t(t.owed?.at ?? null, now, 2_000).t(t.stoleAt, now, STEAL_WAIT + 1)
   h.n(end(t.knows))
     .n(end(t.clearedAfter))

@@ -19,15 +19,15 @@ import {
 // Weakest first. Offline outranks the others: a page that was offline also looks late to its timers.
 /**
  * When the schedule wants this tab's next keep-alive, whatever else holds it back: one interval
- * after the last start (a tenth early in a hidden page, whose timers run late), or a retry before
- * that. `null` while this tab has no schedule: not running, following, paused on a refused
+ * after the last start was chosen (a tenth early in a hidden page, whose timers run late), or a
+ * retry before that. `null` while this tab has no schedule: not running, following, paused on a refused
  * token, or never sent.
  */
 function scheduled(s: EngineState): Ms | null {
   if (!s.running || s.lastStart === null || s.role === 'follow' || usableToken(s) === undefined) {
     return null
   }
-  const beat = s.lastStart + s.settings.interval * (s.visible ? 1 : 0.9)
+  const beat = s.lastStart - s.lag + s.settings.interval * (s.visible ? 1 : 0.9)
   return s.next.why === 'retry' ? Math.min(s.next.at, beat) : beat
 }
 
@@ -143,11 +143,14 @@ export function attempt(n: Draft, c: Ctx): void {
     n.flight = null
     return settle(n, c)
   }
+  // The ceiling counts from the send; the next keep-alive is due an interval after the tick that
+  // asked the lock manager (less than STEAL_WAIT before), so that a leader whose page reads each
+  // answer late keeps its interval: at a task later each time, a follower took over at 2 s.
+  n.lag = c.now - n.flight!.at
   const flight = (n.flight = { ...n.flight!, token, at: c.now, wall: c.wall })
   // This keep-alive is the one anything asked for, even what came while the lock manager was asked
   // (a takeover, a ping): the next waits its interval.
   n.next = { why: 'beat' }
-  // The ceiling counts from the send (later than the tick when the lock manager was asked).
   n.lastStart = c.now
   n.firstStart ??= c.now
   const { status, isAlive } = n.snap

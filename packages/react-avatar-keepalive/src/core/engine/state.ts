@@ -82,6 +82,12 @@ export interface EngineState {
   /** The last flight's id. */
   readonly sent: number
   readonly lastStart: Ms | null
+  /**
+   * How long the last start came after this tab chose it: a leader sends once the lock manager
+   * says the lock is still its own, which a busy page reads a task or two late. The schedule counts
+   * from the choice, the 1 s ceiling from the start.
+   */
+  readonly lag: Ms
   readonly firstStart: Ms | null
   /** The last success any tab saw. */
   readonly lastAlive: Ms | null
@@ -143,6 +149,7 @@ export const initialState = (
   // What the last keeper of the session knew: the 1 s ceiling, refused tokens, the age isAlive
   // is judged by. Without it, the store still knows the last success (on the wall clock).
   lastStart: left?.lastStart ?? null,
+  lag: 0,
   firstStart: left?.firstStart ?? null,
   refused: left?.refused ?? [],
   lastAlive:
