@@ -20,8 +20,8 @@ import {
 /**
  * When the schedule wants this tab's next keep-alive, whatever else holds it back: one interval
  * after the last start was chosen (a tenth early in a hidden page, whose timers run late), or a
- * retry before that. `null` while this tab has no schedule: not running, following, paused on a refused
- * token, or never sent.
+ * retry before that. `null` while this tab has no schedule: not running, following, paused on a
+ * refused token, or never sent.
  */
 function scheduled(s: EngineState): Ms | null {
   if (!s.running || s.lastStart === null || s.role === 'follow' || usableToken(s) === undefined) {
@@ -145,7 +145,8 @@ export function attempt(n: Draft, c: Ctx): void {
   }
   // The ceiling counts from the send; the next keep-alive is due an interval after the tick that
   // asked the lock manager (less than STEAL_WAIT before), so that a leader whose page reads each
-  // answer late keeps its interval: at a task later each time, a follower took over at 2 s.
+  // answer late keeps its interval. (Counted from the send, each came an interval and a task
+  // after the last: at 2 s, past a follower's patience.)
   n.lag = c.now - n.flight!.at
   const flight = (n.flight = { ...n.flight!, token, at: c.now, wall: c.wall })
   // This keep-alive is the one anything asked for, even what came while the lock manager was asked
