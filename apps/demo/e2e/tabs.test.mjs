@@ -34,6 +34,7 @@ const SESSIONS = {
   'tabs-mixed': 'token-mixed',
   'tabs-busy': 'token-busy',
   'tabs-busy-line': 'token-busy-line',
+  'tabs-busy-long': 'token-busy-long',
 }
 const BADGE = '[data-testid="session-card"] [role="status"]'
 // The 1 s ceiling holds between the starts of two keep-alives (the pages' clocks); arrivals at
@@ -75,6 +76,9 @@ const TASK = 600
 // The busy leader beside a tab in line: tasks of 300 ms, two always waiting, so that its lock
 // manager's answers come 0.6 to 0.9 s late in Chromium too (a task or two, and the one running).
 const QUEUED_TASK = 300
+// A page whose lock manager's answers come past STEAL_WAIT (1.25 s) but within ALONE_WAIT (2.75 s)
+// of the question: one task late, two in WebKit.
+const LONG_TASK = { chromium: 1_300, firefox: 1_300, webkit: 700 }
 /**
  * Whether a leader tab closed right after a keep-alive frees its Web Lock at once, so that the next
  * tab sends at the 1 s ceiling. WebKit: not in 5 of 6 closes measured (a mid-interval close frees
@@ -208,6 +212,35 @@ for (const engine of ENGINES) {
         run,
         waiting,
       )
+
+    /**
+     * A tab alone on the "Two tabs" story whose page runs `task` ms tasks back to back for 8
+     * intervals: its figure (the largest gap from the tasks' start to their end), and the checks
+     * every such page keeps (no two keep-alives under 1 s apart; it still sends).
+     */
+    async function aloneOnBusyPage(t, sessionId, task, name) {
+      const a = await openLeader(sessionId, '', NO_SERVICE_WORKER)
+      await sleep(INTERVAL)
+      const run = 8 * INTERVAL
+      const from = await busy(a.page, task, run, 1)
+      await sleep(run + INTERVAL)
+      // From the tasks' start to their end: no stretch without a keep-alive longer than that.
+      const seen = [from, ...arrivals(sessionId, from, from + run), from + run]
+      const largest = Math.max(...gaps(seen))
+      figure(
+        t,
+        engine,
+        name,
+        largest,
+        `a tab alone, ${task} ms tasks back to back for ${run} ms: ${seen.length - 2} ` +
+          `keep-alives; from the start, gaps ${gaps(seen).join(', ')} ms to the end`,
+      )
+      const sent = seen.slice(1, -1)
+      assert.ok(Math.min(...gaps(sent)) >= 1_000 - JITTER, 'two keep-alives under 1 s apart')
+      assert.equal(await role(a.page), 'sends')
+      await a.page.close()
+      return { largest, sent }
+    }
 
     describe('two tabs of one browser profile, one session', () => {
       test('one keep-alive per interval with two pages, not two; both show alive', async (t) => {
@@ -648,29 +681,32 @@ for (const engine of ENGINES) {
       // finds nobody in line now holds for 1.25 s: 3.1-3.7 s (Chromium 3.6 s in every run, Firefox
       // 3.1 s, WebKit 3.1-3.7 s).
       test(`a tab alone on a busy page (${TASK} ms tasks back to back) keeps its interval`, async (t) => {
-        const a = await openLeader('tabs-busy', '', NO_SERVICE_WORKER)
-        await sleep(INTERVAL)
-        const run = 8 * INTERVAL
-        const from = await busy(a.page, TASK, run, 1)
-        await sleep(run + INTERVAL)
-        // From the tasks' start to their end: no stretch without a keep-alive longer than that.
-        const seen = [from, ...arrivals('tabs-busy', from, from + run), from + run]
-        const largest = Math.max(...gaps(seen))
-        figure(
-          t,
-          engine,
-          'tabs.busyPageLargestGapMs',
-          largest,
-          `a tab alone, ${TASK} ms tasks back to back for ${run} ms: ${seen.length - 2} ` +
-            `keep-alives; from the start, gaps ${gaps(seen).join(', ')} ms to the end`,
-        )
+        const { largest } = await aloneOnBusyPage(t, 'tabs-busy', TASK, 'tabs.busyPageLargestGapMs')
         // The timer waits out the task it falls in, the answer the next one or two, and the
         // send (through TanStack Query's scheduler) one more.
         assert.ok(largest <= INTERVAL + 4 * TASK + 200, `largest gap ${largest} ms`)
-        const sent = seen.slice(1, -1)
-        assert.ok(Math.min(...gaps(sent)) >= 1_000 - JITTER, 'two keep-alives under 1 s apart')
-        assert.equal(await role(a.page), 'sends')
-        await a.page.close()
+      })
+
+      // A tab alone on a page whose every lock answer comes more than 1.25 s after its question
+      // (STEAL_WAIT): a tab that stole meanwhile could send first, so it asked again, forever,
+      // and sent nothing (found in Chromium, two busy windows sharing one main thread: 0
+      // keep-alives in 16 s). An answer that found nobody in line now holds for 2.75 s
+      // (ALONE_WAIT): a tab that comes after it must wait an interval, its last call and
+      // STEAL_WAIT before it sends.
+      test(`a tab alone on a page whose tasks run ${LONG_TASK[engine]} ms still sends`, async (t) => {
+        const task = LONG_TASK[engine]
+        const { largest, sent } = await aloneOnBusyPage(
+          t,
+          'tabs-busy-long',
+          task,
+          'tabs.busyLongTaskLargestGapMs',
+        )
+        // The due keep-alive's timer waits out the task it falls in; one answer may come too late
+        // (an answer comes one to three tasks late) and is asked again; the next is read in time.
+        // (Asked again each time: 9.1 s in Chromium, 7.0 s in WebKit, measured; Firefox's answers
+        // landed between two tasks often enough, 5.2 s.)
+        assert.ok(largest <= INTERVAL + 2_750 + 2 * task, `largest gap ${largest} ms`)
+        assert.ok(sent.length >= 3, `${sent.length} keep-alives`)
       })
 
       // A busy leader with a tab in line for the lock, frozen: a tab in line might have stolen

@@ -3,7 +3,7 @@
 // 2 s where a component on half the interval must be on a shorter one than the others' (at 1 s
 // the 1 s floor holds it to the same).
 import { expect, test, vi } from 'vitest'
-import { advance, atInterval, consumer, env, freeze, keep, thaw } from './worldActions'
+import { advance, atInterval, consumer, deliverLock, env, freeze, keep, thaw } from './worldActions'
 
 const { replay: play } = await atInterval('1000', () => import('./modelChecker'))
 // (A second copy of the world: it reads its interval as it loads.)
@@ -118,4 +118,28 @@ test('a tab that moves behind a leader that freezes at once takes over as a new 
   ])
   expect(violations).toEqual([])
   expect(world.lines[1]).toMatchObject({ lock: { holder: 1 }, lastSender: 1, lastSend: 6_002 })
+})
+
+// 49. ALONE_WAIT's bound, as the model checker at 2 s finds it when the bound is loosened (to 6 s:
+// "two tabs sending, 1,500 ms apart"). The leader asks the lock manager with nobody in line and
+// freezes; a tab on half the interval (1 s) gets in line just after, calls at 1.25 s, steals at
+// 1.5 s and sends at 2.75 s. The leader thaws then, its answer ("held", nobody in line) read
+// 2.75 s after its question: it asks again (and reads next that it was robbed). Trusted 1 ms
+// longer, it sent beside the thief, 0 ms apart.
+test('an answer that found nobody in line holds until a tab that came just after could send', () => {
+  const { world, violations } = play2s(2, [
+    keep(0),
+    deliverLock(0),
+    freeze(0),
+    consumer(1, 'keep0half'),
+    advance('next'),
+    advance('next'),
+    advance('next'),
+    thaw(0),
+    deliverLock(0),
+  ])
+  expect(violations).toEqual([])
+  expect(world.now).toBe(2_750)
+  expect(world.lines[0]).toMatchObject({ lock: { holder: 1 }, lastSender: 1, lastSend: 2_750 })
+  expect(world.tabs[0]!.ownSend).toBeNull()
 })

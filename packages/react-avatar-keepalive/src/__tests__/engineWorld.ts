@@ -1212,7 +1212,12 @@ class Model {
         return this.send(
           i,
           effect.type === 'confirm'
-            ? { type: 'confirmed', id: effect.id, held: lock.holder === i }
+            ? {
+                type: 'confirmed',
+                id: effect.id,
+                held: lock.holder === i,
+                alone: !lock.queue.some((q) => q !== i),
+              }
             : { type: 'peers', count: lock.queue.filter((q) => q !== i).length },
         )
       }

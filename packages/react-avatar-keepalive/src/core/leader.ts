@@ -108,9 +108,10 @@ export function lead(
     steal: () => request(true),
     confirm: ({ id }) =>
       void query().then(
-        ({ held }) => {
+        ({ held, pending }) => {
           leading &&= !!held?.some((lock) => lock.name === name && lock.clientId === clientId)
-          dispatch({ type: 'confirmed', id, held: leading })
+          const alone = !!pending && !pending.some((lock) => lock.name === name)
+          dispatch({ type: 'confirmed', id, held: leading, alone })
         },
         // A lock manager that cannot answer does not silence the leader.
         () => dispatch({ type: 'confirmed', id, held: true }),

@@ -2,7 +2,7 @@
 import { isValidToken } from '../request'
 import { MIN_KEEP_ALIVE_GAP } from '../schedule'
 import { invalidToken, refuse, show } from './health'
-import { STEAL_SETTLE, stealAt, tell } from './leadership'
+import { ALONE_WAIT, STEAL_SETTLE, stealAt, tell } from './leadership'
 import type { EngineEvent } from './events'
 import type { Ctx } from './step'
 import {
@@ -48,11 +48,19 @@ export function blame(n: Draft, event: EngineEvent, now: Ms): void {
   if (CAUSES.indexOf(cause) > CAUSES.indexOf(n.blame!)) n.blame = cause
 }
 
+/**
+ * When a keep-alive still out is given up: when the next is due (its timeout came from a longer
+ * interval than another consumer's), but one waiting for the lock manager's word not before that
+ * word can no longer be trusted (a busy page reads it up to ALONE_WAIT late, past a short interval).
+ */
+const givenUpAt = ({ flight, settings }: EngineState): Ms =>
+  flight!.at + Math.max(settings.interval, flight!.wall === null ? ALONE_WAIT : 0)
+
 /** When a step is due for the schedule's sake: a send, a steal, or a request given up. */
 export function beatDeadline(s: EngineState): Ms | null {
   if (!s.running || !s.online || s.away || usableToken(s) === undefined) return null
   if (s.role === 'follow') return stealAt(s)
-  if (s.flight) return s.flight.at + s.settings.interval
+  if (s.flight) return givenUpAt(s)
   const ceiling = s.lastStart === null ? -Infinity : s.lastStart + MIN_KEEP_ALIVE_GAP
   return s.next.why === 'asap' ? ceiling : Math.max(scheduled(s) ?? -Infinity, ceiling)
 }
@@ -81,9 +89,9 @@ export function beat(n: Draft, c: Ctx): void {
   // A page hidden away sends nothing (it may run a timer on Back before it hears it is shown).
   if (n.away) return settle(n, c)
   if (n.flight) {
-    // One at a time; but one still out when the next is due (its timeout came from a longer
-    // interval than another consumer's) is given up rather than let it delay the next.
-    if (c.now - n.flight.at < n.settings.interval) return
+    // One at a time; but one still out long past its time is given up rather than let it delay
+    // the next.
+    if (c.now < givenUpAt(n)) return
     c.fx.push({ type: 'abort', id: n.flight.id })
     n.flight = null
   }

@@ -30,9 +30,9 @@ export type EngineEvent =
   | { type: 'message'; message: TabMessage }
   /**
    * The lock manager's answer to `confirm` about keep-alive `id`, as it stood when it answered:
-   * whether this tab held the lock.
+   * whether this tab held the lock, and whether no tab was in line for it (`alone`).
    */
-  | { type: 'confirmed'; id: number; held: boolean }
+  | { type: 'confirmed'; id: number; held: boolean; alone?: boolean }
   /** Tabs in line for the lock. */
   | { type: 'peers'; count: number }
   /**

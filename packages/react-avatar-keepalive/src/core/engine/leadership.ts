@@ -119,6 +119,14 @@ export const STEAL_SETTLE = 250
 export const STEAL_WAIT = 1_250
 
 /**
+ * How long after its question a leader trusts the lock manager's word when no tab was in line: a
+ * thief must get in line after that word, then wait an interval (1 s at the least), 250 ms, its
+ * last call (STEAL_SETTLE) and STEAL_WAIT. A page whose every task runs past STEAL_WAIT reads each
+ * answer that late: alone in line, it still sends.
+ */
+export const ALONE_WAIT = 2_750
+
+/**
  * When a follower makes its last call: the leader has been silent 1.5 intervals, less the call
  * and the wait after the steal (so that the first keep-alive goes 1.5 intervals after it), but
  * never before a moment past the leader's next keep-alive; or, once called, when the call ends.

@@ -3,6 +3,7 @@ import { attempt, beat, beatDeadline, blame, settle } from './beat'
 import type { EngineEffect, EngineEvent } from './events'
 import { failed, show, succeeded } from './health'
 import {
+  ALONE_WAIT,
   hear,
   hideAway,
   lead,
@@ -129,12 +130,13 @@ export function step(
         // that ran out while the page slept ends the session first. But an answer tells what the
         // lock manager held when it answered: read long after the question (a freeze in between)
         // the lock may have been stolen since, so the tab asks again. Read sooner, a thief still
-        // waits (STEAL_WAIT), and hears of this keep-alive before its own. (A busy page reads
-        // each answer after its next task or two: asked again every time, a leader sent nothing.)
-        // A keep-alive another tab sent meanwhile (a leader robbed and not yet told) holds this
-        // one back: it goes once the 1 s ceiling allows, asked anew.
+        // waits (STEAL_WAIT; ALONE_WAIT when no tab was in line), and hears of this keep-alive
+        // before its own. (A busy page reads each answer after its next task or two: asked again
+        // every time, a leader sent nothing.) A keep-alive another tab sent meanwhile (a leader
+        // robbed and not yet told) holds this one back: it goes once the 1 s ceiling allows,
+        // asked anew.
         if (isCeiling(n, now)) n.flight = null
-        else if (now - flight.at < STEAL_WAIT) confirmed = true
+        else if (now - flight.at < (event.alone ? ALONE_WAIT : STEAL_WAIT)) confirmed = true
         else {
           n.flight = { ...flight, at: now }
           c.fx.push({ type: 'confirm', id: flight.id })
