@@ -106,16 +106,24 @@ export function lead(
   return {
     post: ({ message }) => channel.postMessage(message),
     steal: () => request(true),
-    confirm: ({ id }) =>
+    confirm: ({ id }) => {
+      // An answer to a question asked before this grant (robbed, and given the lock again
+      // meanwhile) says nothing of the lock held now.
+      const grant = leading && generation
       void query().then(
         ({ held, pending }) => {
-          leading &&= !!held?.some((lock) => lock.name === name && lock.clientId === clientId)
+          if (grant === generation) {
+            leading &&= !!held?.some((lock) => lock.name === name && lock.clientId === clientId)
+          }
+          // Nobody else in line: a thief must get in line first, so the answer holds longer
+          // (ALONE_WAIT). A thief stays in line until its steal is granted, above.
           const alone = !!pending && !pending.some((lock) => lock.name === name)
           dispatch({ type: 'confirmed', id, held: leading, alone })
         },
         // A lock manager that cannot answer does not silence the leader.
         () => dispatch({ type: 'confirmed', id, held: true }),
-      ),
+      )
+    },
     countPeers: () =>
       void query().then(
         ({ pending }) =>
