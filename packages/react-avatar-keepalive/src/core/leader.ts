@@ -40,6 +40,9 @@ export function lead(
 
   // Async, so that a lock manager without query() (a polyfill) rejects rather than throws.
   const query = async (): Promise<LockManagerSnapshot> => locks.query()
+  /** The requests in line for this lock; undefined when the lock manager does not say. */
+  const waiting = ({ pending }: LockManagerSnapshot) =>
+    pending?.filter((lock) => lock.name === name)
   const request = (steal: boolean): void => {
     const mine = ++generation
     let granted = false
@@ -111,14 +114,15 @@ export function lead(
       // meanwhile) says nothing of the lock held now.
       const grant = leading && generation
       void query().then(
-        ({ held, pending }) => {
+        (snapshot) => {
           if (grant === generation) {
-            leading &&= !!held?.some((lock) => lock.name === name && lock.clientId === clientId)
+            leading &&= !!snapshot.held?.some(
+              (lock) => lock.name === name && lock.clientId === clientId,
+            )
           }
           // Nobody else in line: a thief must get in line first, so the answer holds longer
           // (ALONE_WAIT). A thief stays in line until its steal is granted, above.
-          const alone = !!pending && !pending.some((lock) => lock.name === name)
-          dispatch({ type: 'confirmed', id, held: leading, alone })
+          dispatch({ type: 'confirmed', id, held: leading, alone: waiting(snapshot)?.length === 0 })
         },
         // A lock manager that cannot answer does not silence the leader.
         () => dispatch({ type: 'confirmed', id, held: true }),
@@ -126,11 +130,7 @@ export function lead(
     },
     countPeers: () =>
       void query().then(
-        ({ pending }) =>
-          dispatch({
-            type: 'peers',
-            count: pending?.filter((lock) => lock.name === name).length ?? 0,
-          }),
+        (snapshot) => dispatch({ type: 'peers', count: waiting(snapshot)?.length ?? 0 }),
         noop,
       ),
     unlock: ({ after }) => {
