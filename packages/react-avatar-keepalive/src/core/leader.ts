@@ -111,19 +111,23 @@ export function lead(
     steal: () => request(true),
     confirm: ({ id }) => {
       // An answer to a question asked before this grant (robbed, and given the lock again
-      // meanwhile) says nothing of the lock held now.
+      // meanwhile) says nothing of the lock held now. One that says the lock is another's may
+      // come before the news of the steal (they come on two lines of the browser's): it changes
+      // nothing here, so that the news still tells the tab it lost the lock.
       const grant = leading && generation
       void query().then(
-        (snapshot) => {
-          if (grant === generation) {
-            leading &&= !!snapshot.held?.some(
-              (lock) => lock.name === name && lock.clientId === clientId,
-            )
-          }
-          // Nobody else in line: a thief must get in line first, so the answer holds longer
-          // (ALONE_WAIT). A thief stays in line until its steal is granted, above.
-          dispatch({ type: 'confirmed', id, held: leading, alone: waiting(snapshot)?.length === 0 })
-        },
+        (snapshot) =>
+          dispatch({
+            type: 'confirmed',
+            id,
+            held:
+              grant === generation
+                ? !!snapshot.held?.some((lock) => lock.name === name && lock.clientId === clientId)
+                : leading,
+            // Nobody else in line: a thief must get in line first, so the answer holds longer
+            // (ALONE_WAIT). A thief stays in line until its steal is granted, above.
+            alone: waiting(snapshot)?.length === 0,
+          }),
         // A lock manager that cannot answer does not silence the leader.
         () => dispatch({ type: 'confirmed', id, held: true }),
       )
