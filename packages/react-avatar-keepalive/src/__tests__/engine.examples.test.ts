@@ -4,6 +4,9 @@
 // `explore` name the config and depth; the others were built by hand where the checker's bound
 // stopped short.
 import { expect, test } from 'vitest'
+import { AvatarKeepAliveError } from '../core/error'
+import type { EngineEvent } from '../core/engine/events'
+import type { Cause } from '../core/engine/state'
 import { step } from '../core/engine/step'
 import { ALONE_WAIT } from '../core/engine/leadership'
 import { DAYS_40, TOKENS, type Action } from './engineWorld'
@@ -1132,4 +1135,54 @@ test('a leader whose options name another endpoint hands the old one over and le
   expect(world.tabs.map((t) => t.ownSend)).toEqual([1_000, 1_000])
   // And so on, each endpoint kept by its own tab.
   expect(play(2, [...path, advance(30_000)]).violations).toEqual([])
+})
+
+// Which page the end blames. The checker's world runs a hidden page's timers at most 1 s late, so
+// no page there misses keep-alives while hidden, and its rule takes `hidden` and `frozen` alike:
+// mutation testing (Stryker, 2026-12-06) found that no test told them apart. A phone's browser
+// stops a hidden tab's timers, and shows it again with no `resume`: that silence is `hidden`. A
+// page that says it resumes was frozen, hidden or not. And a stronger cause already blamed since
+// the last success (offline) is not replaced by a weaker one (hidden) after it.
+test.each<[string, Cause, [EngineEvent, number][]]>([
+  ['shown again', 'hidden', [[{ type: 'visible', visible: true }, 35_000]]],
+  ['its timer fires late', 'hidden', [[{ type: 'timer' }, 35_000]]],
+  ['it resumes, still hidden', 'frozen', [[{ type: 'resume' }, 35_000]]],
+  [
+    'offline first, then hidden',
+    'offline',
+    [
+      [{ type: 'online', online: false }, 2_000],
+      [{ type: 'online', online: true }, 35_000],
+      [{ type: 'visible', visible: false }, 36_000],
+      [{ type: 'visible', visible: true }, 70_000],
+    ],
+  ],
+])('keep-alives missed while hidden: %s, then a 410 blames the page %s', (_, cause, events) => {
+  const { world } = play(1, [keep(0), { type: 'answer', tab: 0, answer: 'ok' }])
+  let s = world.tabs[0]!.engine
+  const sends: number[] = []
+  const run = (event: EngineEvent, now: number): void => {
+    const [next, effects] = step(s, event, now, 1_900_000_000_000 + now)
+    s = next
+    for (const effect of effects) if (effect.type === 'send') sends.push(effect.id)
+  }
+  run({ type: 'visible', visible: false }, 1_000)
+  for (const [event, at] of events) run(event, at)
+  // (Offline first: the keep-alive sent as the page came back online went unanswered.)
+  expect(sends).toHaveLength(cause === 'offline' ? 2 : 1)
+  const at = events.at(-1)![1]
+  run(
+    {
+      type: 'answered',
+      id: sends.at(-1)!,
+      error: new AvatarKeepAliveError({ kind: 'expired', httpStatus: 410 }),
+      random: 0.5,
+    },
+    at + 100,
+  )
+  expect(s.snap).toMatchObject({
+    status: 'expired',
+    endReason: 'missed',
+    missed: { cause, silentFor: at + 100 },
+  })
 })
