@@ -50,6 +50,49 @@ test('the offline event pauses it (offline, nothing sent); the online event send
   expect(store.get('s1').status).toBe('alive')
 })
 
+// Mutation testing (2026-12-06) found no test of an `online` event that changes nothing: the
+// network changed under the page, or an `offline` event came while `navigator.onLine` still reads
+// true. Only coming back online sends at once.
+test('an online event while online sends nothing extra: the next keep-alive keeps its interval', async () => {
+  onLine = true
+  const keepAlive = keepAvatarSessionAlive('s1', 'token-1', { store, fetch, interval: 10_000 })
+  onTestFinished(() => keepAlive.stop())
+  await vi.advanceTimersByTimeAsync(5_000)
+  expect(fetch).toHaveBeenCalledTimes(1)
+  goOnline(true)
+  window.dispatchEvent(new Event('offline'))
+  await vi.advanceTimersByTimeAsync(4_999)
+  expect(fetch).toHaveBeenCalledTimes(1)
+  expect(store.get('s1').status).toBe('alive')
+  await vi.advanceTimersByTimeAsync(1)
+  expect(fetch).toHaveBeenCalledTimes(2)
+})
+
+// Mutation testing (2026-12-06): no test held a sent keep-alive past a shorter interval. One sent
+// with a longer interval's timeout, still out when a consumer on a shorter interval makes the next
+// one due, is given up then; only one waiting for the lock manager's word waits longer
+// (ALONE_WAIT, 2.75 s).
+test('a keep-alive still out when a shorter interval makes the next due is given up then', async () => {
+  onLine = true
+  const t0 = Date.now()
+  const sent: number[] = []
+  const hanging = vi.fn<typeof globalThis.fetch>(
+    () => (sent.push(Date.now() - t0), new Promise(() => {})),
+  )
+  const slow = keepAvatarSessionAlive('s1', 'token-1', {
+    store,
+    fetch: hanging,
+    interval: 10_000,
+    timeout: 9_000,
+  })
+  onTestFinished(() => slow.stop())
+  await vi.advanceTimersByTimeAsync(1_000)
+  const fast = keepAvatarSessionAlive('s1', 'token-1', { store, fetch: hanging, interval: 2_000 })
+  onTestFinished(() => fast.stop())
+  await vi.advanceTimersByTimeAsync(3_000)
+  expect(sent).toEqual([0, 2_000, 4_000])
+})
+
 // Found by reading, when the check of a path where there is no page moved into the keeper: a call
 // refused for its options had its callbacks listening all the same, and a refused update had
 // them replaced.

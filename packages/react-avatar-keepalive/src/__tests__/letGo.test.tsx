@@ -140,6 +140,17 @@ describe('idleTimeout', () => {
     expect(ends()).toHaveLength(1)
   })
 
+  // Mutation testing (2026-12-06): no test hid the page during the idle clock.
+  test('the page becoming hidden is no activity: the idle clock runs on', async () => {
+    renderKeepAlive({ sessionId: 's1', token: 'token-1', options: { idleTimeout: 60_000 } })
+    await advance(50_000)
+    hide()
+    await advance(9_999)
+    expect(ends()).toEqual([])
+    await advance(1)
+    expect(ends()).toHaveLength(1)
+  })
+
   test('without idleTimeout, activity listeners are not even installed', async () => {
     const add = vi.spyOn(window, 'addEventListener')
     renderKeepAlive({ sessionId: 's1', token: 'token-1' })
