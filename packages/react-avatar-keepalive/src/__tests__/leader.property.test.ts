@@ -372,7 +372,7 @@ const EXAMPLES: [string, Step[], number[]][] = [
   [
     // Found by this property once a thawed tab could read the lock manager's answer before the news
     // of the steal (they come on two lines of the browser's) and it stated that a tab that lost the
-    // lock is told (seed 1, 2,500 runs). The answer ("the lock is another's") cleared the adapter's
+    // lock is told (seed 1, FUZZ_RUNS=2500). The answer ("the lock is another's") cleared the adapter's
     // belief that it led, so the news that came after it said nothing: the engine, told only by
     // that answer (which it ignores when it answers a keep-alive given up since), still led. The
     // answer no longer changes the adapter's belief; the news tells the tab.
