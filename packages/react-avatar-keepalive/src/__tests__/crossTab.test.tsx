@@ -43,6 +43,15 @@ const openTab = (name: string): Tab => browser.open(name)
 const keepInTab = (tab: Tab, token = 'token-1', options?: KeepAvatarSessionAliveOptions) =>
   tab.keep(token, options)
 const status = (tab: Tab): AvatarSessionStatus => tab.store.get(SESSION).status
+/** Tab A leads, tab B follows: it came 50 ms later, with the same token. */
+async function leaderAndFollower(): Promise<[Tab, Tab]> {
+  const a = openTab('a')
+  const b = openTab('b')
+  keepInTab(a)
+  await advance(50)
+  keepInTab(b)
+  return [a, b]
+}
 const keepAlives = () => browser.sent.filter((s) => s.url.endsWith('/keep-alive'))
 const sentBy = (name: string) => keepAlives().filter((s) => s.tab === name)
 const gaps = () =>
@@ -62,11 +71,7 @@ function withLocks(tab: Tab, wrap: (locks: LockManager) => Partial<LockManager>)
 
 describe('one sender per session per browser profile', () => {
   test('two tabs keeping one session send one keep-alive per interval, and both show alive', async () => {
-    const a = openTab('a')
-    const b = openTab('b')
-    keepInTab(a)
-    await advance(50)
-    keepInTab(b)
+    const [a, b] = await leaderAndFollower()
     await advance(20 * INTERVAL)
     // One per interval over 20 intervals, all from one tab.
     expect(keepAlives().length).toBeGreaterThanOrEqual(20)
@@ -135,11 +140,7 @@ describe('takeover', () => {
   })
 
   test('a frozen leader: a follower takes over (1.5 intervals, the interval and 1.75 s at the least), and the thawed one steps down without a double ping', async () => {
-    const a = openTab('a')
-    const b = openTab('b')
-    keepInTab(a)
-    await advance(50)
-    keepInTab(b)
+    const [a] = await leaderAndFollower()
     await advance(2 * INTERVAL)
     expect(sentBy('b')).toEqual([])
     const lastByA = sentBy('a').at(-1)!.at
@@ -157,6 +158,30 @@ describe('takeover', () => {
     expect(keepAlives().length - before).toBeLessThanOrEqual(5)
     expect(Math.min(...gaps())).toBeGreaterThanOrEqual(1_000)
   })
+  // Example 50 of engine.examples.test.ts through the hook's interpreter and the lock adapter: a
+  // leader frozen 3 intervals and robbed follows while the thief keeps the session; the thief
+  // freezes, it takes over, and the server answers 410. Its own freeze, long before the silence,
+  // was the reason it gave (`missed`, frozen).
+  test('a tab frozen before the other tab kept the session does not blame that freeze for a later end', async () => {
+    const [a, b] = await leaderAndFollower()
+    await advance(2 * INTERVAL)
+    a.freeze()
+    await advance(3 * INTERVAL)
+    act(() => a.thaw())
+    await advance(10 * INTERVAL)
+    expect(sentBy('b').length).toBeGreaterThanOrEqual(10)
+    const lastByB = sentBy('b').at(-1)!.at
+    b.freeze()
+    answer = () => ({ status: 410, body: '{"success":false,"error":"Session ended"}' })
+    await advance(3 * INTERVAL)
+    expect(sentBy('a').filter((s) => s.at > lastByB)).toHaveLength(1)
+    expect(a.store.get(SESSION)).toMatchObject({
+      status: 'expired',
+      endReason: 'server',
+      missed: null,
+    })
+  })
+
   // A leader going away with `endOnPageHide` ends the session if it finds nobody in line: a tab
   // about to steal must never be missing from the line, as it was between leaving it and the steal.
   test('a tab that steals leaves its place in line only once the steal is granted', async () => {
@@ -623,11 +648,7 @@ describe('what another tab says is read, not trusted', () => {
 
   /** A leads, B follows; after `data` arrives, A freezes: B must take over on time. */
   async function takeOverAfter(data: unknown) {
-    const a = openTab('a')
-    const b = openTab('b')
-    keepInTab(a)
-    await advance(50)
-    keepInTab(b)
+    const [a, b] = await leaderAndFollower()
     await advance(2 * INTERVAL)
     await postAsStranger(data)
     const lastByA = sentBy('a').at(-1)!.at
@@ -666,11 +687,7 @@ describe('what another tab says is read, not trusted', () => {
   })
 
   test("a leader's snapshot shows with this version's fields only; one that is not a snapshot is not shown", async () => {
-    const a = openTab('a')
-    const b = openTab('b')
-    keepInTab(a)
-    await advance(50)
-    keepInTab(b)
+    const [, b] = await leaderAndFollower()
     await advance(2 * INTERVAL)
     const shown = b.store.get(SESSION)
     expect(shown.status).toBe('alive')

@@ -9,7 +9,7 @@ import type { EngineEvent } from '../core/engine/events'
 import type { Cause } from '../core/engine/state'
 import { step } from '../core/engine/step'
 import { ALONE_WAIT } from '../core/engine/leadership'
-import { DAYS_40, TOKENS, type Action } from './engineWorld'
+import { apply, createWorld, DAYS_40, TOKENS, type Action, type Answer } from './engineWorld'
 import { replay as play } from './modelChecker'
 import {
   advance,
@@ -1184,5 +1184,48 @@ test.each<[string, Cause, [EngineEvent, number][]]>([
     status: 'expired',
     endReason: 'missed',
     missed: { cause, silentFor: at + 100 },
+  })
+})
+
+// 50. Found by reading the blame as an attacker would (mutation testing had shown that nothing
+// judged it across tabs): a leader frozen 40 s was blamed `frozen` as it thawed, robbed; it followed
+// for a minute while the thief kept the session, then took over when the thief froze in turn, and
+// the 410 it heard said `missed` (frozen): its own freeze, 90 s before the silence. Only its own
+// success undid a blame. A success any tab saw after a blamed stretch, less than an interval before
+// its end, undoes it now, and the world judges the same way: a stretch excuses only with a whole
+// interval of it after the last success this tab knows of, its own or told by another.
+test('a freeze before a success another tab saw is no reason for a later end', () => {
+  let world = createWorld(2)
+  const violations: string[] = []
+  const act = (action: Action): void => {
+    const out = apply(world, action)
+    violations.push(...out.violations)
+    world = out.world
+  }
+  // Time passes, and every keep-alive is answered as soon as it goes.
+  const live = (ms: number, answer: Answer = 'ok'): void => {
+    for (let at = 0; at < ms; at += 250) {
+      act(advance(250))
+      world.tabs.forEach((t, tab) => t.request && act({ type: 'answer', tab, answer }))
+    }
+  }
+  act(keep(0))
+  live(1_000)
+  act(keep(1))
+  live(20_000)
+  act(freeze(0))
+  live(40_000)
+  act(thaw(0))
+  live(60_000)
+  expect(world.tabs.map((t) => t.engine.role)).toEqual(['follow', 'lead'])
+  act(freeze(1))
+  live(20_000, '410')
+  expect(violations).toEqual([])
+  expect(world.lines[0]!.lastSender).toBe(0)
+  // Silent 15 s, while this page ran: the server's own end, for all it can tell.
+  expect(world.tabs[0]!.engine.snap).toMatchObject({
+    status: 'expired',
+    endReason: 'server',
+    missed: null,
   })
 })

@@ -329,8 +329,11 @@ export interface Tab {
   readonly since: { offline: number | null; hidden: number | null; frozen: number | null }
   /** When the page was last shown after being hidden (its timers ran on whole seconds until then). */
   readonly shownAt: number | null
-  /** A stretch of a whole interval or more offline, hidden or frozen since the last success. */
-  readonly excuse: { offline: boolean; hidden: boolean; frozen: boolean }
+  /**
+   * Stretches over since the last success that lasted a whole interval, by kind: the last time a
+   * success may have come and still leave a whole interval of one after it (`null`: none).
+   */
+  readonly excuse: Record<Cause, number | null>
   /**
    * Since when this tab could send (running, online, a usable token, not frozen), or null; and
    * whether alone (`crossTab: false`, or refused by the lock manager) or with the other tabs.
@@ -434,6 +437,8 @@ function sendable(t: Tab): string | undefined {
 const consumersOf = (slots: readonly (Consumer | null)[]): Consumer[] =>
   slots.filter((c): c is Consumer => !!c).sort((x, y) => x.rank - y.rank)
 
+const NO_EXCUSE: Tab['excuse'] = { offline: null, hidden: null, frozen: null }
+
 /** A page that has just loaded: it knows nothing of the session yet. */
 const freshTab = (now: number, tabs: TabCount): Tab => ({
   engine: initialState(now, WALL + now, IDLE_SNAPSHOT, tabs > 1),
@@ -452,7 +457,7 @@ const freshTab = (now: number, tabs: TabCount): Tab => ({
   firstSend: null,
   since: { offline: null, hidden: null, frozen: null },
   shownAt: null,
-  excuse: { offline: false, hidden: false, frozen: false },
+  excuse: NO_EXCUSE,
   keptSince: null,
   kept: null,
   ownSend: null,
@@ -864,7 +869,7 @@ class Model {
     // What another tab tells of the session: its last success, and (before one) an attempt.
     const snapshot = event.type === 'message' ? event.message.snapshot : undefined
     const at = snapshot?.lastAliveAt
-    if (at != null && at - WALL > (t.lastSuccess ?? -Infinity)) t.lastSuccess = at - WALL
+    if (at != null && at - WALL > (t.lastSuccess ?? -Infinity)) this.forgive(i, at - WALL)
     if (snapshot?.lastAttemptAt != null) {
       t.firstSend = Math.min(t.firstSend ?? Infinity, snapshot.lastAttemptAt - WALL)
     }
@@ -877,8 +882,7 @@ class Model {
     const { id } = t.request
     t.request = null
     if (answer === 'ok') {
-      t.lastSuccess = this.w.now
-      this.forgive(i)
+      this.forgive(i, this.w.now)
     } else if ((answer === '401' || answer === '400') && t.engine.flight) {
       t.refused = [...t.refused, t.engine.flight.token]
     }
@@ -917,17 +921,22 @@ class Model {
     else t.locks = [...t.locks, event]
   }
 
-  /** A success: stretches already over no longer excuse anything. */
-  forgive(i: number): void {
-    const { now } = this.w
+  /**
+   * A success at `at`, this tab's own (now) or one another tab tells of (any time before): what
+   * silence there was, was before it. A stretch still going on counts from it; one over excuses
+   * only if a whole interval of it came after it.
+   */
+  forgive(i: number, at: number): void {
     const t = this.t(i)
-    const { offline, hidden, frozen } = t.since
-    t.since = {
-      offline: offline === null ? null : now,
-      hidden: hidden === null ? null : now,
-      frozen: frozen === null ? null : now,
+    t.lastSuccess = at
+    const since = { ...t.since }
+    const excuse = { ...t.excuse }
+    for (const kind of CAUSES) {
+      if (since[kind] !== null) since[kind] = Math.max(since[kind], at)
+      if (excuse[kind] !== null && at > excuse[kind]) excuse[kind] = null
     }
-    t.excuse = { offline: false, hidden: false, frozen: false }
+    t.since = since
+    t.excuse = excuse
   }
 
   /**
@@ -939,7 +948,8 @@ class Model {
     const from = t.since[kind]
     if (from === null) return
     // (A whole interval of this tab's: a tab on a shorter one is late sooner.)
-    if (this.w.now - from >= t.engine.settings.interval) t.excuse = { ...t.excuse, [kind]: true }
+    const { interval } = t.engine.settings
+    if (this.w.now - from >= interval) t.excuse = { ...t.excuse, [kind]: this.w.now - interval }
     t.since = { ...t.since, [kind]: again ? this.w.now : null }
   }
 
@@ -1282,7 +1292,7 @@ class Model {
     if (event.type === 'answered' && s.snap.endReason === 'missed') {
       const { cause } = s.snap.missed!
       const long = (kind: Cause) =>
-        t.excuse[kind] || (t.since[kind] !== null && now - t.since[kind]! >= interval)
+        t.excuse[kind] !== null || (t.since[kind] !== null && now - t.since[kind]! >= interval)
       // A frozen page that was hidden is blamed on either.
       const truthful = cause === 'offline' ? long('offline') : long('frozen') || long('hidden')
       if (!truthful) this.fail(`missed (${cause}) with no interval ${cause} since the last success`)
@@ -1438,7 +1448,8 @@ function hashEngine(h: Hash, s: EngineState, now: number): void {
     .n(s.lag)
     .t(s.firstStart, now, 3 * I)
     .t(s.lastAlive, now, 3 * I)
-  h.s(s.blame)
+  h.s(s.blame?.cause)
+    .t(s.blame?.by ?? null, now, 3 * I)
     .t(s.seen, now, 2 * I)
     .s(s.role)
     .t(s.heardAt, now, 1.5 * I)
@@ -1481,7 +1492,7 @@ function hashTab(h: Hash, t: Tab, now: number, end: (n: number) => number): void
   h.t(t.since.offline, now, I).t(t.since.hidden, now, I).t(t.since.frozen, now, I)
   // (Read only where hidden pages may send later than the interval: below 10 s.)
   if (HIDDEN_SLACK > 0) h.t(t.shownAt, now, 2 * I + 3_000)
-  h.n(+t.excuse.offline | (+t.excuse.hidden << 1) | (+t.excuse.frozen << 2))
+  for (const kind of CAUSES) h.t(t.excuse[kind], now, 3 * I)
   h.t(t.keptSince, now, 2 * I + 2).s(t.kept)
   h.t(t.ownSend, now, I).n(+t.ownOk | (+t.nudged << 1))
   h.t(t.ownFrom, now, I)

@@ -45,7 +45,10 @@ export function blame(n: Draft, event: EngineEvent, now: Ms): void {
     : event.type === 'resume' || n.visible
       ? 'frozen'
       : 'hidden'
-  if (CAUSES.indexOf(cause) > CAUSES.indexOf(n.blame!)) n.blame = cause
+  // (The same cause again: the later stretch, which a success undoes later.)
+  if (!n.blame || CAUSES.indexOf(cause) >= CAUSES.indexOf(n.blame.cause)) {
+    n.blame = { cause, by: now - n.settings.interval }
+  }
 }
 
 /**

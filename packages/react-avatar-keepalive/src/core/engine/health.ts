@@ -43,9 +43,14 @@ export function failed(
     n.next = { why: 'asap', cause: 'online' }
     show(n, { status: 'offline', lastAttemptAt })
   } else if (kind === 'expired' || kind === 'not-found') {
+    // A blame stands while no success any tab saw left less than an interval of its stretch after it.
+    const { blame } = n
     const missed: MissedKeepAlives | null =
-      kind === 'expired' && n.blame && silentFor > interval + MIN_KEEP_ALIVE_GAP
-        ? { cause: n.blame, silentFor: Math.round(silentFor) }
+      kind === 'expired' &&
+      blame &&
+      blame.by > (n.lastAlive ?? -Infinity) &&
+      silentFor > interval + MIN_KEEP_ALIVE_GAP
+        ? { cause: blame.cause, silentFor: Math.round(silentFor) }
         : null
     const endReason = kind === 'not-found' ? kind : missed ? 'missed' : 'server'
     show(n, { status: kind, error, consecutiveFailures, endReason, missed, lastAttemptAt })

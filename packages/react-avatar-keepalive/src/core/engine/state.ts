@@ -54,6 +54,15 @@ export type Cause = MissedKeepAlives['cause']
 export const CAUSES: readonly Cause[] = ['hidden', 'frozen', 'offline']
 
 /**
+ * Why this page missed keep-alives, and until when a success undoes it: one any tab saw from `by`
+ * on left less than an interval of the stretch blamed after it.
+ */
+export interface Blame {
+  cause: Cause
+  by: Ms
+}
+
+/**
  * Everything the keep-alive of one session in one tab decides from. Five parts: tokens (read here,
  * by `usableToken`), the schedule (beat.ts), the outcome the store shows (health.ts), leadership
  * among tabs (leadership.ts) and letting go (letGo.ts); `step` (step.ts) composes them.
@@ -92,7 +101,7 @@ export interface EngineState {
   /** The last success any tab saw. */
   readonly lastAlive: Ms | null
   /** Why this page missed keep-alives since the last success, if it did. */
-  readonly blame: Cause | null
+  readonly blame: Blame | null
   /** When the last step ran: nothing happened since, so the page stayed as the state says. */
   readonly seen: Ms
   /** A `ping()` waits for the next outcome. */
