@@ -1229,3 +1229,25 @@ test('a freeze before a success another tab saw is no reason for a later end', (
     missed: null,
   })
 })
+
+// 51. Found once the world checked isAlive the other way too (a tab in charge that knows of a
+// success less than 3 intervals old shows it alive; config \`mixed\`, depth 7): a leader on a 5 s
+// interval failed four times, then a keep-alive succeeded and the tab closed. The follower, on
+// 10 s, read the lock's grant before the leader's last word: it led with the failures it had
+// mirrored (\`degraded\`, not alive, aged by the leader's shorter interval), heard the success and,
+// leading, kept showing the session not alive, and told every tab so, until its own keep-alive was
+// answered. A tab in charge now counts the last success any tab saw as alive whenever it is fresh.
+test('a tab that takes over counts the last success it hears of, from a tab on a shorter interval', () => {
+  const { world, violations } = play(2, [
+    consumer(1, 'keep0half'),
+    keep(0),
+    advance(15_000),
+    { type: 'answer', tab: 1, answer: 'ok' },
+    env(1, 'close'),
+    deliverLock(0),
+    deliver(0),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.engine.role).toBe('lead')
+  expect(world.tabs[0]!.engine.snap).toMatchObject({ status: 'degraded', isAlive: true })
+})

@@ -1286,6 +1286,17 @@ class Model {
         )
       }
     }
+    // And the other way: a tab in charge counts a success less than 3 intervals old, whichever tab
+    // saw it. (A follower shows its leader's word, judged by the leader's interval.)
+    else if (
+      s.running &&
+      s.role !== 'follow' &&
+      isAliveStatus(status) &&
+      t.lastSuccess !== null &&
+      now - t.lastSuccess < 3 * interval
+    ) {
+      this.fail(`not isAlive (${status}) ${now - t.lastSuccess} ms after the last success`)
+    }
     // End reasons tell the truth: `missed` only after a whole interval offline, hidden or frozen
     // since the last success; never after a ping() or a pause the page chose.
     // (Judged where it was decided: on this tab's own answer; other tabs repeat it.)

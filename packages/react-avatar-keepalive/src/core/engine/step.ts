@@ -1,4 +1,9 @@
-import { isTerminalStatus, statusForError, type AvatarSessionStatus } from '../status'
+import {
+  isAliveStatus,
+  isTerminalStatus,
+  statusForError,
+  type AvatarSessionStatus,
+} from '../status'
 import { attempt, beat, beatDeadline, blame, settle } from './beat'
 import type { EngineEffect, EngineEvent } from './events'
 import { failed, show, succeeded } from './health'
@@ -172,13 +177,17 @@ export function step(
   lock(n, c)
   // Time passing (a tick, a thawed page) or a shorter interval can age the last success out of
   // what counts as alive. (Not news from another tab: a thawed tab may hear stale news first.)
+  // And a tab in charge that hears of a newer success, or takes over from a tab on a shorter
+  // interval, counts it alive again: the last success any tab saw is its own.
+  const fresh = isFresh(n, now)
   if (
     n.running &&
-    n.snap.isAlive &&
-    (event.type === 'timer' || event.type === 'resume' || event.type === 'consumers') &&
-    !isFresh(n, now)
+    n.snap.isAlive !== fresh &&
+    (fresh
+      ? n.role !== 'follow' && isAliveStatus(n.snap.status)
+      : event.type === 'timer' || event.type === 'resume' || event.type === 'consumers')
   ) {
-    show(n, { isAlive: false })
+    show(n, { isAlive: fresh })
   }
   const watch = watches(n)
   if (watch !== watches(s)) c.fx.push({ type: 'watch', on: watch })
