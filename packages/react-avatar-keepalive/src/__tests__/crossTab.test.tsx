@@ -43,13 +43,16 @@ const openTab = (name: string): Tab => browser.open(name)
 const keepInTab = (tab: Tab, token = 'token-1', options?: KeepAvatarSessionAliveOptions) =>
   tab.keep(token, options)
 const status = (tab: Tab): AvatarSessionStatus => tab.store.get(SESSION).status
-/** Tab A leads, tab B follows: it came 50 ms later, with the same token. */
-async function leaderAndFollower(): Promise<[Tab, Tab]> {
+/** Tab A leads, tab B follows: it came 50 ms later, with the same token (and its own options). */
+async function leaderAndFollower(
+  options?: KeepAvatarSessionAliveOptions,
+  optionsOfB = options,
+): Promise<[Tab, Tab]> {
   const a = openTab('a')
   const b = openTab('b')
-  keepInTab(a)
+  keepInTab(a, 'token-1', options)
   await advance(50)
-  keepInTab(b)
+  keepInTab(b, 'token-1', optionsOfB)
   return [a, b]
 }
 const keepAlives = () => browser.sent.filter((s) => s.url.endsWith('/keep-alive'))
@@ -953,6 +956,41 @@ describe('idle and hidden timeouts see every tab', () => {
     expect(status(b)).toBe('expired')
   })
 
+  // endOnPageHide ends the session as the page goes away unless another tab keeps it: the leader
+  // counts the tabs in line after each keep-alive. Nothing held it (mutation testing: a count
+  // never stored passed every test).
+  test('a leader going away with endOnPageHide leaves a session another tab keeps to that tab', async () => {
+    const [a, b] = await leaderAndFollower({ endOnPageHide: true })
+    await advance(2 * INTERVAL)
+    expect(sentBy('b')).toEqual([])
+    const gone = Date.now()
+    act(() => a.cache())
+    await advance(2 * INTERVAL)
+    expect(ends()).toEqual([])
+    expect(sentBy('b')[0]!.at - gone).toBeLessThanOrEqual(1_000)
+    expect(status(b)).toBe('alive')
+    // The last tab going away ends it.
+    act(() => b.cache())
+    await advance(0)
+    expect(ends()).toHaveLength(1)
+  })
+
+  // A tab that has just come is in line before the leader's next keep-alive counts it: it says so
+  // as it gets in line, and a leader that believed itself alone counts again.
+  test('a leader going away with endOnPageHide just after another tab came leaves the session to it', async () => {
+    const a = openTab('a')
+    keepInTab(a, 'token-1', { endOnPageHide: true })
+    await advance(2 * INTERVAL)
+    const b = openTab('b')
+    keepInTab(b, 'token-1', { endOnPageHide: true })
+    await advance(100)
+    act(() => a.cache())
+    await advance(2 * INTERVAL)
+    expect(ends()).toEqual([])
+    expect(sentBy('b').length).toBeGreaterThanOrEqual(1)
+    expect(status(b)).toBe('alive')
+  })
+
   test('activity in any tab resets the idle clock of the tab that leads', async () => {
     const a = openTab('a')
     const b = openTab('b')
@@ -1008,11 +1046,7 @@ describe('one endpoint spelt two ways', () => {
       'https://api.avatar.test/v1',
     ],
   ])('%s: one lock, one sender', async (_, first, second) => {
-    const a = openTab('a')
-    const b = openTab('b')
-    keepInTab(a, 'token-1', { baseUrl: first })
-    await advance(50)
-    keepInTab(b, 'token-1', { baseUrl: second })
+    const [, b] = await leaderAndFollower({ baseUrl: first }, { baseUrl: second })
     await advance(10 * INTERVAL)
     expect(keepAlives().length).toBeGreaterThanOrEqual(10)
     expect(new Set(keepAlives().map((s) => s.tab))).toEqual(new Set(['a']))

@@ -224,14 +224,15 @@ export function showAgain(n: Draft, c: Ctx): void {
 
 /**
  * Gets in line as a tab that just came: a leader gets 1.5 intervals to speak to it (it cannot know
- * what the leader last did). A tab that saw the end says so with its hello: the tab that leads
- * meanwhile (given the lock while this one was away) hears of it before its next keep-alive.
+ * what the leader last did). It says it is there, so that a leader that counted no tab in line
+ * counts again; a tab that saw the end says so: the tab that leads meanwhile (given the lock while
+ * this one was away) hears of it before its next keep-alive.
  */
 function getInLine(n: Draft, c: Ctx): void {
   n.lastCall = null
   n.heardAt = c.now
   c.fx.push({ type: 'lock' })
-  if (isTerminalStatus(n.snap.status)) c.fx.push(presence(n))
+  c.fx.push(presence(n))
 }
 
 /** A follower's answer to a hello: it listens; a tab that saw the end says so. */
@@ -289,6 +290,11 @@ export function hear(n: Draft, c: Ctx, message: TabMessage): void {
   }
   // A visible tab: a hidden leader's hiddenTimeout waits for every tab.
   if (message.seen) n.hiddenSince = null
+  // Another tab in line: a leader that counted none (to end the session as its page goes away)
+  // counts again, so that a tab that has just come keeps the session.
+  if (!message.leader && n.role === 'lead' && !n.peers && n.settings.endOnPageHide) {
+    c.fx.push({ type: 'countPeers' })
+  }
   // A tab that just started to follow, or a new leader, asks who listens: a leader answers with
   // its state, a follower with its presence (so that the leader sends it every change), and the
   // end if it saw it (the tab asking may lead, given the lock while this one was out of line).
