@@ -1006,6 +1006,21 @@ describe('idle and hidden timeouts see every tab', () => {
     expect(ends()).toHaveLength(1)
     expect(a.store.get(SESSION).endReason).toBe('idle-timeout')
   })
+
+  // Mutation testing found that no test counted what the tabs say: a tab that took another tab's
+  // activity for its own told every tab again, and each told it back, an echo that never ended.
+  test('activity in one tab is told once: the other tabs do not echo it', async () => {
+    const options = { idleTimeout: 30_000, idleWarning: 10_000 }
+    keepInTab(openTab('a'), 'token-1', options)
+    await advance(50)
+    const follower = keepInTab(openTab('b'), 'token-1', options)
+    await advance(INTERVAL)
+    const active = () => browser.messages.filter((m) => (m as { active?: boolean }).active)
+    expect(active()).toEqual([])
+    act(() => follower.markActive())
+    await advance(5 * INTERVAL)
+    expect(active()).toHaveLength(1)
+  })
 })
 
 describe('with React', () => {
