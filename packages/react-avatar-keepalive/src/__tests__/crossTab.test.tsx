@@ -975,6 +975,21 @@ describe('idle and hidden timeouts see every tab', () => {
     expect(ends()).toHaveLength(1)
   })
 
+  // And the other way: a tab that leaves says nothing, and the leader counts again after its next
+  // keep-alive (mutation testing: a count made only as a tab comes passed every test).
+  test('a leader whose follower left ends the session as its page goes away', async () => {
+    const a = openTab('a')
+    keepInTab(a, 'token-1', { endOnPageHide: true })
+    await advance(50)
+    const follower = keepInTab(openTab('b'), 'token-1', { endOnPageHide: true })
+    await advance(2 * INTERVAL)
+    follower.stop()
+    await advance(INTERVAL)
+    act(() => a.cache())
+    await advance(0)
+    expect(ends()).toHaveLength(1)
+  })
+
   // A tab that has just come is in line before the leader's next keep-alive counts it: it says so
   // as it gets in line, and a leader that believed itself alone counts again.
   test('a leader going away with endOnPageHide just after another tab came leaves the session to it', async () => {
@@ -1005,6 +1020,20 @@ describe('idle and hidden timeouts see every tab', () => {
     await advance(30_000)
     expect(ends()).toHaveLength(1)
     expect(a.store.get(SESSION).endReason).toBe('idle-timeout')
+  })
+
+  // What tabs say costs every tab a task: per keep-alive, the leader tells its attempt and its
+  // outcome, and a visible follower answers once (so that a hidden leader's hiddenTimeout waits
+  // for it). Mutation testing found that no test counted it: a follower answering every message,
+  // or answering each with its presence too, passed every test.
+  test('two tabs say three things per keep-alive: the attempt, the outcome and one answer', async () => {
+    await leaderAndFollower()
+    await advance(INTERVAL)
+    const from = browser.messages.length
+    await advance(10 * INTERVAL)
+    const said = browser.messages.slice(from) as { leader?: boolean }[]
+    expect(said.filter((m) => m.leader)).toHaveLength(20)
+    expect(said.filter((m) => !m.leader)).toEqual(Array(10).fill({ seen: true }))
   })
 
   // Mutation testing found that no test counted what the tabs say: a tab that took another tab's
