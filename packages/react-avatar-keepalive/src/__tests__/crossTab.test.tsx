@@ -1049,6 +1049,12 @@ describe('idle and hidden timeouts see every tab', () => {
     act(() => follower.markActive())
     await advance(5 * INTERVAL)
     expect(active()).toHaveLength(1)
+    // And at most once a second: a pointer moving sends a stream of activity.
+    for (let i = 0; i < 10; i++) {
+      act(() => follower.markActive())
+      await advance(199)
+    }
+    expect(active()).toHaveLength(3)
   })
 })
 
