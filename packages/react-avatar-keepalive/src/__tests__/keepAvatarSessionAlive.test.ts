@@ -94,6 +94,60 @@ test('a keep-alive still out when a shorter interval makes the next due is given
   expect(sent).toEqual([0, 2_000])
 })
 
+// How the options of several consumers of one session combine (as the README says): the
+// shortest interval, timeout and timeouts win, and any may ask for retries or for the end on page
+// hide. Mutation testing (2026-12-06) found that only the interval's rule was held: 'every
+// consumer asks for retries', 'every one for endOnPageHide' and the idle warning of the newest
+// consumer rather than of the one whose idle timeout runs passed every test.
+test('two consumers: one that asks for retries is enough, the other saying retry: false', async () => {
+  onLine = true
+  const answers = [500]
+  const flaky = vi.fn<typeof globalThis.fetch>(async () =>
+    answers.shift() === 500
+      ? Response.json({ success: false, error: 'boom' }, { status: 500 })
+      : Response.json({ success: true }),
+  )
+  const options = { store, fetch: flaky, interval: 10_000 }
+  const a = keepAvatarSessionAlive('s1', 'token-1', { ...options, retry: false })
+  const b = keepAvatarSessionAlive('s1', 'token-1', options)
+  onTestFinished(() => (a.stop(), b.stop()))
+  await vi.advanceTimersByTimeAsync(1_500)
+  expect(flaky).toHaveBeenCalledTimes(2)
+  expect(store.get('s1').status).toBe('alive')
+})
+
+test('two consumers: one that asks to end the session on page hide is enough', async () => {
+  onLine = true
+  const a = keepAvatarSessionAlive('s1', 'token-1', { store, fetch, endOnPageHide: true })
+  const b = keepAvatarSessionAlive('s1', 'token-1', { store, fetch })
+  onTestFinished(() => (a.stop(), b.stop()))
+  await vi.advanceTimersByTimeAsync(0)
+  window.dispatchEvent(new Event('pagehide'))
+  await vi.advanceTimersByTimeAsync(0)
+  expect(store.get('s1')).toMatchObject({ status: 'expired', endReason: 'page-hide' })
+  expect(fetch.mock.calls.map(([url]) => String(url))).toEqual([
+    expect.stringMatching(/\/keep-alive$/),
+    expect.stringMatching(/\/end$/),
+  ])
+})
+
+test('two consumers: the idle warning is the one of the consumer whose idle timeout runs', async () => {
+  onLine = true
+  const a = keepAvatarSessionAlive('s1', 'token-1', {
+    store,
+    fetch,
+    idleTimeout: 60_000,
+    idleWarning: 10_000,
+  })
+  // The newer one lets the session idle longer, and would warn a minute ahead (the default).
+  const b = keepAvatarSessionAlive('s1', 'token-1', { store, fetch, idleTimeout: 120_000 })
+  onTestFinished(() => (a.stop(), b.stop()))
+  await vi.advanceTimersByTimeAsync(49_000)
+  expect(store.get('s1').endsAt).toBeNull()
+  await vi.advanceTimersByTimeAsync(1_000)
+  expect(store.get('s1').endsAt).toBe(Date.now() + 10_000)
+})
+
 // Found by reading, when the check of a path where there is no page moved into the keeper: a call
 // refused for its options had its callbacks listening all the same, and a refused update had
 // them replaced.
