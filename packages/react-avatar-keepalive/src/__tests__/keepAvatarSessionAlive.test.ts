@@ -50,6 +50,46 @@ test('the offline event pauses it (offline, nothing sent); the online event send
   expect(store.get('s1').status).toBe('alive')
 })
 
+// Mutation testing (2026-12-06) found no test of an answer that comes once the device is offline:
+// a failure then, shown `degraded` and retried while offline, passed every test. A failure that
+// comes with the network gone is the network's: `offline`, nothing sent, and back online one
+// keep-alive goes at once. (A success then shows `offline` too: nothing goes out until the device
+// is back.)
+test('an answer that comes after the device went offline shows offline; back online, one goes at once', async () => {
+  onLine = true
+  const answers: ((response: Response | Error) => void)[] = []
+  const slow = vi.fn<typeof globalThis.fetch>(
+    () =>
+      new Promise((resolve, reject) =>
+        answers.push((answer) => (answer instanceof Error ? reject(answer) : resolve(answer))),
+      ),
+  )
+  const keepAlive = keepAvatarSessionAlive('s1', 'token-1', {
+    store,
+    fetch: slow,
+    interval: 10_000,
+  })
+  onTestFinished(() => keepAlive.stop())
+  await vi.advanceTimersByTimeAsync(100)
+  goOnline(false)
+  answers.shift()!(Response.json({ success: true }))
+  await vi.advanceTimersByTimeAsync(100)
+  expect(store.get('s1')).toMatchObject({ status: 'offline', consecutiveFailures: 0 })
+  expect(store.get('s1').lastAliveAt).toBe(Date.now() - 100)
+  // (At once, as the 1 s ceiling from the first allows.)
+  goOnline(true)
+  await vi.advanceTimersByTimeAsync(800)
+  expect(slow).toHaveBeenCalledTimes(2)
+  goOnline(false)
+  answers.shift()!(new TypeError('Failed to fetch'))
+  await vi.advanceTimersByTimeAsync(5_000)
+  expect(store.get('s1')).toMatchObject({ status: 'offline', consecutiveFailures: 0 })
+  expect(slow).toHaveBeenCalledTimes(2)
+  goOnline(true)
+  await vi.advanceTimersByTimeAsync(0)
+  expect(slow).toHaveBeenCalledTimes(3)
+})
+
 // Mutation testing (2026-12-06) found no test of an `online` event that changes nothing: the
 // network changed under the page, or an `offline` event came while `navigator.onLine` still reads
 // true. Only coming back online sends at once.
