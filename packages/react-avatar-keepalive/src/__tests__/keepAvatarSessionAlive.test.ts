@@ -50,6 +50,41 @@ test('the offline event pauses it (offline, nothing sent); the online event send
   expect(store.get('s1').status).toBe('alive')
 })
 
+// Mutation testing (2026-12-06): a refusal not counted as a failure, or not shown as the latest
+// attempt, passed every test; and so did a token that is no header value, refused before it was
+// sent, setting off the other consumer's token at once (it takes the schedule's turn, as it was).
+test('a refused token counts as a failure of that attempt; one that is no header value waits for the schedule', async () => {
+  onLine = true
+  const t0 = Date.now()
+  // (It takes the first, then refuses: the refused attempt is not the first the store shows.)
+  let calls = 0
+  const refusing = vi.fn<typeof globalThis.fetch>(async () =>
+    ++calls === 1
+      ? Response.json({ success: true })
+      : Response.json({ success: false, error: 'Unauthorized' }, { status: 401 }),
+  )
+  const a = keepAvatarSessionAlive('s1', 'token-1', { store, fetch, interval: 10_000 })
+  onTestFinished(() => a.stop())
+  await vi.advanceTimersByTimeAsync(5_000)
+  // Another consumer, with a token that cannot be a header: refused as it comes, never sent.
+  const b = keepAvatarSessionAlive('s1', 'bad token', { store, fetch, interval: 10_000 })
+  onTestFinished(() => b.stop())
+  await vi.advanceTimersByTimeAsync(4_999)
+  expect(fetch).toHaveBeenCalledTimes(1)
+  await vi.advanceTimersByTimeAsync(1)
+  expect(fetch).toHaveBeenCalledTimes(2)
+  // A session whose token the server refuses: the refusal is that attempt's outcome.
+  const c = keepAvatarSessionAlive('s2', 'token-1', { store, fetch: refusing, interval: 2_000 })
+  onTestFinished(() => c.stop())
+  await vi.advanceTimersByTimeAsync(2_000)
+  expect(refusing).toHaveBeenCalledTimes(2)
+  expect(store.get('s2')).toMatchObject({
+    status: 'unauthorized',
+    consecutiveFailures: 1,
+    lastAttemptAt: t0 + 12_000,
+  })
+})
+
 // Mutation testing (2026-12-06) found no test of an answer that comes once the device is offline:
 // a failure then, shown `degraded` and retried while offline, passed every test. A failure that
 // comes with the network gone is the network's: `offline`, nothing sent, and back online one

@@ -103,3 +103,15 @@ test(
   },
   Math.max(60_000, numRuns * 20),
 )
+
+// Mutation testing (2026-12-06): a flag of another type read as a flag passed every test (the
+// property above asks only that nothing stalls). A string 'false' is truthy: read as `leader`, it
+// would make any script's message the leader's word.
+test('flags that are not booleans are left out of a message', () => {
+  expect(readTabMessage({ leader: 'false', hello: 1, seen: 'yes', active: {}, led: WALL })).toEqual(
+    { led: WALL },
+  )
+  expect(readTabMessage({ leader: true, snapshot: { ...alive, isAlive: 'true' } })).toEqual({
+    leader: true,
+  })
+})
