@@ -1280,3 +1280,37 @@ test('a leader whose lock answer says the lock is another’s sends nothing, bef
   expect(effects.filter((e) => e.type === 'send')).toEqual([])
   expect(after).toMatchObject({ role: 'follow', flight: null })
 })
+
+// 52. Mutation testing (2026-12-06) found that no test held the 1 s ceiling on a lock answer: a
+// leader that sent on "the lock is yours" although a keep-alive from another tab came meanwhile
+// passed every test and the checker, whose depth does not reach the path (19 actions, built by
+// hand). Tab 0 leads and freezes; it thaws at 13.3 s, asks the lock manager ("yours") and freezes
+// again; tab 1 steals at 13.75 s and freezes before its first keep-alive; tab 0 thaws at 14.1 s,
+// reads that answer (within 1.25 s of its question) and sends, robbed but not told yet. Tab 1 thaws
+// at 15.05 s, asks, hears of that keep-alive, then reads "yours": it waits out the ceiling. It
+// sent 950 ms after tab 0's.
+test('a leader that hears of another tab’s keep-alive while it asks the lock manager keeps the 1 s ceiling', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    keep(1),
+    advance(0),
+    freeze(0),
+    advance(13_300),
+    thaw(0),
+    tick(0),
+    freeze(0),
+    advance(700),
+    freeze(1),
+    advance(100),
+    thaw(0),
+    deliverLock(0),
+    advance(950),
+    thaw(1),
+    tick(1),
+    deliver(1),
+    deliverLock(1),
+  ])
+  expect(violations).toEqual([])
+  expect(world.lines[0]).toMatchObject({ lastSender: 0, lastSend: 14_100 })
+  expect(world.tabs[1]!.engine).toMatchObject({ role: 'lead', flight: null, lastStart: 14_100 })
+})
