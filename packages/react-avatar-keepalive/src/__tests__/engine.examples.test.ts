@@ -1253,10 +1253,11 @@ test('a tab that takes over counts the last success it hears of, from a tab on a
 })
 
 // The lock manager's answer and the news of a steal come on two lines of the browser's, in no set
-// order (the lock adapter's property reads the answer first too), but the world delivers them in
+// order (the lock adapter's property reads the answer first too), but the world delivered them in
 // one queue, the news first: mutation testing found that a leader which sent on an answer saying
 // the lock is another's passed every test. Stepped by hand, the answer first: it follows, and
-// sends nothing.
+// sends nothing. (The world now lets an answer overtake the news, \`deliverAnswer\`: the checker
+// finds that mutant at depth 7.)
 test('a leader whose lock answer says the lock is another’s sends nothing, before the news of the steal', () => {
   const { world } = play(2, [
     keep(0),

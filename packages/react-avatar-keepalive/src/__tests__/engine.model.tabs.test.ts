@@ -1,11 +1,11 @@
 // @vitest-environment node
 // The engine's guarantees, checked exhaustively for tabs of one browser: two or three engines, a
-// Web Locks model (a FIFO line, steal, a delayed release) and a channel, every interleaving of
-// their events up to depth 8 (two tabs leading, freezing, closing), 5 (two tabs, every kind of
-// event), 7 (two tabs on different intervals; two tabs and WebKit's back/forward cache) and 6
-// (three tabs: two followers); one of two that
-// keeps the session alone is checked in engine.model.test.ts. Bounded for CI; `MODEL_DEEP=1` goes deeper (three
-// tabs found their two counterexamples at depth 9, about 13 minutes: run it by hand with
+// Web Locks model (a FIFO line, steal, a delayed release, answers that may overtake its news) and
+// a channel, every interleaving of their events up to depth 8 (two tabs leading, freezing,
+// closing), 5 (two tabs, every kind of event), 7 (two tabs on different intervals; two tabs and
+// WebKit's back/forward cache) and 6 (three tabs: two followers); one of two that keeps the
+// session alone is checked in engine.model.test.ts. Bounded for CI; `MODEL_DEEP=1` goes deeper
+// (three tabs found their two counterexamples at depth 9, about 13 minutes: run it by hand with
 // `MODEL_DEPTH_THREE=9`).
 import { CONFIGS } from './engineWorld'
 import { checkExhaustively } from './modelChecker'

@@ -288,7 +288,7 @@ export type Action =
   | { type: 'consumer'; tab: number; what: ConsumerAction }
   | { type: 'env'; tab: number; what: EnvAction }
   | { type: 'answer'; tab: number; answer: Answer }
-  | { type: 'deliver' | 'deliverLock' | 'tick' | 'thaw'; tab: number }
+  | { type: 'deliver' | 'deliverLock' | 'deliverAnswer' | 'tick' | 'thaw'; tab: number }
   | { type: 'advance'; ms: number | 'next' }
   | { type: 'sleep'; ms: number }
 
@@ -530,6 +530,11 @@ export function actions(w: World, config: Config): Action[] {
     }
     if (t.inbox.length) out.push({ type: 'deliver', tab })
     if (t.locks.length) out.push({ type: 'deliverLock', tab })
+    // The lock manager's answer to a question and its news (a grant, a steal) come on two lines
+    // of the browser's, in no set order: an answer may overtake the news queued before it.
+    if (t.locks.slice(1).some((d) => d.type === 'confirmed')) {
+      out.push({ type: 'deliverAnswer', tab })
+    }
     if (t.timerAt !== null && t.timerAt <= w.now) out.push({ type: 'tick', tab })
   })
   for (const ms of config.advances) {
@@ -621,6 +626,13 @@ class Model {
         return this.deliver(a.tab)
       case 'deliverLock':
         return this.deliver(a.tab, true)
+      case 'deliverAnswer': {
+        // The first answer, ahead of the news before it.
+        const t = this.t(a.tab)
+        const at = t.locks.findIndex((d, i) => i > 0 && d.type === 'confirmed')
+        t.locks = [t.locks[at]!, ...t.locks.filter((_, i) => i !== at)]
+        return this.deliver(a.tab, true)
+      }
       case 'tick':
         return this.step(a.tab, { type: 'timer' })
       case 'thaw': {
