@@ -68,14 +68,14 @@ async function leave(page) {
 }
 
 /**
- * Leaves half an interval after the second keep-alive, when none is in flight: Firefox keeps no
- * page with a request under way in the cache (left as a keep-alive's answer was on its way, the
- * page loaded again on Back), and a leave timed by the server's record alone races the answer.
+ * Waits for the next keep-alive, then half an interval, so that none is in flight when a tab goes:
+ * Firefox keeps no page with a request under way in the cache (one left as a keep-alive's answer
+ * was on its way loaded again on Back), and the server's record comes before the answer does.
  */
-async function leaveBetweenKeepAlives(page, kept) {
-  const [, second] = await until(() => kept.keepAlives().length >= 2 && kept.keepAlives())
-  await sleep(second + INTERVAL / 2 - Date.now())
-  await leave(page)
+async function betweenKeepAlives(kept) {
+  const before = kept.keepAlives().length
+  const at = await until(() => kept.keepAlives().length > before && kept.keepAlives().at(-1))
+  await sleep(at + INTERVAL / 2 - Date.now())
 }
 
 /** Back to the keeping page: from the cache, or loaded again; it has shown itself a second time. */
@@ -150,7 +150,8 @@ for (const engine of ENGINES) {
       const context = await browser.newContext()
       try {
         const page = await open(context, kept.url)
-        await leaveBetweenKeepAlives(page, kept)
+        await betweenKeepAlives(kept)
+        await leave(page)
         const leftAt = Date.now()
         const sentBefore = kept.keepAlives().length
         await sleep(4_000)
@@ -190,7 +191,8 @@ for (const engine of ENGINES) {
       const context = await browser.newContext()
       try {
         const page = await open(context, kept.url)
-        await leaveBetweenKeepAlives(page, kept)
+        await betweenKeepAlives(kept)
+        await leave(page)
         await sleep(SHORT_ALLOWANCE + 2 * INTERVAL)
         const sentBefore = kept.keepAlives().length
         await comeBack(page)
@@ -227,7 +229,8 @@ for (const engine of ENGINES) {
       const context = await browser.newContext()
       try {
         const page = await open(context, kept.url)
-        await leaveBetweenKeepAlives(page, kept)
+        await betweenKeepAlives(kept)
+        await leave(page)
         const [endAt] = await until(() => kept.ends().length === 1 && kept.ends(), {
           message: 'no end request on pagehide',
         })
@@ -277,7 +280,7 @@ for (const engine of ENGINES) {
       try {
         const sender = await open(context, kept.url)
         const other = await open(context, kept.url)
-        await sleep(INTERVAL)
+        await betweenKeepAlives(kept)
         const leftAt = Date.now()
         await leave(sender)
         const { result, text, check } = await takeOverAndComeBack(engine, kept, leftAt, sender, [
