@@ -194,7 +194,12 @@ describe('endOnPageHide', () => {
     await advance(0)
     const endCalls = fetch.mock.calls.filter(([url]) => String(url).endsWith('/end'))
     expect(endCalls).toHaveLength(1)
-    expect(endCalls[0]![1]).toMatchObject({ keepalive: true, method: 'POST' })
+    expect(endCalls[0]![1]).toMatchObject({
+      keepalive: true,
+      method: 'POST',
+      headers: { Authorization: 'Bearer token-1', 'Content-Type': 'application/json' },
+      body: '{}',
+    })
     expect(ends()).toHaveLength(1)
     expect(api.isEnded('s1')).toBe(true)
     expect(view.latest().status).toBe('expired')

@@ -157,6 +157,30 @@ describe('idleTimeout', () => {
     await advance(0)
     expect(add.mock.calls.map(([type]) => type)).not.toContain('pointerdown')
   })
+
+  // Mutation testing (2026-12-06): listeners never taken off the page passed every test.
+  test('the activity listeners go once no session watches for activity', async () => {
+    const types = ['pointerdown', 'keydown', 'touchstart', 'wheel']
+    const add = vi.spyOn(window, 'addEventListener')
+    const remove = vi.spyOn(window, 'removeEventListener')
+    const ofActivity = (calls: unknown[][]) =>
+      calls.filter(([type]) => types.includes(String(type)))
+    const view = renderKeepAlive({
+      sessionId: 's1',
+      token: 'token-1',
+      options: { idleTimeout: 60_000 },
+    })
+    await advance(0)
+    const added = ofActivity(add.mock.calls)
+    expect(added.map(([type]) => type).sort()).toEqual([...types].sort())
+    expect(ofActivity(remove.mock.calls)).toEqual([])
+    view.unmount()
+    await advance(0)
+    const removed = ofActivity(remove.mock.calls)
+    expect(removed.map(([type, listener]) => [type, listener])).toEqual(
+      added.map(([type, listener]) => [type, listener]),
+    )
+  })
 })
 
 let current: ReturnType<typeof renderKeepAlive>['store'] | undefined

@@ -131,6 +131,20 @@ describe('hidden tabs and frozen pages', () => {
     expect(api.count('s1')).toBe(2)
   })
 
+  test('a hidden page frozen past what the server allows is told why on resume: missed, frozen', async () => {
+    const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })
+    await advance(0)
+    act(() => focusManager.setFocused(false))
+    sleepThrough(60_000)
+    act(() => {
+      document.dispatchEvent(new Event('resume'))
+    })
+    await advance(0)
+    expect(view.latest()).toMatchObject({ status: 'expired', endReason: 'missed' })
+    // Hidden, but it did not run at all: frozen, not throttled.
+    expect(view.snapshot()?.missed).toMatchObject({ cause: 'frozen' })
+  })
+
   test('resumed after a short freeze → no extra request', async () => {
     renderKeepAlive({ sessionId: 's1', token: 'token-1' })
     await advance(0)
