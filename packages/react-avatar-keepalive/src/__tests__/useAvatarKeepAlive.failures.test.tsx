@@ -115,6 +115,36 @@ describe('retryable failures', () => {
     expect(api.count('s1')).toBe(5)
   })
 
+  test.each([
+    ['429', 429, 'rate-limited'],
+    ['500', 500, 'server'],
+    ['503', 503, 'server'],
+    ['408', 408, 'server'],
+    ['a network error', 'network-error' as const, 'network'],
+    ['a malformed 200', 'malformed' as const, 'invalid-response'],
+  ])('%s → degraded, retried after about 1 s, then alive', async (_, answer, kind) => {
+    const onError = vi.fn()
+    const view = renderKeepAlive({ sessionId: 's1', token: 'token-1', options: { onError } })
+    await advance(0)
+    api.queue(answer)
+    await advance(10_000)
+    expect(view.latest().status).toBe('degraded')
+    expect(view.latest().isAlive).toBe(true)
+    expect(view.latest().error?.kind).toBe(kind)
+    expect(view.snapshot()?.consecutiveFailures).toBe(1)
+    expect(onError).toHaveBeenCalledTimes(1)
+    await advance(999)
+    expect(api.count('s1')).toBe(2)
+    await advance(1)
+    expect(api.count('s1')).toBe(3)
+    expect(view.latest().status).toBe('alive')
+    expect(view.latest().error).toBeNull()
+    expect(view.snapshot()?.consecutiveFailures).toBe(0)
+    // Back on the normal interval, counted from the success.
+    await advance(10_000)
+    expect(arrivals()).toEqual([0, 10_000, 11_000, 21_000])
+  })
+
   test('a request that outlives `timeout` is aborted and counts as a timeout', async () => {
     api.queue('hang')
     const view = renderKeepAlive({ sessionId: 's1', token: 'token-1', options: { timeout: 3_000 } })
