@@ -152,6 +152,20 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(new Date(now + 90_000).toUTCString(), now)).toBe(90_000)
   })
 
+  it('reads an HTTP date with spaces around it', () => {
+    const now = Date.UTC(2025, 0, 1, 12, 0, 0)
+    expect(parseRetryAfter('  Wed, 01 Jan 2025 12:00:30 GMT ', now)).toBe(30_000)
+  })
+
+  // Date.parse reads each of these (the first as June 2025); none is an HTTP date.
+  it.each([
+    'Wed, 01 Jan 2025 12:00:30 GMT junk',
+    'xWed, 01 Jan 2025 12:00:30 GMT',
+    'Wed, 01 Jan 2025 12:00:30 GMT+0100',
+  ])('answers null for %j, a date with more around it', (value) => {
+    expect(parseRetryAfter(value, Date.UTC(2025, 0, 1, 12, 0, 0))).toBeNull()
+  })
+
   it('reads an HTTP date in the past as 0, never a negative delay', () => {
     const now = Date.UTC(2025, 0, 1, 12, 0, 0)
     expect(parseRetryAfter('Wed, 01 Jan 2025 11:59:00 GMT', now)).toBe(0)

@@ -160,6 +160,8 @@ describe('endAvatarSession', () => {
     expect(error).toBeInstanceOf(AvatarKeepAliveError)
     expect(error).toMatchObject({ kind: 'invalid-token', httpStatus: null })
     expect(fetch).not.toHaveBeenCalled()
+    // Nothing was ended, so the session is not shown ended.
+    expect(store.get('s1')).toBe(IDLE_SNAPSHOT)
   })
 
   test('a running keep-alive stops once the session is ended', async () => {

@@ -166,6 +166,8 @@ describe('the request', () => {
     ['https://avatar.test/v1///', 'https://avatar.test/v1/avatar-session/session-1/keep-alive'],
     ['/api/avatar', '/api/avatar/avatar-session/session-1/keep-alive'],
     ['/api/avatar/', '/api/avatar/avatar-session/session-1/keep-alive'],
+    // A colon in a path (Google-style `/v1/sessions:keep`) is still a path, not a scheme.
+    ['/api/avatar:v1', '/api/avatar:v1/avatar-session/session-1/keep-alive'],
   ])('joins the base %j without a double slash', async (baseUrl, expected) => {
     const fetch = okFetch()
     await sendKeepAlive({ sessionId: ID, token: TOKEN, baseUrl, fetch })
@@ -255,6 +257,8 @@ describe('invalid options', () => {
     ['a baseUrl that is not a URL', { baseUrl: 'not a url' }, /baseUrl/],
     ['a baseUrl without a scheme', { baseUrl: 'localhost:3000/v1' }, /baseUrl/],
     ['an ftp baseUrl', { baseUrl: 'ftp://avatar.test/v1' }, /baseUrl/],
+    // The scheme is read at the start only: an http(s) URL further on does not make it one.
+    ['an ftp baseUrl with an https path', { baseUrl: 'ftp://avatar.test/https://x' }, /baseUrl/],
     ['a javascript: baseUrl', { baseUrl: 'javascript:alert(1)' }, /baseUrl/],
     ['a baseUrl without a host', { baseUrl: 'https://' }, /baseUrl/],
     // fetch refuses each of these on every keep-alive, and its error repeats the URL: the password
@@ -317,11 +321,47 @@ describe('invalid options', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
-  it('still names the option in production', async () => {
-    vi.stubEnv('NODE_ENV', 'production')
-    const reason = await rejectionOf(sendKeepAlive({ sessionId: ID, token: '', fetch: okFetch() }))
+  // In development each message says what the option must be; production drops the rule's text.
+  const RULES: [string, Partial<Parameters<typeof sendKeepAlive>[0]>, string][] = [
+    [
+      'sessionId',
+      { sessionId: '..' },
+      'must be a non-blank string, not . or .., with no lone surrogate',
+    ],
+    [
+      'baseUrl',
+      { baseUrl: 'ftp://avatar.test/v1' },
+      'must be an http(s) URL or a path, with no whitespace, credentials, query or fragment',
+    ],
+    ['token', { token: ' ' }, 'must be a non-empty string'],
+    ['timeout', { timeout: 0 }, 'must be a number of ms above 0'],
+    ['fetch', { fetch: 'fetch' as unknown as typeof fetch }, 'must be a function'],
+  ]
+
+  it.each(RULES)('says what `%s` must be', async (option, override, rule) => {
+    const reason = await rejectionOf(
+      sendKeepAlive({ sessionId: ID, token: TOKEN, fetch: okFetch(), ...override }),
+    )
     expect(reason).toBeInstanceOf(TypeError)
-    expect((reason as TypeError).message).toBe('react-avatar-keepalive: `token` is invalid')
+    expect((reason as TypeError).message).toBe(`react-avatar-keepalive: \`${option}\` ${rule}`)
+  })
+
+  it.each(RULES)('still names `%s` in production', async (option, override) => {
+    vi.stubEnv('NODE_ENV', 'production')
+    const reason = await rejectionOf(
+      sendKeepAlive({ sessionId: ID, token: TOKEN, fetch: okFetch(), ...override }),
+    )
+    expect(reason).toBeInstanceOf(TypeError)
+    expect((reason as TypeError).message).toBe(`react-avatar-keepalive: \`${option}\` is invalid`)
+  })
+
+  it('refuses a baseUrl that is not a string, naming it', async () => {
+    const fetch = okFetch()
+    const baseUrl = 42 as unknown as string
+    const reason = await rejectionOf(sendKeepAlive({ sessionId: ID, token: TOKEN, baseUrl, fetch }))
+    expect(reason).toBeInstanceOf(TypeError)
+    expect((reason as TypeError).message).toMatch(/`baseUrl`/)
+    expect(fetch).not.toHaveBeenCalled()
   })
 })
 
@@ -585,6 +625,45 @@ describe('what a network failure carries', () => {
     )
     expect(deepText(error)).not.toContain(TOKEN)
     expect(deepText(error)).toContain('[redacted]')
+  })
+
+  it('keeps four levels of causes, even of a failure that is its own cause', async () => {
+    const failure = new TypeError('fetch failed')
+    failure.cause = failure
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => {
+      throw failure
+    })
+    const error = await keepAliveError(
+      sendKeepAlive({ sessionId: ID, token: TOKEN, baseUrl: BASE, fetch }),
+    )
+    const messages: unknown[] = []
+    for (let cause = error.cause; cause !== undefined; cause = (cause as Error).cause) {
+      messages.push((cause as Error).message)
+      if (messages.length > 10) break
+    }
+    expect(messages).toEqual(['fetch failed', 'fetch failed', 'fetch failed', 'fetch failed'])
+  })
+
+  it.each([
+    ['undefined', undefined, undefined],
+    [
+      'an object whose message is not text',
+      { name: 'Weird', message: 42 },
+      { name: 'Weird', message: '' },
+    ],
+    [
+      'an object whose name is not text',
+      { name: 7, message: 'lost' },
+      { name: 'Error', message: 'lost' },
+    ],
+  ])('shows what it can of a fetch that rejects with %s', async (_what, failure, shown) => {
+    const fetch = vi.fn<typeof globalThis.fetch>(() => Promise.reject(failure))
+    const error = await keepAliveError(
+      sendKeepAlive({ sessionId: ID, token: TOKEN, baseUrl: BASE, fetch }),
+    )
+    expect(error.kind).toBe('network')
+    if (shown === undefined) expect(error.cause).toBeUndefined()
+    else expect(error.cause).toMatchObject(shown)
   })
 
   it('survives a failure whose properties throw when read', async () => {

@@ -67,6 +67,20 @@ describe('createAvatarSessionStore', () => {
     expect(createAvatarSessionStore({ crossTab: null }).crossTab).toBeNull()
   })
 
+  it('shares keep-alives between tabs by default only where the page has Web Locks and BroadcastChannel', () => {
+    const locks = {} as LockManager
+    expect(createAvatarSessionStore().crossTab).toBeNull()
+    Object.defineProperty(navigator, 'locks', { value: locks, configurable: true })
+    try {
+      expect(createAvatarSessionStore().crossTab).toEqual({ locks, BroadcastChannel })
+      vi.stubGlobal('BroadcastChannel', undefined)
+      expect(createAvatarSessionStore().crossTab).toBeNull()
+    } finally {
+      vi.unstubAllGlobals()
+      delete (navigator as { locks?: LockManager }).locks
+    }
+  })
+
   it('keeps IDLE_SNAPSHOT idle and frozen', () => {
     expect(IDLE_SNAPSHOT).toEqual({
       status: 'idle',
