@@ -306,3 +306,57 @@ test('a ping() called from onError resolves to the status its own keep-alive bri
   expect(results).toEqual(['pressed: degraded, 2 sent', 'again: alive, 3 sent'])
   expect(store.get('s1').status).toBe('alive')
 })
+
+// Mutation testing (2026-12-06): the core's own check of the token, its reading of the page's
+// visibility (the event, not only the state at the start) and its taking off of the online
+// listeners each passed every test.
+test('a token that is empty, blank or missing is refused with a TypeError naming it; nothing is sent', () => {
+  for (const token of ['', '   ', null, undefined] as unknown as string[]) {
+    expect(() => keepAvatarSessionAlive('s1', token, { store, fetch })).toThrow(
+      expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(/`token`/) }),
+    )
+  }
+  expect(fetch).not.toHaveBeenCalled()
+  expect(store.get('s1').status).toBe('idle')
+})
+
+test('the page hidden (visibilitychange) counts for hiddenTimeout; shown again before it, nothing ends', async () => {
+  onLine = true
+  let visibility: DocumentVisibilityState = 'visible'
+  vi.spyOn(document, 'visibilityState', 'get').mockImplementation(() => visibility)
+  const show = (seen: boolean): void => {
+    visibility = seen ? 'visible' : 'hidden'
+    document.dispatchEvent(new Event('visibilitychange'))
+  }
+  const keepAlive = keepAvatarSessionAlive('s1', 'token-1', {
+    store,
+    fetch,
+    interval: 1_000,
+    hiddenTimeout: 5_000,
+  })
+  onTestFinished(() => keepAlive.stop())
+  await vi.advanceTimersByTimeAsync(0)
+  show(false)
+  await vi.advanceTimersByTimeAsync(4_999)
+  show(true)
+  show(false)
+  await vi.advanceTimersByTimeAsync(4_999)
+  expect(store.get('s1').status).toBe('alive')
+  await vi.advanceTimersByTimeAsync(1)
+  expect(store.get('s1')).toMatchObject({ status: 'expired', endReason: 'hidden-timeout' })
+  expect(String(fetch.mock.calls.at(-1)![0])).toMatch(/\/avatar-session\/s1\/end$/)
+})
+
+test('stop() takes its online and offline listeners off the page', async () => {
+  onLine = true
+  const added = vi.spyOn(window, 'addEventListener')
+  const removed = vi.spyOn(window, 'removeEventListener')
+  const keepAlive = keepAvatarSessionAlive('s1', 'token-1', { store, fetch, interval: 1_000 })
+  await vi.advanceTimersByTimeAsync(0)
+  const listeners = (spy: typeof added) =>
+    spy.mock.calls.filter(([type]) => type === 'online' || type === 'offline').map((c) => c[1])
+  expect(listeners(added)).toHaveLength(2)
+  keepAlive.stop()
+  await vi.advanceTimersByTimeAsync(0)
+  expect(listeners(removed)).toEqual(listeners(added))
+})

@@ -87,6 +87,34 @@ describe('idleTimeout', () => {
     expect(onExpired).toHaveBeenCalledExactlyOnceWith('idle-timeout')
   })
 
+  // Mutation testing (2026-12-06): the store taking the keeper's view over an ended session passed
+  // every test. A callback that counts the user active and ends the session (two rules of an app)
+  // queues the activity before the end reaches the keeper, which stepped it and showed the session
+  // alive again for a moment: expired, alive, expired, and onExpired twice.
+  test('ended from the warning with activity told first: expired once, and it stays', async () => {
+    const onExpired = vi.fn()
+    const statuses: string[] = []
+    const view = renderKeepAlive({
+      sessionId: 's1',
+      token: 'token-1',
+      options: {
+        idleTimeout: 60_000,
+        idleWarning: 20_000,
+        onExpired,
+        onIdleWarning: () => {
+          markSessionActive('s1', view.store)
+          void endAvatarSession({ sessionId: 's1', token: 'token-1', store: view.store })
+        },
+      },
+    })
+    view.store.session('s1').subscribe(({ status }) => statuses.push(status))
+    await advance(40_000)
+    expect(statuses.slice(statuses.indexOf('expired'))).toEqual(['expired'])
+    expect(view.latest().endReason).toBe('ended')
+    expect(onExpired).toHaveBeenCalledExactlyOnceWith('ended')
+    expect(ends()).toHaveLength(1)
+  })
+
   test('the default warning is 60 s before the end', async () => {
     const onIdleWarning = vi.fn()
     renderKeepAlive({
@@ -116,6 +144,21 @@ describe('idleTimeout', () => {
     expect(ends()).toEqual([])
     await advance(20_000)
     expect(ends()).toHaveLength(1)
+  })
+
+  // Mutation testing (2026-12-06): a markActive that kept the session id of the first render passed
+  // every test.
+  test('markActive() after the session id changed counts for the new session', async () => {
+    const options = { idleTimeout: 60_000, idleWarning: 20_000 }
+    const view = renderKeepAlive({ sessionId: 's1', token: 'token-1', options })
+    await advance(10_000)
+    view.rerenderWith({ sessionId: 's2', token: 'token-1', options })
+    await advance(30_000)
+    act(() => view.latest().markActive())
+    await advance(39_999)
+    expect(view.snapshot('s2').endsAt).toBeNull()
+    await advance(1)
+    expect(view.snapshot('s2').endsAt).toBe(Date.now() + 20_000)
   })
 
   test.each([

@@ -115,3 +115,46 @@ test('flags that are not booleans are left out of a message', () => {
     leader: true,
   })
 })
+
+// Mutation testing (2026-12-06): 'missed' dropped from the end reasons a tab accepts passed every
+// test; another tab would then have dropped the end of a session that missed its keep-alives. The
+// values are written out here, not taken from the package's lists, which are what is under test:
+// they are the wire format between tabs, and between versions of the package.
+test('every snapshot a tab sends is read whole by the others', () => {
+  const statuses = ['idle', 'connecting', 'alive', 'degraded', 'offline', 'stopped']
+  const errorKinds = [
+    'expired',
+    'not-found',
+    'unauthorized',
+    'invalid-token',
+    'bad-request',
+    'rate-limited',
+    'server',
+    'network',
+    'timeout',
+    'invalid-response',
+  ]
+  const ends = ['server', 'not-found', 'ended', 'page-hide', 'hidden-timeout', 'idle-timeout']
+  const snapshots = [
+    ...statuses.map((status) => ({ ...alive, status })),
+    ...errorKinds.map((kind) => ({
+      ...alive,
+      status: 'degraded',
+      error: { kind, httpStatus: 500, retryAfter: null },
+    })),
+    ...ends.map((endReason) => ({ ...alive, status: 'expired', isAlive: false, endReason })),
+    ...['hidden', 'frozen', 'offline'].map((cause) => ({
+      ...alive,
+      status: 'expired',
+      isAlive: false,
+      endReason: 'missed',
+      missed: { cause, silentFor: 12_000 },
+    })),
+    { ...alive, status: 'not-found', endReason: 'not-found' },
+    { ...alive, status: 'unauthorized' },
+    { ...alive, status: 'error' },
+  ]
+  for (const snapshot of snapshots) {
+    expect(readTabMessage({ leader: true, snapshot })).toEqual({ leader: true, snapshot })
+  }
+})

@@ -275,6 +275,7 @@ describe('idle input', () => {
     ['s1', null],
     ['s1', undefined],
     ['s1', ''],
+    ['s1', '   '],
   ])('session %j with token %j is idle and sends nothing', async (sessionId, token) => {
     const view = renderKeepAlive({ sessionId, token })
     await advance(30_000)
