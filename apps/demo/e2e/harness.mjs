@@ -112,9 +112,13 @@ export function skipStep(t, engine, step, reason) {
  * Whether a browser is lost: WebKitWebDriver deletes its session when a page's web process
  * crashes or hangs (WebKitGTK under Xvfb does, now and then: one CI run in about ten), and every
  * command after it answers 'invalid session id', so every later test of that engine would fail.
+ * A script running as the process dies is answered first with 'Could not parse script result'
+ * (an empty answer; seen in CI on 2026-12-06, where the test of this retry failed on it).
  */
 export const browserLost = (error) =>
-  error?.name === 'WebDriverError' && error.error === 'invalid session id'
+  error?.name === 'WebDriverError' &&
+  (error.error === 'invalid session id' ||
+    (error.error === 'unknown error' && error.message.endsWith('Could not parse script result')))
 
 /**
  * Runs `attempt(t)`; if the browser is lost meanwhile, `restart()` gives the suite a new browser

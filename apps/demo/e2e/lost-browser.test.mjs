@@ -55,11 +55,41 @@ describe('a browser lost mid-test', () => {
       assert.equal(run.said.length, 1)
       assert.match(
         run.said[0],
-        /^the browser was lost \(.*invalid session id: session deleted because of page crash or hang.*\); a new one runs the test again, once$/,
+        /^the browser was lost \(.*(invalid session id: session deleted because of page crash or hang|unknown error: Could not parse script result).*\); a new one runs the test again, once$/,
       )
     } finally {
       await browser.close()
     }
+  })
+
+  // What CI met on 2026-12-06: the script that found the crash was under way as the page died.
+  test("a script's answer lost with its page counts as the browser lost; another unknown error does not", async () => {
+    const unknown = (message) =>
+      new WebDriverError('POST /session/1/execute/sync', 500, { error: 'unknown error', message })
+    let attempts = 0
+    const said = context('script')
+    const text = await runOrRetry(
+      said,
+      async () => {
+        attempts += 1
+        if (attempts === 1) throw unknown('Could not parse script result')
+        return 'kept'
+      },
+      async () => {},
+    )
+    assert.deepEqual({ text, attempts }, { text: 'kept', attempts: 2 })
+    assert.equal(said.said.length, 1)
+    const other = unknown('Unexpected alert open')
+    await assert.rejects(
+      runOrRetry(
+        context('other'),
+        async () => {
+          throw other
+        },
+        async () => assert.fail('restarted for an error that is no lost browser'),
+      ),
+      other,
+    )
   })
 
   test('a test that fails otherwise is not run again', async () => {
