@@ -11,19 +11,7 @@ import {
   type AvatarKeepAliveErrorKind,
   type AvatarSessionStatus,
 } from '../core/index'
-
-const ALL_KINDS: readonly AvatarKeepAliveErrorKind[] = [
-  'expired',
-  'not-found',
-  'unauthorized',
-  'invalid-token',
-  'bad-request',
-  'rate-limited',
-  'server',
-  'network',
-  'timeout',
-  'invalid-response',
-]
+import { ALL_KINDS } from './errorKinds'
 
 const RETRYABLE_KINDS: readonly AvatarKeepAliveErrorKind[] = [
   'rate-limited',

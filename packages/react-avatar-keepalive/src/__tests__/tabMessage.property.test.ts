@@ -12,6 +12,7 @@ import { nextDeadline, step } from '../core/engine/step'
 import { resolveKeepAliveOptions } from '../core/schedule'
 import { AVATAR_SESSION_STATUSES } from '../core/status'
 import { IDLE_SNAPSHOT } from '../core/store'
+import { ALL_KINDS } from './errorKinds'
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261202)
 const numRuns = Number(process.env.FUZZ_RUNS ?? 500) * 4
@@ -122,22 +123,10 @@ test('flags that are not booleans are left out of a message', () => {
 // they are the wire format between tabs, and between versions of the package.
 test('every snapshot a tab sends is read whole by the others', () => {
   const statuses = ['idle', 'connecting', 'alive', 'degraded', 'offline', 'stopped']
-  const errorKinds = [
-    'expired',
-    'not-found',
-    'unauthorized',
-    'invalid-token',
-    'bad-request',
-    'rate-limited',
-    'server',
-    'network',
-    'timeout',
-    'invalid-response',
-  ]
   const ends = ['server', 'not-found', 'ended', 'page-hide', 'hidden-timeout', 'idle-timeout']
   const snapshots = [
     ...statuses.map((status) => ({ ...alive, status })),
-    ...errorKinds.map((kind) => ({
+    ...ALL_KINDS.map((kind) => ({
       ...alive,
       status: 'degraded',
       error: { kind, httpStatus: 500, retryAfter: null },
