@@ -9,7 +9,7 @@ const config: UserWorkspaceConfig = defineProject({
     // The model checker is a project of its own (vitest.model.config.ts).
     exclude: [...configDefaults.exclude, ...MODEL_FILES],
     restoreMocks: true,
-    env: { EXPECTED_REACT: '19', EXPECTED_ZUSTAND: '5' },
+    env: { EXPECTED_REACT: '19', EXPECTED_ZUSTAND: '5', EXPECTED_QUERY: '5.' },
     typecheck: {
       enabled: true,
       include: ['src/**/*.test-d.{ts,tsx}'],

@@ -21,7 +21,8 @@ const PEERS = [
 export function compatProject(
   name: string,
   dir: string,
-  expected: { react: string; zustand: string },
+  expected: { react: string; zustand: string; query?: string },
+  skip: string[] = [],
 ): UserWorkspaceConfig {
   const modules = fileURLToPath(new URL('./node_modules/', dir))
   return mergeConfig(packageConfig, {
@@ -40,8 +41,13 @@ export function compatProject(
       exclude: [
         ...configDefaults.exclude,
         'src/__tests__/engine.{property,property.interval,property.firefox}.test.ts',
+        ...skip,
       ],
-      env: { EXPECTED_REACT: expected.react, EXPECTED_ZUSTAND: expected.zustand },
+      env: {
+        EXPECTED_REACT: expected.react,
+        EXPECTED_ZUSTAND: expected.zustand,
+        EXPECTED_QUERY: expected.query ?? '5.',
+      },
     },
   })
 }

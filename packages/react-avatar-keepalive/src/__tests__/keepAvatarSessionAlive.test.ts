@@ -347,6 +347,43 @@ test('the page hidden (visibilitychange) counts for hiddenTimeout; shown again b
   expect(String(fetch.mock.calls.at(-1)![0])).toMatch(/\/avatar-session\/s1\/end$/)
 })
 
+// TanStack Query's focusManager before 5.26 calls its listeners with no value (the peer range
+// allows 5.0): the core read that as hidden, so a page shown again after one tab switch ended
+// with hidden-timeout while in view. A listener called with nothing reads isFocused().
+test('a focus source that calls its listeners with no value (TanStack Query before 5.26): shown again, nothing ends', async () => {
+  onLine = true
+  let focused = true
+  const listeners = new Set<() => void>()
+  const focus = {
+    isFocused: () => focused,
+    subscribe: (listener: () => void) => {
+      listeners.add(listener)
+      return () => void listeners.delete(listener)
+    },
+  }
+  const show = (seen: boolean): void => {
+    focused = seen
+    listeners.forEach((listener) => listener())
+  }
+  const keepAlive = keepAvatarSessionAlive('s1', 'token-1', {
+    store,
+    fetch,
+    interval: 1_000,
+    hiddenTimeout: 5_000,
+    focus,
+  })
+  onTestFinished(() => keepAlive.stop())
+  await vi.advanceTimersByTimeAsync(0)
+  show(false)
+  await vi.advanceTimersByTimeAsync(1_000)
+  show(true)
+  await vi.advanceTimersByTimeAsync(20_000)
+  expect(store.get('s1')).toMatchObject({ status: 'alive', endReason: null })
+  show(false)
+  await vi.advanceTimersByTimeAsync(5_000)
+  expect(store.get('s1')).toMatchObject({ status: 'expired', endReason: 'hidden-timeout' })
+})
+
 test('stop() takes its online and offline listeners off the page', async () => {
   onLine = true
   const added = vi.spyOn(window, 'addEventListener')

@@ -53,6 +53,31 @@ describe('hiddenTimeout', () => {
     expect(ends()).toHaveLength(1)
   })
 
+  // TanStack Query's focusManager before 5.26 (the peer range allows 5.0) calls its listeners
+  // with no value: the hook read that as hidden, so after one tab switch a page in view was
+  // ended with hidden-timeout. (The compat project on 5.0.0 runs the whole suite on it too.)
+  test('with focus listeners called with no value (TanStack Query before 5.26), a page shown again is not ended', async () => {
+    const subscribe = focusManager.subscribe.bind(focusManager)
+    vi.spyOn(focusManager, 'subscribe').mockImplementation((listener) =>
+      subscribe(() => (listener as () => void)()),
+    )
+    const view = renderKeepAlive({
+      sessionId: 's1',
+      token: 'token-1',
+      options: { hiddenTimeout: 20_000 },
+    })
+    await advance(0)
+    hide()
+    await advance(1_000)
+    show()
+    await advance(60_000)
+    expect(ends()).toEqual([])
+    expect(view.latest().status).toBe('alive')
+    hide()
+    await advance(20_000)
+    expect(ends()).toHaveLength(1)
+  })
+
   test('pings go on while hidden, until the timeout', async () => {
     renderKeepAlive({ sessionId: 's1', token: 'token-1', options: { hiddenTimeout: 35_000 } })
     await advance(0)

@@ -1,3 +1,4 @@
+import query from '@tanstack/react-query/package.json'
 import reactDom from 'react-dom/package.json'
 import react from 'react/package.json'
 import zustand from 'zustand/package.json'
@@ -14,4 +15,10 @@ test('runs against the React major this project is for', () => {
 
 test('runs against the zustand major this project is for', () => {
   expect(zustand.version.split('.')[0]).toBe(process.env.EXPECTED_ZUSTAND)
+})
+
+// The main project and the other compat projects run the newest TanStack Query 5 (a prefix of
+// its version is expected), one runs the lowest (the whole version).
+test('runs against the TanStack Query this project is for', () => {
+  expect(query.version.startsWith(process.env.EXPECTED_QUERY!)).toBe(true)
 })

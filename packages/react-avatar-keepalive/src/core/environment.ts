@@ -4,10 +4,13 @@ export interface OnlineSource {
   subscribe: (listener: (online: boolean) => void) => () => void
 }
 
-/** Where it learns whether the page is seen; TanStack Query's `focusManager` fits. */
+/**
+ * Where it learns whether the page is seen; TanStack Query's `focusManager` fits. A listener called
+ * with no value (as that `focusManager` does before 5.26) reads `isFocused()`.
+ */
 export interface FocusSource {
   isFocused: () => boolean
-  subscribe: (listener: (focused: boolean) => void) => () => void
+  subscribe: (listener: (focused?: boolean) => void) => () => void
 }
 
 export const noop = (): void => {}

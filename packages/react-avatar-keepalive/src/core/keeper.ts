@@ -335,9 +335,9 @@ function createKeeper(
     const url = sessionUrl(sessionId, baseUrl, 'end')
     const init: RequestInit = {
       method: 'POST',
-      keepalive: true,
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: '{}',
+      keepalive: true,
     }
     readyEnd(keeper, () => {
       try {
@@ -418,7 +418,7 @@ function createKeeper(
       const { online, focus } = env
       offs = [
         online.subscribe((online) => dispatch({ type: 'online', online })),
-        focus.subscribe((visible) => dispatch({ type: 'visible', visible })),
+        focus.subscribe((visible = focus.isFocused()) => dispatch({ type: 'visible', visible })),
         // A frozen page runs nothing; on resume, or back from the back/forward cache, ping at once
         // if one is overdue.
         listen(globalDocument, 'resume', () => dispatch({ type: 'resume' })),
