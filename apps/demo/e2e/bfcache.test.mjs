@@ -90,6 +90,58 @@ async function comeBack(page) {
   return Date.now()
 }
 
+/**
+ * One tab keeping `kept` leaves by a link half an interval after a keep-alive, stays away 4 s (a
+ * keep-alive from there fails the test) and comes back with Back; then 3 intervals more. Records
+ * the figure `key`; returns whether the page came from the cache, and what the page and the server
+ * saw, for `checkBack`.
+ */
+async function awayAndBack(t, engine, browser, kept, key, label) {
+  const context = await browser.newContext()
+  try {
+    const page = await open(context, kept.url)
+    await betweenKeepAlives(kept)
+    await leave(page)
+    const leftAt = Date.now()
+    const sentBefore = kept.keepAlives().length
+    await sleep(4_000)
+    assert.equal(kept.keepAlives().length, sentBefore, 'a keep-alive went out while away')
+    const backAt = await comeBack(page)
+    const first = await until(() => kept.keepAlives().find((at) => at > leftAt), {
+      timeout: 5_000,
+      message: 'no keep-alive after Back',
+    })
+    await sleep(3 * INTERVAL)
+    const since = kept.keepAlives().filter((at) => at >= first)
+    const record = await lived(page)
+    const restored = lastShow(record).persisted
+    figure(
+      t,
+      engine,
+      key,
+      { restored, firstAfterBackMs: Math.max(0, first - backAt) },
+      `back/forward cache, ${label}: ${restored ? 'restored' : 'loaded again'}; ` +
+        `first keep-alive ${Math.max(0, first - backAt)} ms after Back; then gaps ` +
+        `${gaps(since).join(', ')} ms`,
+    )
+    return { restored, back: { backAt, first, since, status: statusOf(record).status } }
+  } finally {
+    await context.close().catch(() => {})
+  }
+}
+
+/**
+ * After Back: overdue by the time away, one keep-alive at once (the timer the cache held fires, or
+ * `resume`), then one an interval, never closer than 1 s; the session shown alive.
+ */
+function checkBack({ backAt, first, since, status }) {
+  assert.ok(first - backAt <= 1_000, `first keep-alive ${first - backAt} ms after Back`)
+  assert.ok(since.length >= 3, `${since.length} keep-alives in ${3 * INTERVAL} ms after Back`)
+  assert.ok(Math.min(...gaps(since)) >= 1_000, `too close: ${gaps(since).join(', ')} ms`)
+  assert.ok(Math.max(...gaps(since)) <= INTERVAL + 600, `gaps ${gaps(since).join(', ')} ms`)
+  assert.equal(status, 'alive')
+}
+
 /** Opens `url` in a new tab and waits until the session is alive there. */
 async function open(context, url) {
   const page = await context.newPage()
@@ -147,43 +199,10 @@ for (const engine of ENGINES) {
 
     test('one tab: nothing is sent from the cache, and Back picks the schedule up at once', async (t) => {
       const kept = session(server, `cache-one-${engine}`, { crossTab: false })
-      const context = await browser.newContext()
-      try {
-        const page = await open(context, kept.url)
-        await betweenKeepAlives(kept)
-        await leave(page)
-        const leftAt = Date.now()
-        const sentBefore = kept.keepAlives().length
-        await sleep(4_000)
-        assert.equal(kept.keepAlives().length, sentBefore, 'a keep-alive went out from the cache')
-        const backAt = await comeBack(page)
-        const first = await until(() => kept.keepAlives().find((at) => at > leftAt), {
-          timeout: 5_000,
-          message: 'no keep-alive after Back',
-        })
-        await sleep(3 * INTERVAL)
-        const since = kept.keepAlives().filter((at) => at >= first)
-        const record = await lived(page)
-        figure(
-          t,
-          engine,
-          'cache.one',
-          { restored: lastShow(record).persisted, firstAfterBackMs: Math.max(0, first - backAt) },
-          `back/forward cache, one tab: ${lastShow(record).persisted ? 'restored' : 'loaded again'}; ` +
-            `first keep-alive ${Math.max(0, first - backAt)} ms after Back; then gaps ` +
-            `${gaps(since).join(', ')} ms`,
-        )
-        // Without cross-tab coordination every engine here keeps such a page in the cache.
-        assert.equal(lastShow(record).persisted, true, 'the page was not restored from the cache')
-        // Overdue by the time away: one at once (the timer the cache held fires, or `resume`).
-        assert.ok(first - backAt <= 1_000, `first keep-alive ${first - backAt} ms after Back`)
-        assert.ok(since.length >= 3, `${since.length} keep-alives in ${3 * INTERVAL} ms after Back`)
-        assert.ok(Math.min(...gaps(since)) >= 1_000, `too close: ${gaps(since).join(', ')} ms`)
-        assert.ok(Math.max(...gaps(since)) <= INTERVAL + 600, `gaps ${gaps(since).join(', ')} ms`)
-        assert.equal(statusOf(record).status, 'alive')
-      } finally {
-        await context.close().catch(() => {})
-      }
+      const { restored, back } = await awayAndBack(t, engine, browser, kept, 'cache.one', 'one tab')
+      // Without cross-tab coordination every engine here keeps such a page in the cache.
+      assert.equal(restored, true, 'the page was not restored from the cache')
+      checkBack(back)
     })
 
     // The defaults: the tab holds the cross-tab Web Lock. Chromium and WebKit cache it all the same
@@ -192,42 +211,10 @@ for (const engine of ENGINES) {
     // it decides before pagehide), and loads it again. Either way Back keeps the session at once.
     test('one tab with the defaults (cross-tab lock): nothing is sent while away, and Back keeps the session at once', async (t) => {
       const kept = session(server, `cache-lock-${engine}`)
-      const context = await browser.newContext()
-      try {
-        const page = await open(context, kept.url)
-        await betweenKeepAlives(kept)
-        await leave(page)
-        const leftAt = Date.now()
-        const sentBefore = kept.keepAlives().length
-        await sleep(4_000)
-        assert.equal(kept.keepAlives().length, sentBefore, 'a keep-alive went out while away')
-        const backAt = await comeBack(page)
-        const first = await until(() => kept.keepAlives().find((at) => at > leftAt), {
-          timeout: 5_000,
-          message: 'no keep-alive after Back',
-        })
-        await sleep(3 * INTERVAL)
-        const since = kept.keepAlives().filter((at) => at >= first)
-        const record = await lived(page)
-        const restored = lastShow(record).persisted
-        figure(
-          t,
-          engine,
-          'cache.lock',
-          { restored, firstAfterBackMs: Math.max(0, first - backAt) },
-          `back/forward cache, one tab, defaults: ${restored ? 'restored' : 'loaded again'}; ` +
-            `first keep-alive ${Math.max(0, first - backAt)} ms after Back; then gaps ` +
-            `${gaps(since).join(', ')} ms`,
-        )
-        if (engine !== 'firefox') assert.equal(restored, true, 'Back loaded the page again')
-        assert.ok(first - backAt <= 1_000, `first keep-alive ${first - backAt} ms after Back`)
-        assert.ok(since.length >= 3, `${since.length} keep-alives in ${3 * INTERVAL} ms after Back`)
-        assert.ok(Math.min(...gaps(since)) >= 1_000, `too close: ${gaps(since).join(', ')} ms`)
-        assert.ok(Math.max(...gaps(since)) <= INTERVAL + 600, `gaps ${gaps(since).join(', ')} ms`)
-        assert.equal(statusOf(record).status, 'alive')
-      } finally {
-        await context.close().catch(() => {})
-      }
+      const label = 'one tab, defaults'
+      const { restored, back } = await awayAndBack(t, engine, browser, kept, 'cache.lock', label)
+      if (engine !== 'firefox') assert.equal(restored, true, 'Back loaded the page again')
+      checkBack(back)
     })
 
     test('one tab away longer than the server allows: Back finds it ended, and says the page was away (missed), not that the server ended it', async (t) => {
