@@ -68,14 +68,18 @@ async function leave(page) {
 }
 
 /**
- * Waits for the next keep-alive, then half an interval, so that none is in flight when a tab goes:
- * Firefox keeps no page with a request under way in the cache (one left as a keep-alive's answer
- * was on its way loaded again on Back), and the server's record comes before the answer does.
+ * Waits until `page` has the answer to its next keep-alive (its last success moved), so that none
+ * is in flight when it goes and the next is a whole interval away: Firefox keeps no page with a
+ * request under way in the cache (one left as a keep-alive's answer was on its way loaded again on
+ * Back). Waiting on the server's record instead left half an interval, which a busy machine's
+ * navigation can outlast.
  */
-async function betweenKeepAlives(kept) {
-  const before = kept.keepAlives().length
-  const at = await until(() => kept.keepAlives().length > before && kept.keepAlives().at(-1))
-  await sleep(at + INTERVAL / 2 - Date.now())
+async function justAnswered(page) {
+  const seen = (await lived(page)).findLast((entry) => entry.lastAliveAt)?.lastAliveAt ?? 0
+  await page.waitFor((at) => window.lived.some((entry) => entry.lastAliveAt > at), {
+    args: [seen],
+    message: 'no keep-alive was answered',
+  })
 }
 
 /** Back to the keeping page: from the cache, or loaded again; it has shown itself a second time. */
@@ -100,7 +104,7 @@ async function awayAndBack(t, engine, browser, kept, key, label) {
   const context = await browser.newContext()
   try {
     const page = await open(context, kept.url)
-    await betweenKeepAlives(kept)
+    await justAnswered(page)
     await leave(page)
     const leftAt = Date.now()
     const sentBefore = kept.keepAlives().length
@@ -222,7 +226,7 @@ for (const engine of ENGINES) {
       const context = await browser.newContext()
       try {
         const page = await open(context, kept.url)
-        await betweenKeepAlives(kept)
+        await justAnswered(page)
         await leave(page)
         await sleep(SHORT_ALLOWANCE + 2 * INTERVAL)
         const sentBefore = kept.keepAlives().length
@@ -260,7 +264,8 @@ for (const engine of ENGINES) {
       const context = await browser.newContext()
       try {
         const page = await open(context, kept.url)
-        await betweenKeepAlives(kept)
+        await justAnswered(page)
+        const leftAt = Date.now()
         await leave(page)
         const [endAt] = await until(() => kept.ends().length === 1 && kept.ends(), {
           message: 'no end request on pagehide',
@@ -285,15 +290,25 @@ for (const engine of ENGINES) {
             `${endAt - lastBefore} ms after the last keep-alive, ${late.length} after it; Back ` +
             `shows ${status} (${endReason})`,
         )
-        const events = record.map(({ event, persisted, status: shown }) =>
-          event ? `${event}${persisted ? ' (persisted)' : ''}` : shown,
-        )
+        // What the page and the server saw from an interval before leaving, in ms since then.
+        const timeline = [
+          ...record.map(({ at, event, persisted, status: shown }) => [
+            at,
+            event ? `${event}${persisted ? ' (persisted)' : ''}` : shown,
+          ]),
+          ...kept.keepAlives().map((at) => [at, 'keep-alive received']),
+          [endAt, 'end received'],
+        ]
+          .filter(([at]) => at >= leftAt - INTERVAL)
+          .sort(([a], [b]) => a - b)
+          .map(([at, what]) => `${at - leftAt} ${what}`)
+          .join(', ')
         assert.equal(
           lastShow(record).persisted,
           true,
-          `the page was not restored from the cache: ${events.join(', ')}`,
+          `the page was not restored from the cache: ${timeline}`,
         )
-        assert.deepEqual([status, endReason], ['expired', 'page-hide'], events.join(', '))
+        assert.deepEqual([status, endReason], ['expired', 'page-hide'], timeline)
         assert.equal(kept.ends().length, 1)
         assert.deepEqual(
           late.map((at) => at - endAt),
@@ -311,7 +326,9 @@ for (const engine of ENGINES) {
       try {
         const sender = await open(context, kept.url)
         const other = await open(context, kept.url)
-        await betweenKeepAlives(kept)
+        // Half an interval after a keep-alive: the takeover is timed from mid-interval.
+        await justAnswered(sender)
+        await sleep(INTERVAL / 2)
         const leftAt = Date.now()
         await leave(sender)
         const { result, text, check } = await takeOverAndComeBack(engine, kept, leftAt, sender, [
