@@ -95,7 +95,7 @@ async function comeBack(page) {
 }
 
 /**
- * One tab keeping `kept` leaves by a link half an interval after a keep-alive, stays away 4 s (a
+ * One tab keeping `kept` leaves by a link as soon as a keep-alive is answered, stays away 4 s (a
  * keep-alive from there fails the test) and comes back with Back; then 3 intervals more. Records
  * the figure `key`; returns whether the page came from the cache, and what the page and the server
  * saw, for `checkBack`.
