@@ -22,6 +22,7 @@ import { isValidToken } from '../core/request'
 import { MIN_KEEP_ALIVE_GAP, resolveKeepAliveOptions } from '../core/schedule'
 import { isAliveStatus, isTerminalStatus } from '../core/status'
 import { IDLE_SNAPSHOT, patchSnapshot } from '../core/store'
+import { copier } from './copier'
 
 /** Every consumer's interval here (but `keep0half`'s, and what checks a tab's own schedule). */
 export const I = Number(process.env.MODEL_INTERVAL ?? 10_000)
@@ -575,6 +576,13 @@ export function apply(w: World, action: Action): Outcome {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
+// The world's copies, and the engine state each step is handed (copier.ts says why).
+const empty = createWorld(1)
+const copyWorld = copier(empty)
+const copyLine = copier(empty.lines[0]!)
+const copyTab = copier(empty.tabs[0]!)
+const copyEngine = copier(empty.tabs[0]!.engine)
+
 /** A tab as a step found it: what the checks compare with. */
 type Before = Pick<Tab, 'closed' | 'engine' | 'refused' | 'slots'>
 
@@ -585,7 +593,7 @@ class Model {
   private copied: boolean[]
 
   constructor(w: World) {
-    this.w = { ...w, tabs: [...w.tabs], lines: w.lines.map((l) => ({ ...l })) }
+    this.w = { ...copyWorld(w), tabs: [...w.tabs], lines: w.lines.map(copyLine) }
     this.copied = w.tabs.map(() => false)
   }
 
@@ -601,7 +609,7 @@ class Model {
   /** Tab `i`, copied once per action so that the world given to `apply` never changes. */
   t(i: number): Mutable<Tab> {
     if (!this.copied[i]) {
-      this.w.tabs[i] = { ...this.w.tabs[i]! }
+      this.w.tabs[i] = copyTab(this.w.tabs[i]!)
       this.copied[i] = true
     }
     return this.w.tabs[i] as Mutable<Tab>
@@ -999,7 +1007,7 @@ class Model {
       if (!event.error) t.nudged = false
       t.owed = null
     }
-    const [engine, effects] = step(before.engine, event, now, WALL + now)
+    const [engine, effects] = step(copyEngine(before.engine), event, now, WALL + now)
     // A page hidden away is in the back/forward cache (frozen) until it is shown again; it lets go
     // of its lock at once, as a page that closes: the next tab may not have heard of its last
     // keep-alive yet.
