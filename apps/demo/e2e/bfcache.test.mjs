@@ -222,40 +222,58 @@ for (const engine of ENGINES) {
     })
 
     test('one tab away longer than the server allows: Back finds it ended, and says the page was away (missed), not that the server ended it', async (t) => {
-      const kept = session(strict, `cache-long-${engine}`, { crossTab: false })
-      const context = await browser.newContext()
-      try {
-        const page = await open(context, kept.url)
-        await justAnswered(page)
-        await leave(page)
-        await sleep(SHORT_ALLOWANCE + 2 * INTERVAL)
-        const sentBefore = kept.keepAlives().length
-        await comeBack(page)
-        const record = await page.waitFor(
-          () =>
-            window.lived.filter((entry) => 'status' in entry).at(-1)?.status === 'expired' &&
-            window.lived,
-          { timeout: 5_000, message: 'the page did not find its session ended' },
-        )
-        await sleep(2 * INTERVAL)
-        const { endReason, missed } = statusOf(record)
-        figure(
-          t,
-          engine,
-          'cache.long',
-          { endReason, cause: missed?.cause ?? null },
-          `back/forward cache, away ${(SHORT_ALLOWANCE + 2 * INTERVAL) / 1000} s (server allows ` +
-            `${SHORT_ALLOWANCE / 1000} s): expired, ${endReason} (${missed?.cause}, silent ` +
-            `${missed?.silentFor} ms)`,
-        )
-        assert.equal(lastShow(record).persisted, true, 'the page was not restored from the cache')
-        assert.equal(endReason, 'missed')
-        assert.ok(['hidden', 'frozen'].includes(missed?.cause), `cause ${missed?.cause}`)
-        assert.ok(missed.silentFor >= SHORT_ALLOWANCE, `silent for ${missed.silentFor} ms`)
-        // One keep-alive found it ended (410); nothing after.
-        assert.equal(kept.keepAlives().length, sentBefore + 1)
-      } finally {
-        await context.close().catch(() => {})
+      // A page loaded again on Back knows nothing of its absence, so it cannot show what this test
+      // is about: then it goes once more, with a new session. (Firefox loaded it again once in CI,
+      // on 2026-12-07, though every run before had restored it: Firefox caches no page with a
+      // request under way, and a busy machine's navigation may outlast the interval.)
+      for (let attempt = 1; ; attempt++) {
+        const kept = session(strict, `cache-long-${engine}-${attempt}`, { crossTab: false })
+        const context = await browser.newContext()
+        try {
+          const page = await open(context, kept.url)
+          await justAnswered(page)
+          const leaving = Date.now()
+          await leave(page)
+          const left = Date.now()
+          await sleep(SHORT_ALLOWANCE + 2 * INTERVAL)
+          const sentBefore = kept.keepAlives().length
+          await comeBack(page)
+          const record = await page.waitFor(
+            () =>
+              window.lived.filter((entry) => 'status' in entry).at(-1)?.status === 'expired' &&
+              window.lived,
+            { timeout: 5_000, message: 'the page did not find its session ended' },
+          )
+          await sleep(2 * INTERVAL)
+          const restored = lastShow(record).persisted
+          if (!restored && attempt < 2) {
+            const during = kept.keepAlives().filter((at) => at >= leaving && at <= left).length
+            t.diagnostic(
+              `${engine}: Back loaded the page again (${during} keep-alive(s) came while it ` +
+                `left, in ${left - leaving} ms); once more`,
+            )
+            continue
+          }
+          const { endReason, missed } = statusOf(record)
+          figure(
+            t,
+            engine,
+            'cache.long',
+            { endReason, cause: missed?.cause ?? null },
+            `back/forward cache, away ${(SHORT_ALLOWANCE + 2 * INTERVAL) / 1000} s (server allows ` +
+              `${SHORT_ALLOWANCE / 1000} s): expired, ${endReason} (${missed?.cause}, silent ` +
+              `${missed?.silentFor} ms)`,
+          )
+          assert.equal(restored, true, 'the page was not restored from the cache, twice')
+          assert.equal(endReason, 'missed')
+          assert.ok(['hidden', 'frozen'].includes(missed?.cause), `cause ${missed?.cause}`)
+          assert.ok(missed.silentFor >= SHORT_ALLOWANCE, `silent for ${missed.silentFor} ms`)
+          // One keep-alive found it ended (410); nothing after.
+          assert.equal(kept.keepAlives().length, sentBefore + 1)
+          return
+        } finally {
+          await context.close().catch(() => {})
+        }
       }
     })
 
