@@ -224,8 +224,8 @@ for (const engine of ENGINES) {
     test('one tab away longer than the server allows: Back finds it ended, and says the page was away (missed), not that the server ended it', async (t) => {
       // A page loaded again on Back knows nothing of its absence, so it cannot show what this test
       // is about: then it goes once more, with a new session. (Firefox loaded it again once in CI,
-      // on 2026-12-07, though every run before had restored it: Firefox caches no page with a
-      // request under way, and a busy machine's navigation may outlast the interval.)
+      // on 2026-12-07, though all 15 figures recorded before say restored; likely a keep-alive
+      // under way as it left, since Firefox caches no page with a request under way.)
       for (let attempt = 1; ; attempt++) {
         const kept = session(strict, `cache-long-${engine}-${attempt}`, { crossTab: false })
         const context = await browser.newContext()
