@@ -5,12 +5,16 @@ import { environmentManager, QueryClient } from '@tanstack/react-query'
 import { Component, type ReactNode } from 'react'
 import { act, create, type ReactTestRenderer } from 'react-test-renderer'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
+import { endAvatarSession } from '../core/endAvatarSession'
 import { keepAvatarSessionAlive } from '../core/keepAvatarSessionAlive'
+import { sendKeepAlive } from '../core/request'
 import type { AvatarSessionStatus } from '../core/status'
 import { createAvatarSessionStore } from '../core/store'
 import { useAvatarKeepAlive } from '../useAvatarKeepAlive'
 
 const INTERVAL = 2_000
+const BASE_URL_ERROR =
+  'react-avatar-keepalive: `baseUrl` must be an http(s) URL where there is no page'
 const scope = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }
 let consoleErrors: unknown[][] = []
 
@@ -212,6 +216,18 @@ test('the core refuses a relative baseUrl where there is no page, and a refused 
     ['https://a.test/avatar-session/s1/keep-alive', 'Bearer token-1'],
     ['https://a.test/avatar-session/s1/keep-alive', 'Bearer token-1'],
   ])
+})
+
+// Found by an attacker's review: only the keeper refused the path, so sendKeepAlive failed as a
+// retryable network error, and endAvatarSession marked the session ended though nothing was sent.
+test('sendKeepAlive and endAvatarSession refuse a relative baseUrl where there is no page', async () => {
+  const { fetch } = stubServer()
+  const store = createAvatarSessionStore()
+  const call = { sessionId: 's1', token: 'token-1', baseUrl: '/api/avatar', fetch }
+  await expect(sendKeepAlive(call)).rejects.toThrow(new TypeError(BASE_URL_ERROR))
+  await expect(endAvatarSession({ ...call, store })).rejects.toThrow(new TypeError(BASE_URL_ERROR))
+  expect(store.get('s1').status).toBe('idle')
+  expect(fetch).not.toHaveBeenCalled()
 })
 
 // React Native has no page either: the proxy recipe's path (`/api/avatar`) failed every

@@ -124,7 +124,11 @@ const echo = fc.constantFrom(
   (t: string) => t.toUpperCase(),
   (t: string) => t.toLowerCase(),
   (t: string) => btoa(t),
+  (t: string) => btoa(`Bearer ${t}`),
+  (t: string) => btoa(`u:${t}`),
+  (t: string) => new URLSearchParams({ t }).toString().slice(2),
   (t: string) => JSON.stringify({ authorization: `Bearer ${t}` }),
+  (t: string) => JSON.stringify(t).replace(/\//g, '\\/'),
 )
 
 /**

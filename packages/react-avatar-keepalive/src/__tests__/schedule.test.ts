@@ -23,6 +23,10 @@ describe('resolveKeepAliveOptions', () => {
     ['hiddenTimeout', { hiddenTimeout: 2 ** 31 }, 'from 1 to 2147483647 (got 2147483648)'],
     ['idleTimeout', { idleTimeout: Number.NaN }, 'from 1 to 2147483647 (got NaN)'],
     ['idleWarning', { idleWarning: -1 }, 'from 0 to 2147483647 (got -1)'],
+    // Found by an attacker's review: the value was put into the text as it was, so an object
+    // whose toString throws made that error come out instead of the option's.
+    ['interval', { interval: '5000' as never }, 'from 1000 to 2147483647 (got string)'],
+    ['timeout', { timeout: Object.create(null) as never }, 'from 1 to 9999 (got object)'],
   ]
 
   it.each(refusals)(

@@ -983,6 +983,20 @@ describe('outside abort signal', () => {
     expect(requestOf(fetch).init.signal?.aborted).toBe(false)
   })
 
+  // Found by an attacker's review: a signal that is none (untyped code, a partial polyfill) threw
+  // only once the request had gone.
+  it('a signal that is no AbortSignal rejects with a TypeError before anything is sent', async () => {
+    const fetch = okFetch()
+    const outcome = await sendKeepAlive({
+      sessionId: ID,
+      token: TOKEN,
+      signal: {} as AbortSignal,
+      fetch,
+    }).catch((reason: unknown) => reason)
+    expect(outcome).toBeInstanceOf(TypeError)
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
   it('removes its abort listener when done', async () => {
     const controller = new AbortController()
     const add = vi.spyOn(controller.signal, 'addEventListener')
@@ -1145,6 +1159,12 @@ describe('with the real global fetch (msw)', () => {
     ['upper-cased', B64_TOKEN.toUpperCase()],
     ['in base64', btoa(B64_TOKEN)],
     ['inside JSON', JSON.stringify({ token: B64_TOKEN })],
+    // Found by an attacker's review: base64 was looked for only where the token starts a group
+    // of three bytes, and neither a form's encoding (~ ! ' ( ) too) nor PHP's `\/` was.
+    ['in base64 after "Bearer "', btoa(`Bearer ${B64_TOKEN}`)],
+    ['in base64 after two bytes', btoa(`u:${B64_TOKEN}`)],
+    ['cut short, in base64', btoa(B64_TOKEN.slice(1, 13))],
+    ['inside JSON with / escaped', JSON.stringify({ token: B64_TOKEN }).replace(/\//g, '\\/')],
   ])('a token echoed %s stays out of the error', async (_form, echoed) => {
     server.use(
       http.post(`${BASE}/avatar-session/:id/keep-alive`, () =>
@@ -1156,6 +1176,40 @@ describe('with the real global fetch (msw)', () => {
     )
     expect(error.message).toContain('Bad token [redacted] (401)')
     expect(deepText(error)).not.toContain(echoed)
+  })
+
+  // Found by an attacker's review: RFC 6750 tokens may hold ~, which a form encodes and
+  // encodeURIComponent does not; with one every few characters no piece of 8 was found.
+  it('a token with ~ echoed as a form encodes it stays out of the error', async () => {
+    const tilde = 'a1~b2~c3~d4~e5~f6~g7~h8~'
+    const echoed = new URLSearchParams({ t: tilde }).toString().slice(2)
+    server.use(
+      http.post(`${BASE}/avatar-session/:id/keep-alive`, () =>
+        HttpResponse.json({ success: false, error: `Bad token ${echoed}` }, { status: 401 }),
+      ),
+    )
+    const error = await keepAliveError(
+      sendKeepAlive({ sessionId: ID, token: tilde, baseUrl: BASE }),
+    )
+    expect(error.message).toContain('Bad token [redacted]')
+    expect(deepText(error)).not.toContain(echoed)
+  })
+
+  // Found by an attacker's review: the token was read again from the caller's object after the
+  // answer, so one changed meanwhile (a refresh writing to a shared config) redacted the new one.
+  it('the token redacted is the one sent, even if the caller changes its options meanwhile', async () => {
+    const old = 'old-token-abcdefgh'
+    server.use(
+      http.post(`${BASE}/avatar-session/:id/keep-alive`, () =>
+        HttpResponse.json({ success: false, error: `token ${old} expired` }, { status: 401 }),
+      ),
+    )
+    const options = { sessionId: ID, token: old, baseUrl: BASE }
+    const pending = keepAliveError(sendKeepAlive(options))
+    options.token = 'new-token-zyxwvuts'
+    const error = await pending
+    expect(error.message).toContain('token [redacted] expired')
+    expect(deepText(error)).not.toContain(old)
   })
 
   // Found by request.property.test.ts: JSON escapes the quote, so the token was not found whole.

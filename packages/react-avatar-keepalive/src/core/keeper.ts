@@ -24,8 +24,7 @@ import { lead, type Leadership } from './leader'
 import { pageEnds, readyEnd, watchActivity } from './page'
 import {
   checkFetch,
-  invalid,
-  isAbsoluteUrl,
+  checkPageBase,
   isValidToken,
   postToSession,
   sendKeepAlive,
@@ -139,14 +138,8 @@ export function joinKeeper(
 
 function optionsOf(options: KeeperOptions): ConsumerOptions {
   const resolved = resolveKeepAliveOptions(options)
-  // Without a page (a server, React Native) fetch has nothing to resolve a path against: say so
-  // now, not at every keep-alive. Here, not in the hook's render: a server renders for a page.
-  if (typeof location !== 'object' && !isAbsoluteUrl(resolved.baseUrl)) {
-    throw invalid(
-      'baseUrl',
-      process.env.NODE_ENV !== 'production' && 'must be an http(s) URL where there is no page',
-    )
-  }
+  // Now, not at every keep-alive. Here, not in the hook's render: a server renders for a page.
+  checkPageBase(resolved.baseUrl)
   // (Looked up at call time when not given: a test may replace `globalThis.fetch` later.)
   if (options.fetch !== undefined) checkFetch(options.fetch)
   return { ...options, ...resolved }

@@ -1,5 +1,4 @@
 import { AvatarKeepAliveError, classifyHttpStatus, parseRetryAfter } from './error'
-import { noop } from './environment'
 
 /**
  * Base URL of the avatar API in the US region (the default).
@@ -168,6 +167,20 @@ export function checkBaseUrl(baseUrl: unknown): asserts baseUrl is string {
 export const isAbsoluteUrl = (url: string): boolean => /^[a-z][\w+.-]*:/i.test(url)
 
 /**
+ * Throws a `TypeError` for a path where there is no page (a server, React Native): fetch has
+ * nothing to resolve it against, and would fail every call as if the network were down. Checked
+ * where a request is made or kept, not by `keepAliveUrl`: a server renders for a page.
+ */
+export function checkPageBase(baseUrl: string): void {
+  if (typeof location !== 'object' && !isAbsoluteUrl(baseUrl)) {
+    throw invalid(
+      'baseUrl',
+      process.env.NODE_ENV !== 'production' && 'must be an http(s) URL where there is no page',
+    )
+  }
+}
+
+/**
  * The keep-alive URL of a session: trailing slashes of `baseUrl` dropped, the id URL-encoded.
  * Throws a `TypeError` for a session id `isValidSessionId` refuses or a base URL `checkBaseUrl`
  * refuses, so no request goes to a malformed URL.
@@ -207,6 +220,7 @@ export function postToSession(
   keepalive?: boolean,
 ): Promise<SessionCallAnswer> {
   const url = sessionUrl(sessionId, baseUrl, action)
+  checkPageBase(baseUrl)
   if (typeof token !== 'string' || token.trim() === '')
     throw invalid('token', process.env.NODE_ENV !== 'production' && 'must be a non-empty string')
   if (typeof timeout !== 'number' || !(timeout > 0 && timeout <= 2 ** 31 - 1)) {
@@ -231,19 +245,19 @@ async function send(
 ): Promise<SessionCallAnswer> {
   if (signal?.aborted) throw signal.reason
   const controller = new AbortController()
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let onAbort = noop
+  let stop!: (reason: unknown) => void
   // Settles first when time is up or the caller aborts, so a fetch that never settles cannot
   // hold the attempt open.
   const cutOff = new Promise<never>((_, reject) => {
-    const stop = (reason: unknown): void => {
+    stop = (reason) => {
       reject(reason)
       controller.abort(reason)
     }
-    timer = setTimeout(() => stop(new AvatarKeepAliveError({ kind: 'timeout' })), timeout)
-    onAbort = () => stop(signal!.reason)
-    signal?.addEventListener('abort', onAbort)
   })
+  const onAbort = (): void => stop(signal!.reason)
+  // Before the timer and the fetch: a signal that is none throws here, and nothing is sent.
+  signal?.addEventListener('abort', onAbort)
+  const timer = setTimeout(() => stop(new AvatarKeepAliveError({ kind: 'timeout' })), timeout)
   const network = (cause: unknown): never => {
     throw new AvatarKeepAliveError({ kind: 'network', cause: scrub(cause, token) })
   }
@@ -281,8 +295,10 @@ async function send(
  * ```
  */
 export async function sendKeepAlive(options: SessionCallOptions): Promise<void> {
-  const answer = await postToSession('keep-alive', options)
-  if (!isSuccess(answer)) throw answerError(answer, options.token)
+  // Read once: the token redacted is the one sent, even if the caller's object changes meanwhile.
+  const sent = { ...options }
+  const answer = await postToSession('keep-alive', sent)
+  if (!isSuccess(answer)) throw answerError(answer, sent.token)
 }
 
 /** Whether an answer is a 2xx with the API's `{"success": true}` body. */
@@ -310,8 +326,8 @@ export function answerError(
 /**
  * `text` with each word (a run of non-space characters) that holds a piece of `token` replaced by
  * `[redacted]`: 8 of its characters in a row (all of a shorter token), in any case, as they are,
- * URL-encoded, escaped in JSON or in base64, since a server or a library may echo a token cut
- * short or encoded.
+ * URL-encoded (as a form too), escaped in JSON (`\/` too) or in base64 (wherever it starts, as in a
+ * base64 `Bearer <token>`), since a server or a library may echo a token cut short or encoded.
  *
  * @example
  * ```ts
@@ -321,10 +337,19 @@ export function answerError(
 export function redactToken(text: string, token: string): string {
   const size = Math.min(8, token.length)
   const pieces = new Set<string>()
-  // No btoa in React Native before 0.74: there a base64 echo goes unredacted, rather than every
-  // answer with an error text failing as if the network had.
-  const base64 = globalThis.btoa?.(token) ?? ''
-  for (const form of [token, encodeURIComponent(token), JSON.stringify(token), base64]) {
+  const url = encodeURIComponent(token)
+  const json = JSON.stringify(token)
+  // URL-encoded as a form does it too (URLSearchParams, Java's URLEncoder: ~ ! ' ( ) as well),
+  // and in JSON as PHP writes it too (`\/`).
+  const forms = [token, url, url.replace(/[!'()~]/g, escape), json, json.replace(/\//g, '\\/')]
+  // In base64 wherever it starts in a group of three bytes (`Bearer <token>` puts it second), less
+  // the characters that hold bytes before it (two for each). No btoa in React Native before 0.74:
+  // there a base64 echo goes unredacted, rather than every answer with an error text failing as if
+  // the network had.
+  for (const pad of ['', ' ', '  ']) {
+    forms.push(globalThis.btoa?.(pad + token).slice(pad.length * 2) ?? '')
+  }
+  for (const form of forms) {
     const lower = form.toLowerCase()
     for (let i = 0; i + size <= lower.length; i++) pieces.add(lower.slice(i, i + size))
   }

@@ -71,7 +71,7 @@ function ms(name: string, value: number, min: number, max: number): number {
     throw invalid(
       name,
       process.env.NODE_ENV !== 'production' &&
-        `must be a number of ms from ${min} to ${max} (got ${String(value)})`,
+        `must be a number of ms from ${min} to ${max} (got ${typeof value == 'number' ? value : typeof value})`,
     )
   }
   return value
