@@ -1,6 +1,6 @@
 // The core in a page, with the page's own sources of connectivity and visibility (the hook uses
 // TanStack Query's managers instead).
-import { afterEach, beforeEach, expect, onTestFinished, test, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, onTestFinished, test, vi } from 'vitest'
 import { keepAvatarSessionAlive, type KeepAliveHandle } from '../core/keepAvatarSessionAlive'
 import { createAvatarSessionStore, type AvatarSessionStore } from '../core/store'
 import { FAKE_TIMERS } from './keepAliveTestUtils'
@@ -396,4 +396,148 @@ test('stop() takes its online and offline listeners off the page', async () => {
   keepAlive.stop()
   await vi.advanceTimersByTimeAsync(0)
   expect(listeners(removed)).toEqual(listeners(added))
+})
+
+// Found by an attacker's review of the handle's call orders and callbacks (2026-12-07).
+describe('call orders and callbacks', () => {
+  /** A fetch that answers the statuses in turn (then 200), and the tokens it was sent. */
+  function answering(...statuses: number[]) {
+    const tokens: string[] = []
+    const server = vi.fn<typeof globalThis.fetch>(async (_url, init) => {
+      tokens.push(new Headers(init?.headers).get('Authorization')!.slice('Bearer '.length))
+      const status = statuses.shift() ?? 200
+      return Response.json({ success: status === 200 }, { status })
+    })
+    return { server, tokens }
+  }
+
+  /** An online source the test drives, that says how many listen to it. */
+  function onlineSource() {
+    const listeners = new Set<(online: boolean) => void>()
+    return {
+      isOnline: () => true,
+      subscribe: (listener: (online: boolean) => void) => {
+        listeners.add(listener)
+        return () => void listeners.delete(listener)
+      },
+      emit: (online: boolean) => listeners.forEach((listener) => listener(online)),
+      listening: () => listeners.size,
+    }
+  }
+
+  // The README's recipe asked for a new token on the status: a new token refused too left it
+  // `unauthorized`, so no third token was ever asked for. Each refusal calls onError.
+  test('a new token asked for at each refusal (onError): the third goes out when the second is refused too', async () => {
+    onLine = true
+    const { server, tokens } = answering(200, 401, 401)
+    let issued = 1
+    const keepAlive: KeepAliveHandle = keepAvatarSessionAlive('s1', 'token-1', {
+      store,
+      fetch: server,
+      onError: (error) => {
+        if (error.kind === 'unauthorized') {
+          void Promise.resolve(`token-${++issued}`).then((token) => keepAlive.update(token))
+        }
+      },
+    })
+    onTestFinished(() => keepAlive.stop())
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(tokens.slice(0, 4)).toEqual(['token-1', 'token-1', 'token-2', 'token-3'])
+    expect(store.get('s1').status).toBe('alive')
+  })
+
+  // With idleWarning ≥ idleTimeout the warning runs from the start; activity moved `endsAt` to
+  // the new end without `null` between, and the end that came was never warned of.
+  test('a warning as long as idleTimeout is given again after activity, for the new end', async () => {
+    onLine = true
+    const t0 = Date.now()
+    const warnings: [number, number][] = []
+    const keepAlive = keepAvatarSessionAlive('s1', 'token-1', {
+      store,
+      fetch,
+      idleTimeout: 30_000,
+      onIdleWarning: (msLeft) => warnings.push([Date.now() - t0, msLeft]),
+    })
+    onTestFinished(() => keepAlive.stop())
+    await vi.advanceTimersByTimeAsync(20_000)
+    keepAlive.markActive()
+    await vi.advanceTimersByTimeAsync(40_000)
+    expect(warnings).toEqual([
+      [0, 30_000],
+      [20_000, 30_000],
+    ])
+    expect(store.get('s1')).toMatchObject({ status: 'expired', endReason: 'idle-timeout' })
+  })
+
+  test('one failed keep-alive is one onError: a pause that shows the old refusal again is none', async () => {
+    onLine = true
+    const { server } = answering(200, 401)
+    const errors: (number | null)[] = []
+    const a = keepAvatarSessionAlive('s1', 'token-a', { store, fetch: server })
+    await vi.advanceTimersByTimeAsync(100)
+    const b = keepAvatarSessionAlive('s1', 'token-b', {
+      store,
+      fetch: server,
+      onError: (error) => errors.push(error.httpStatus),
+    })
+    onTestFinished(() => (a.stop(), b.stop()))
+    await vi.advanceTimersByTimeAsync(12_000)
+    expect(store.get('s1').status).toBe('alive')
+    a.stop()
+    await vi.advanceTimersByTimeAsync(100)
+    expect(store.get('s1').status).toBe('unauthorized')
+    expect(errors).toEqual([401])
+  })
+
+  test('a handle started in another handle’s onError hears only what comes after it', async () => {
+    onLine = true
+    const { server } = answering(200, 500)
+    const heard: string[] = []
+    let b: KeepAliveHandle | undefined
+    const a = keepAvatarSessionAlive('s1', 'token-1', {
+      store,
+      fetch: server,
+      retry: false,
+      onError: () => {
+        heard.push('a')
+        b ??= keepAvatarSessionAlive('s1', 'token-1', {
+          store,
+          fetch: server,
+          onError: () => heard.push('b'),
+        })
+      },
+    })
+    onTestFinished(() => (a.stop(), b?.stop()))
+    await vi.advanceTimersByTimeAsync(10_100)
+    expect(heard).toEqual(['a'])
+  })
+
+  // The first handle's sources drove the session for as long as anyone kept it.
+  test('once the handle whose online source it listened to stops, the next handle’s is listened to', async () => {
+    const sourceA = onlineSource()
+    const sourceB = onlineSource()
+    const a = keepAvatarSessionAlive('s1', 'token-1', { store, fetch, online: sourceA })
+    await vi.advanceTimersByTimeAsync(100)
+    const b = keepAvatarSessionAlive('s1', 'token-1', { store, fetch, online: sourceB })
+    onTestFinished(() => (a.stop(), b.stop()))
+    await vi.advanceTimersByTimeAsync(100)
+    a.stop()
+    await vi.advanceTimersByTimeAsync(100)
+    expect([sourceA.listening(), sourceB.listening()]).toEqual([0, 1])
+    sourceA.emit(false)
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(fetch).toHaveBeenCalledTimes(7)
+    sourceB.emit(false)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(store.get('s1').status).toBe('offline')
+  })
+
+  test('ping() right after stop() resolves to the status the stop brings', async () => {
+    onLine = true
+    const keepAlive = keepAvatarSessionAlive('s1', 'token-1', { store, fetch })
+    await vi.advanceTimersByTimeAsync(100)
+    keepAlive.stop()
+    await expect(keepAlive.ping()).resolves.toBe('stopped')
+    expect(fetch).toHaveBeenCalledTimes(1)
+  })
 })

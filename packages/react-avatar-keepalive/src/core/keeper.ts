@@ -128,7 +128,9 @@ export function joinKeeper(
       entry.token = token
       if (joined) keeper.sync()
     },
-    ping: () => (joined ? keeper.ping() : Promise.resolve(store.get(sessionId).status)),
+    // After a stop, the status once the stop has taken effect (a microtask on).
+    ping: () =>
+      joined ? keeper.ping() : Promise.resolve().then(() => store.get(sessionId).status),
     stop: () => {
       if (joined) keeper.leave(entry)
       joined = false
@@ -188,7 +190,7 @@ function createKeeper(
   const queue: EngineEvent[] = []
   let busy = false
   let pending = false
-  let env: KeeperEnvironment | undefined
+  let source: Entry | undefined
   let offs: (() => void)[] = []
   let driver: { factory: KeepAliveDriverFactory; run: KeepAliveDriver } | undefined
   // The deadline the driver was last armed for, and the time its timer firing stands for.
@@ -406,9 +408,15 @@ function createKeeper(
     pending = false
     const list = [...entries]
     const newest = list[list.length - 1]
-    if (newest && !env) {
-      env = newest.env
-      const { online, focus } = env
+    // One consumer's sources, the newest's when chosen: when that consumer leaves, its sources
+    // go with it (they may be torn down with it), and the newest one's take over.
+    if (source && !entries.has(source)) {
+      offs.forEach((off) => off())
+      source = undefined
+    }
+    if (newest && !source) {
+      source = newest
+      const { online, focus } = newest.env
       offs = [
         online.subscribe((online) => dispatch({ type: 'online', online })),
         focus.subscribe((visible = focus.isFocused()) => dispatch({ type: 'visible', visible })),
@@ -427,10 +435,6 @@ function createKeeper(
       type: 'consumers',
       consumers: list.map(({ token, rank, options }) => ({ token, rank, options })),
     })
-    if (!newest && env) {
-      offs.forEach((off) => off())
-      env = undefined
-    }
   }
 
   // Once per task: a mount undone at once (StrictMode, a quick toggle) costs nothing.

@@ -48,10 +48,21 @@ export function watchSession(
   callbacks: () => SessionCallbacks,
   reported: { current: AvatarSessionStatus },
 ): () => void {
-  const report = (next: AvatarSessionSnapshot, previous: AvatarSessionSnapshot): void => {
+  let seen: AvatarSessionSnapshot | undefined
+  let told: unknown
+  const report = (next: AvatarSessionSnapshot): void => {
+    // Against what this watch saw last, not the store's previous state: a watch begun in a
+    // callback, while the store tells of a change, would hear that change as its own.
+    const previous = seen ?? next
+    seen = next
     const { onStatusChange, onExpired, onError, onIdleWarning } = callbacks()
-    if (next.error && next.error !== previous.error) call(onError, next.error)
-    if (next.endsAt !== null && previous.endsAt === null) {
+    // Each error once: a pause shows the refusal that paused it again, after a success.
+    if (next.error && next.error !== previous.error && next.error !== told) {
+      call(onError, (told = next.error))
+    }
+    // A new end is a new warning: with an `idleWarning` as long as `idleTimeout`, activity moves
+    // the end on at once, and `endsAt` is never `null` in between.
+    if (next.endsAt !== null && next.endsAt !== previous.endsAt) {
       call(onIdleWarning, Math.max(0, next.endsAt - Date.now()))
     }
     const before = reported.current
@@ -61,7 +72,6 @@ export function watchSession(
     if (isTerminalStatus(next.status)) call(onExpired, next.endReason)
   }
   const unsubscribe = view.subscribe(report)
-  const current = view.getState()
-  report(current, current)
+  report(view.getState())
   return unsubscribe
 }
