@@ -281,6 +281,35 @@ describe('queryClient passed explicitly: the app opts in to seeing the keep-aliv
     },
   )
 
+  // Found by an attacker's review: Devtools' Refetch (`query.fetch()`, no options) was taken for
+  // the keep-alive's own timer firing, which moved its clock on to the next keep-alive: one went
+  // at once, and idle timeouts ran an interval short at each click.
+  test("Devtools' Refetch, clicked right after a keep-alive and then every second, sends nothing extra", async () => {
+    const appClient = new QueryClient()
+    const app = renderApp(appClient, { queryClient: appClient, idleTimeout: 120_000 })
+    await advance(INTERVAL)
+    const query = appClient.getQueryCache().find({ queryKey: KEY })!
+    for (let i = 0; i < 30; i++) {
+      await query.fetch()
+      await advance(1_000)
+    }
+    expect(startTimes()).toEqual([0, 10_000, 20_000, 30_000, 40_000])
+    expect(app.store.get('s1')).toMatchObject({ status: 'alive', endsAt: null })
+  })
+
+  // Found by an attacker's review: Devtools' Trigger Loading (a fetch with a query function that
+  // never settles) held the query, and no keep-alive went out while it lasted, for good.
+  test("Devtools' Trigger Loading holds nothing: the keep-alives go on at their interval", async () => {
+    const appClient = new QueryClient()
+    const app = renderApp(appClient, { queryClient: appClient })
+    await advance(1_000)
+    const query = appClient.getQueryCache().find({ queryKey: KEY })!
+    void query.fetch({ ...query.options, queryFn: () => new Promise<never>(() => {}) })
+    await advance(6 * INTERVAL)
+    expect(startTimes()).toEqual([0, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000])
+    expect(app.store.get('s1').status).toBe('alive')
+  })
+
   test("the app client's defaults cannot change the schedule: `enabled: false`, a persister", async () => {
     const appClient = new QueryClient({
       defaultOptions: {

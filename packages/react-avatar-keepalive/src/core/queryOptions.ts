@@ -10,7 +10,13 @@ export interface KeepAliveQueryOptions {
   queryFn: () => string
   enabled: true
   persister: undefined
-  behavior: { onFetch: (context: { fetchOptions?: unknown }) => void }
+  behavior: {
+    onFetch: (context: {
+      fetchOptions?: unknown
+      options: { queryFn?: unknown }
+      fetchFn: () => unknown
+    }) => void
+  }
   refetchInterval: (query: { state: { fetchStatus: string } }) => number | false
   refetchIntervalInBackground: true
   staleTime: number
@@ -41,7 +47,9 @@ export function keepAliveQueryKey(sessionId: string): KeepAliveQueryKey {
  * Query options that let a TanStack Query observer drive a session's keep-alive:
  * `refetchInterval` asks the keep-alive how long until the next one is due, and the query function
  * only starts one (it never waits for the answer), so nothing the app does to its queries —
- * invalidate, refetch, cancel, reset, clear — can abort a keep-alive or send an extra one. The
+ * invalidate, refetch, cancel, reset, clear — can abort a keep-alive or send an extra one; nor can
+ * Devtools' Refetch or Trigger Loading. A fetch of its key made by the app (`fetchQuery`, a
+ * `useQuery` of it) is taken for the timer firing, and moves the keep-alive on: read it only. The
  * query carries `meta.avatarKeepAlive` (the session id), so filters and devtools can tell it apart.
  * Its `gcTime` is `Infinity` (no gc timer re-armed at every keep-alive): remove the query from the
  * cache once you stop observing it, as the hook does.
@@ -56,20 +64,27 @@ export function keepAliveQueryKey(sessionId: string): KeepAliveQueryKey {
  * ```
  */
 export function keepAliveQueryOptions({ sessionId, tick, delay }: Driven): KeepAliveQueryOptions {
-  let fetched = false
   let fired = false
+  // The options of the last fetch: none before the first (the mount).
+  let last: unknown
+  const queryFn = (): string => tick(fired)
   return {
     queryKey: keepAliveQueryKey(sessionId),
-    // After the first fetch (the mount), only TanStack Query's own interval fetches without
-    // options: the timer the keep-alive armed fired. A refetch (the keep-alive re-arming, the
-    // app's client) did not.
     behavior: {
       onFetch: (context) => {
-        fired = fetched && !context.fetchOptions
-        fetched = true
+        const { fetchOptions, options } = context
+        // After the first fetch, TanStack Query's own interval fetches without options, with a
+        // new copy of the observer's (this query function among them): the timer the keep-alive
+        // armed fired. A refetch (the keep-alive re-arming, the app's client) has options;
+        // Devtools' Refetch keeps the last copy, its Trigger Loading brings another query function.
+        fired = !!last && !fetchOptions && options !== last && options.queryFn === queryFn
+        last = options
+        // Whoever fetches, this query function runs (it never waits), so no fetch that never
+        // settles can hold the query, and with it the schedule.
+        context.fetchFn = queryFn
       },
     },
-    queryFn: () => tick(fired),
+    queryFn,
     // Set, so that the app client's defaults cannot: a query it disables never runs, and a
     // persister may answer from storage without calling the query function.
     enabled: true,
