@@ -6,7 +6,7 @@
 // tabs: two followers); one of two that keeps the session alone, two whose endpoint may change and
 // two with WebKit's back/forward cache are checked in engine.model.test.ts. Bounded for CI;
 // `MODEL_DEEP=1` goes deeper (three tabs found their two counterexamples at depth 9; with their
-// fixes, depth 9 finds none in 5,626,811 states, about 21 minutes: run it by hand with
+// fixes, depth 9 finds none in 5,626,811 states, about 15 minutes: run it by hand with
 // `MODEL_DEPTH_THREE=9`).
 import { CONFIGS } from './engineWorld'
 import { checkExhaustively } from './modelChecker'

@@ -99,7 +99,7 @@ export function replay(
 
 /**
  * One test per config: explored to its CI depth, no counterexample; with MODEL_DEEP=1, to its deep
- * one, with no time limit (three tabs at depth 9 explore for about 21 minutes, and a limit failed
+ * one, with no time limit (three tabs at depth 9 explore for about 15 minutes, and a limit failed
  * that run after it had found nothing). A run's `pinned` holds in CI only: the tabs are alike, so
  * another tab taking those actions mostly mirrors paths already explored, at a cost CI's minute
  * cannot pay.
