@@ -140,8 +140,13 @@ export function useAvatarKeepAlive(
     }
   }, [ready, enabled, id, store, queryClient])
 
+  // Before this hook's effect has joined (a child's mount effect runs first), or once it has left
+  // (unmount, `enabled: false`), asked again a microtask on, when the join or the leave has
+  // taken effect.
   const ping = useCallback(
-    () => keeper.current?.ping() ?? Promise.resolve(view.getState().status),
+    () =>
+      keeper.current?.ping() ??
+      Promise.resolve().then(() => keeper.current?.ping() ?? view.getState().status),
     [view],
   )
   const markActive = useCallback(() => markSessionActive(id, store), [id, store])

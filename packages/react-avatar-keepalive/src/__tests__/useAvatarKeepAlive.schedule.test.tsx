@@ -1,6 +1,8 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { act, render, screen } from '@testing-library/react'
+import { useEffect } from 'react'
 import { describe, expect, onTestFinished, test, vi } from 'vitest'
+import { createAvatarSessionStore } from '../core/store'
 import { useAvatarKeepAlive } from '../useAvatarKeepAlive'
 import { advance, renderKeepAlive, setupMockApi } from './keepAliveTestUtils'
 
@@ -391,4 +393,37 @@ describe('renders and ping()', () => {
     expect(await pending).toBe('expired')
     expect(api.count('s1')).toBe(1)
   })
+  // Found by an attacker's review: a child's mount effect runs before the hook's own, which joins
+  // the keep-alive, and ping() there resolved 'idle' at once; called in the same task as an
+  // unmount or `enabled: false`, it resolved the status before the stop.
+  test("ping() from a child's mount effect joins the first keep-alive", async () => {
+    let got: string | undefined
+    function Child({ ping }: { ping: () => Promise<string> }) {
+      useEffect(() => void ping().then((status) => (got = status)), [ping])
+      return null
+    }
+    const options = { store: createAvatarSessionStore(), queryClient: new QueryClient() }
+    function Parent() {
+      const { ping } = useAvatarKeepAlive('s1', 'token-1', options)
+      return <Child ping={ping} />
+    }
+    render(<Parent />)
+    await advance(0)
+    expect(got).toBe('alive')
+    expect(api.count('s1')).toBe(1)
+  })
+
+  test.each(['unmount', 'enabled: false'])(
+    'ping() right after %s resolves stopped, and sends nothing',
+    async (how) => {
+      const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })
+      await advance(0)
+      const { ping } = view.latest()
+      if (how === 'unmount') view.unmount()
+      else view.rerenderWith({ sessionId: 's1', token: 'token-1', options: { enabled: false } })
+      expect(await ping()).toBe('stopped')
+      await advance(20_000)
+      expect(api.count('s1')).toBe(1)
+    },
+  )
 })
