@@ -874,6 +874,8 @@ for (const engine of ENGINES) {
         )
         await connect(page, server, 'tabs-hidden', SESSIONS['tabs-hidden'])
         await page.waitForSelector(`${BADGE}[data-state="alive"]`)
+        // On a real endpoint the story's timeouts are off until the user turns them on.
+        await page.click(testid('end-real-session'))
         await page.evaluate(() => {
           document.addEventListener('visibilitychange', () => {
             if (document.visibilityState === 'hidden') window.__hiddenAt ??= Date.now()

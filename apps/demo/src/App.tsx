@@ -1,5 +1,13 @@
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react'
 import { DEFAULT_KEEP_ALIVE_INTERVAL } from 'react-avatar-keepalive'
+import { withoutCredentials } from './components/format'
 import { Markdownish } from './components/Markdownish'
 import { startMockWorker, stopMockWorker } from './mock/worker'
 import { ControlsPanel } from './panels/ControlsPanel'
@@ -131,7 +139,7 @@ export function App({ initialWorker }: { initialWorker: WorkerState }) {
             <CanvasHeader story={story} onRestart={() => setGeneration((n) => n + 1)} />
             {connection.mode === 'real' && (
               <p className="banner" data-tone="info">
-                Real endpoint <code>{connection.baseUrl}</code>, session{' '}
+                Real endpoint <code>{withoutCredentials(connection.baseUrl)}</code>, session{' '}
                 <code>{connection.sessionId}</code>. Buttons and args that drive the mock do nothing
                 here.
               </p>
@@ -171,24 +179,14 @@ export function App({ initialWorker }: { initialWorker: WorkerState }) {
       </main>
 
       <section className="panel" aria-label="Addons">
-        <div className="panel__tabs" role="tablist">
-          {TABS.map(({ id, label }) => (
-            <button
-              key={id}
-              type="button"
-              role="tab"
-              id={`tab-${id}`}
-              aria-selected={tab === id}
-              aria-controls={`tabpanel-${id}`}
-              data-testid={`tab-${id}`}
-              onClick={() => {
-                setTab(id)
-                setPanelOpen(true)
-              }}
-            >
-              {label}
-            </button>
-          ))}
+        <div className="panel__bar">
+          <PanelTabs
+            selected={tab}
+            onSelect={(id) => {
+              setTab(id)
+              setPanelOpen(true)
+            }}
+          />
           <button
             type="button"
             className="panel__toggle small"
@@ -223,6 +221,44 @@ export function App({ initialWorker }: { initialWorker: WorkerState }) {
           </TabPanel>
         </div>
       </section>
+    </div>
+  )
+}
+
+/** The tab buttons (ARIA tabs: arrow keys, Home and End move and select; one tab stop). */
+function PanelTabs({ selected, onSelect }: { selected: Tab; onSelect: (id: Tab) => void }) {
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const index = TABS.findIndex(({ id }) => id === selected)
+    const moves: Record<string, number> = {
+      ArrowRight: (index + 1) % TABS.length,
+      ArrowLeft: (index - 1 + TABS.length) % TABS.length,
+      Home: 0,
+      End: TABS.length - 1,
+    }
+    const next = moves[event.key]
+    const id = next === undefined ? undefined : TABS[next]?.id
+    if (id === undefined) return
+    event.preventDefault()
+    onSelect(id)
+    document.getElementById(`tab-${id}`)?.focus()
+  }
+  return (
+    <div className="panel__tabs" role="tablist" onKeyDown={onKeyDown}>
+      {TABS.map(({ id, label }) => (
+        <button
+          key={id}
+          type="button"
+          role="tab"
+          id={`tab-${id}`}
+          aria-selected={selected === id}
+          aria-controls={`tabpanel-${id}`}
+          tabIndex={selected === id ? 0 : -1}
+          data-testid={`tab-${id}`}
+          onClick={() => onSelect(id)}
+        >
+          {label}
+        </button>
+      ))}
     </div>
   )
 }

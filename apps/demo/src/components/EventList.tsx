@@ -4,7 +4,7 @@ import type { LogEvent } from './useEventLog'
 export function EventList({ events }: { events: readonly LogEvent[] }) {
   return (
     <div className="event-list">
-      <h4>Callbacks</h4>
+      <h3>Callbacks</h3>
       {events.length === 0 ? (
         <p className="muted">None yet.</p>
       ) : (

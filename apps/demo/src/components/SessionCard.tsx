@@ -35,9 +35,9 @@ export function SessionCard({
   return (
     <section className="card session-card" data-testid="session-card" data-session={sessionId}>
       <header className="card__header">
-        <h3>
+        <h2>
           {title} <code>{sessionId}</code>
-        </h3>
+        </h2>
         <SessionStatusBadge sessionId={sessionId} store={store} showLastPing />
       </header>
       <dl className="facts">

@@ -7,3 +7,8 @@ export function formatTime(at: number): string {
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`
 }
+
+/** `url` without a `user:password@` before its host, for showing it on the page. */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^((?:[a-z][\w+.-]*:)?\/\/+)[^/?#\\]*@/i, '$1')
+}

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react'
 import { AVATAR_API_EU, AVATAR_API_US, isValidSessionId } from 'react-avatar-keepalive'
+import { keepAliveUrl } from 'react-avatar-keepalive/core'
 import { formatSeconds } from '../components/format'
 import { MOCK_BASE_URL, MOCK_IDLE_TIMEOUT, MOCK_SESSION_IDS } from '../mock/api'
 import type { Connection } from '../story/DemoContext'
@@ -20,6 +21,17 @@ interface SettingsPanelProps {
 const PRESETS = { us: AVATAR_API_US, eu: AVATAR_API_EU } as const
 type Preset = keyof typeof PRESETS | 'custom'
 
+/** Why the package would refuse `baseUrl` (credentials, a query…), or null if it takes it. */
+function baseUrlProblem(baseUrl: string): string | null {
+  if (baseUrl === '') return null
+  try {
+    keepAliveUrl('session', baseUrl)
+    return null
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error)
+  }
+}
+
 export function SettingsPanel({ connection, worker, onConnect, onUseMock }: SettingsPanelProps) {
   const [preset, setPreset] = useState<Preset>('us')
   const [customUrl, setCustomUrl] = useState('')
@@ -29,7 +41,9 @@ export function SettingsPanel({ connection, worker, onConnect, onUseMock }: Sett
   const tokenInput = useRef<HTMLInputElement>(null)
   const [hasToken, setHasToken] = useState(false)
   const baseUrl = preset === 'custom' ? customUrl.trim() : PRESETS[preset]
-  const canConnect = baseUrl !== '' && isValidSessionId(sessionId) && hasToken
+  const baseUrlError = baseUrlProblem(baseUrl)
+  const canConnect =
+    baseUrl !== '' && baseUrlError === null && isValidSessionId(sessionId) && hasToken
   const real = connection.mode === 'real'
   const connect = (): void => {
     const token = tokenInput.current?.value ?? ''
@@ -44,7 +58,7 @@ export function SettingsPanel({ connection, worker, onConnect, onUseMock }: Sett
   return (
     <div className="settings" data-testid="settings-panel">
       <section className="settings__section">
-        <h3>API</h3>
+        <h2>API</h2>
         <div className="radios" role="radiogroup" aria-label="API">
           <label>
             <input
@@ -98,7 +112,7 @@ export function SettingsPanel({ connection, worker, onConnect, onUseMock }: Sett
       </section>
 
       <section className="settings__section">
-        <h3>Real endpoint</h3>
+        <h2>Real endpoint</h2>
         <div className="form-grid">
           <label htmlFor="real-region">Region</label>
           <select
@@ -119,8 +133,19 @@ export function SettingsPanel({ connection, worker, onConnect, onUseMock }: Sett
             readOnly={preset !== 'custom'}
             placeholder="https://example.com/avatar-api/v1"
             onChange={(event) => setCustomUrl(event.target.value)}
+            aria-invalid={baseUrlError !== null}
+            aria-describedby={baseUrlError === null ? undefined : 'real-base-url-error'}
             data-testid="real-base-url"
           />
+          {baseUrlError !== null && (
+            <p
+              id="real-base-url-error"
+              className="form-grid__error"
+              data-testid="real-base-url-error"
+            >
+              {baseUrlError}
+            </p>
+          )}
 
           <label htmlFor="real-session-id">Session id</label>
           <input

@@ -83,7 +83,7 @@ function AllStatuses({ showLastPing, labels, size }: Args) {
           data-scheme={scheme}
           data-testid={`badges-${scheme}`}
         >
-          <h3>{scheme === 'light' ? 'Light' : 'Dark'}</h3>
+          <h2>{scheme === 'light' ? 'Light' : 'Dark'}</h2>
           <ul>
             {AVATAR_SESSION_STATUSES.map((status) => (
               <li key={status}>

@@ -5,7 +5,7 @@ import type { Meta, StoryContext, StoryObj } from '../story/csf'
 import { useDemo } from '../story/DemoContext'
 import { intervalArg, retryArg } from './args'
 
-type Failure = '500' | '503' | '429' | 'network-error' | 'malformed' | 'mixed'
+type Failure = '500' | '503' | '429' | '404' | '400' | 'network-error' | 'malformed' | 'mixed'
 
 interface Args {
   failureRate: number
@@ -19,6 +19,8 @@ const FAILURE_ANSWERS: Record<Failure, MockAnswer[]> = {
   '500': [500],
   '503': [503],
   '429': [{ status: 429, headers: { 'Retry-After': '1' } }],
+  '404': [404],
+  '400': [400],
   'network-error': ['network-error'],
   malformed: ['malformed'],
   mixed: [500, 503, 'network-error', { status: 429, headers: { 'Retry-After': '1' } }],
@@ -66,12 +68,14 @@ export default {
           '500': '500 Internal server error',
           '503': '503 Service unavailable',
           '429': '429 with Retry-After: 1',
+          '404': '404 Session not found (ends it)',
+          '400': '400 Bad request (pauses it)',
           'network-error': 'network error',
           malformed: '200 with an HTML body',
           mixed: 'a mix of these',
         },
       },
-      options: ['500', '503', '429', 'network-error', 'malformed', 'mixed'],
+      options: ['500', '503', '429', '404', '400', 'network-error', 'malformed', 'mixed'],
     },
     seed: {
       description: 'Seed of the failures: the same seed fails the same requests',
@@ -85,7 +89,7 @@ export default {
     docs: {
       description: {
         component:
-          'Some keep-alives fail. A failure makes the session `degraded` and is retried after about 1 s, 2 s, 4 s… (never beyond half the interval); the next success brings it back to `alive`. Failed attempts show as amber ticks, retries as ticks closer than the interval.',
+          'Some keep-alives fail. A failure makes the session `degraded` and is retried after about 1 s, 2 s, 4 s… (never beyond half the interval); the next success brings it back to `alive`. Failed attempts show as amber ticks, retries as ticks closer than the interval. A 404 or a 400 is not retried: the session is `not-found` (for good) or `error` (until another token).',
       },
     },
   },

@@ -65,7 +65,7 @@ function ManyConsumers({ badges, hookUsers, sessions, interval }: Args) {
         </div>
       </div>
       <section className="card">
-        <h3>{hookUsers} components calling useAvatarKeepAlive</h3>
+        <h2>{hookUsers} components calling useAvatarKeepAlive</h2>
         <ul className="consumer-grid">
           {Array.from({ length: hookUsers }, (_, index) => (
             <HookUser key={index} index={index} sessionCount={sessionCount} interval={interval} />
@@ -73,7 +73,7 @@ function ManyConsumers({ badges, hookUsers, sessions, interval }: Args) {
         </ul>
       </section>
       <section className="card">
-        <h3>{badges} badges reading the store</h3>
+        <h2>{badges} badges reading the store</h2>
         <div className="badge-wall" data-testid="badge-wall">
           {Array.from({ length: badges }, (_, index) => {
             const { sessionId } = demo.session(MOCK_SESSION_IDS[index % sessionCount])

@@ -33,9 +33,9 @@ function MountToggle({ consumerA, consumerB, interval }: Args) {
     <div className="stack">
       <section className="card">
         <header className="card__header">
-          <h3>
+          <h2>
             Outside both consumers: the badge <code>{sessionId}</code>
-          </h3>
+          </h2>
           <SessionStatusBadge sessionId={sessionId} store={demo.store} showLastPing />
         </header>
         <ServerSessionInfo sessionId={sessionId} />
@@ -44,7 +44,7 @@ function MountToggle({ consumerA, consumerB, interval }: Args) {
         {consumers.map(([name, arg, mounted]) => (
           <section key={name} className="card consumer-box" data-mounted={mounted}>
             <header className="card__header">
-              <h3>Consumer {name}</h3>
+              <h2>Consumer {name}</h2>
               <button
                 type="button"
                 data-testid={`toggle-${name}`}

@@ -35,7 +35,7 @@ function Offline({ interval, simulateOffline: simulated }: Args) {
   return (
     <div className="stack">
       <section className="card">
-        <h3>Go offline</h3>
+        <h2>Go offline</h2>
         <ol className="steps">
           <li>
             For real: DevTools → <strong>Network</strong> → throttling menu →{' '}

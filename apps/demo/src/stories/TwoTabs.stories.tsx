@@ -192,10 +192,10 @@ function TwoTabs({ interval, crossTab }: Args) {
     <div className="stack">
       <section className="card session-card" data-testid="session-card" data-session={sessionId}>
         <header className="card__header">
-          <h3>
+          <h2>
             This window: <code data-testid="tab-name">{TAB_NAME}</code> · session{' '}
             <code>{sessionId}</code>
-          </h3>
+          </h2>
           <SessionStatusBadge sessionId={sessionId} store={demo.store} showLastPing />
         </header>
         <p className="tab-role" data-testid="tab-role" data-role={role}>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useSyncExternalStore } from 'react'
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import {
   isTerminalStatus,
   sessionEndText,
@@ -66,8 +66,14 @@ function IdleWarning({ endsAt, onStillHere }: { endsAt: number; onStillHere: () 
   )
 }
 
-function UnattendedTab({ hiddenTimeout, idleTimeout, idleWarning, interval }: Args) {
+function UnattendedTab(args: Args) {
   const demo = useDemo()
+  // A timeout ends the session for good: on a real endpoint, only when the user says so here.
+  const [endRealSession, setEndRealSession] = useState(false)
+  const armed = demo.mode === 'mock' || endRealSession
+  const { interval, idleWarning } = args
+  const hiddenTimeout = armed ? args.hiddenTimeout : 0
+  const idleTimeout = armed ? args.idleTimeout : 0
   const { sessionId, token } = demo.session('session-a')
   const log = useEventLog()
   const { note } = log
@@ -92,7 +98,24 @@ function UnattendedTab({ hiddenTimeout, idleTimeout, idleWarning, interval }: Ar
   return (
     <div className="stack">
       <section className="card">
-        <h3>Let go of a session nobody watches</h3>
+        <h2>Let go of a session nobody watches</h2>
+        {demo.mode === 'real' && (
+          <div className="notice" role="note" data-testid="real-timeouts-note">
+            <p>
+              On a real endpoint these timeouts end your real session (<code>POST …/end</code>), so
+              they are off unless you turn them on.
+            </p>
+            <label>
+              <input
+                type="checkbox"
+                checked={endRealSession}
+                onChange={(event) => setEndRealSession(event.target.checked)}
+                data-testid="end-real-session"
+              />{' '}
+              End my real session when idle or hidden
+            </label>
+          </div>
+        )}
         <ul className="steps">
           <li>
             <strong>Idle:</strong>{' '}
@@ -103,7 +126,7 @@ function UnattendedTab({ hiddenTimeout, idleTimeout, idleWarning, interval }: Ar
                 {formatSeconds(Math.max(0, idleTimeout - idleWarning))}).
               </>
             ) : (
-              <>off (idleTimeout 0).</>
+              <>off ({armed ? 'idleTimeout 0' : 'real endpoint'}).</>
             )}
           </li>
           <li>
@@ -114,7 +137,7 @@ function UnattendedTab({ hiddenTimeout, idleTimeout, idleWarning, interval }: Ar
                 session ends (billing stops); come back sooner and the clock starts again.
               </>
             ) : (
-              <>off (hiddenTimeout 0).</>
+              <>off ({armed ? 'hiddenTimeout 0' : 'real endpoint'}).</>
             )}
           </li>
         </ul>

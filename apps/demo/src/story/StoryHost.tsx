@@ -73,9 +73,11 @@ export function StoryHost({ story, args, connection, updateArgs, resetArgs }: St
   return (
     <DemoContext.Provider value={demo}>
       <ArgsContext.Provider value={argsContext}>
-        {/* Before the story in the tree, so its effects run before the story's own. */}
-        <BeforeEach story={story} context={context} />
+        {/* Before the story in the tree, so their effects run before the story's own; the
+            story's set-up inside the boundary, so that its error shows in the canvas too. */}
+        <ResetOnMount />
         <ErrorBoundary resetKey={args}>
+          <BeforeEach story={story} context={context} />
           <Render story={story} context={context} />
         </ErrorBoundary>
       </ArgsContext.Provider>
@@ -83,14 +85,17 @@ export function StoryHost({ story, args, connection, updateArgs, resetArgs }: St
   )
 }
 
-function BeforeEach({ story, context }: { story: Story; context: StoryContext }) {
-  // Once per mount: a clean mock and an empty log.
+/** Once per story mount (not again when the error boundary retries): a clean mock, empty logs. */
+function ResetOnMount() {
   useEffect(() => {
     resetMock()
     mockClientLog.clear()
     realRequestLog.clear()
   }, [])
+  return null
+}
 
+function BeforeEach({ story, context }: { story: Story; context: StoryContext }) {
   const { args } = context
   useEffect(() => {
     const { id, title, name, parameters } = story

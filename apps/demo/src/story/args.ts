@@ -11,13 +11,16 @@ export function controlOf(argType: ArgType | undefined, value: unknown): Control
   return { type: guessed }
 }
 
-/** Reads one arg from its query-string form; `undefined` when it does not fit the control. */
+/**
+ * Reads one arg from its query-string form; `undefined` when it does not fit the control. A number
+ * is clamped to the control's `min` and `max`, as its input would: a URL is typed by anyone.
+ */
 export function parseArg(
   text: string,
   argType: ArgType | undefined,
   defaultValue: unknown,
 ): unknown {
-  const { type } = controlOf(argType, defaultValue)
+  const { type, min = -Infinity, max = Infinity } = controlOf(argType, defaultValue)
   switch (type) {
     case 'boolean':
       return text === 'true' || text === '1'
@@ -28,7 +31,9 @@ export function parseArg(
     case 'number':
     case 'range': {
       const number = Number(text)
-      return text.trim() !== '' && Number.isFinite(number) ? number : undefined
+      return text.trim() !== '' && Number.isFinite(number)
+        ? Math.min(Math.max(number, min), max)
+        : undefined
     }
     case 'select':
     case 'radio':
