@@ -8,7 +8,12 @@ import {
   sendKeepAlive,
   type SessionCallOptions,
 } from '../core/index'
-import { createAvatarApiMock, type MockAnswer, type MockRequest } from '../testing/index'
+import {
+  createAvatarApiMock,
+  type MockAnswer,
+  type MockHttpAnswer,
+  type MockRequest,
+} from '../testing/index'
 import { mulberry32 } from '../testing/mulberry32'
 
 const api = createAvatarApiMock({ sessions: { 'session-1': 'token-1', 'session-2': 'token-2' } })
@@ -201,6 +206,18 @@ describe('idle timeout (fake timers)', () => {
     expect(never.isEnded('s')).toBe(false)
     expect(() => createAvatarApiMock({ idleTimeout: 0 })).toThrow(RangeError)
   })
+
+  it('counts idle time from the clock in force when reset() runs', async () => {
+    // The README's set-up: fake the clock first, then reset. Here the clock is also set to a date
+    // in the past, as a test may do; reset after that, the session still ends 30 s on.
+    useFakeTimers()
+    vi.setSystemTime(new Date('2024-01-01T00:00:00Z'))
+    api.reset()
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(api.isEnded('session-1')).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(api.isEnded('session-1')).toBe(true)
+  })
 })
 
 describe('queued answers', () => {
@@ -338,6 +355,37 @@ describe('queued answers', () => {
     }
     expect(() => api.queue(204, { status: 301 }, { delay: 0, then: 'hang' })).not.toThrow()
   })
+
+  it('refuses a delay with a status of its own: the status goes in `then`', async () => {
+    // Type-checks as a MockAnswer, but the mock gave the real 200 after 50 ms.
+    const answer = { status: 503, delay: 50 }
+    expect(() => api.queue(answer)).toThrow(/give them as its `then`/)
+    api.queue({ delay: 50, then: 503 })
+    await expect(keepAlive()).rejects.toMatchObject({ httpStatus: 503 })
+  })
+
+  it('refuses where it is queued an answer fetch would not send', () => {
+    const cycle: Record<string, unknown> = {}
+    cycle.self = cycle
+    for (const answer of [
+      { status: 429, headers: { 'Retry After': '2' } },
+      { status: 500, headers: { 'Content-Type': 'text/plain\nX-Evil: 1' } },
+      { status: 500, body: { big: 1n } },
+      { status: 500, body: cycle },
+    ]) {
+      expect(() => api.queue(answer as MockAnswer)).toThrow(TypeError)
+    }
+    expect(api.requests).toEqual([])
+  })
+
+  it('answers and logs a 500 when the answer cannot be built after all', async () => {
+    const answer: MockHttpAnswer = { status: 429, headers: { 'Retry-After': '2' } }
+    api.queue(answer)
+    answer.headers = { 'Retry After': '2' } // changed after queue() checked it
+    const response = await post('session-1/keep-alive', { token: 'token-1' })
+    expect(response.status).toBe(500)
+    expect(statuses()).toEqual([500])
+  })
 })
 
 describe('failure rate', () => {
@@ -456,6 +504,27 @@ describe('request log', () => {
     expect(json).not.toContain('token-2')
     expect(json).not.toContain('Bearer')
     expect(Object.isFrozen(api.requests[0])).toBe(true)
+  })
+
+  it('keeps the token out of the URL when it is form-encoded or in lower-case hex', async () => {
+    const token = 'abc~def!ghi/jk+l='
+    api.addSession('session-1', token)
+    const lowerHex = encodeURIComponent(token).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())
+    // URLSearchParams writes ~ and ! as %7E and %21, which encodeURIComponent leaves as they are.
+    for (const query of [
+      `t=${token}`,
+      new URLSearchParams({ t: token }).toString(),
+      `t=${lowerHex}`,
+    ]) {
+      await fetch(`${keepAliveUrl('session-1')}?${query}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: '{}',
+      })
+    }
+    expect(api.requests.map((entry) => [entry.url, entry.status])).toEqual(
+      Array.from({ length: 3 }, () => [`${keepAliveUrl('session-1')}?t=[redacted]`, 200]),
+    )
   })
 
   it('tells listeners of each request when it arrives and when it settles, and of clearing', async () => {

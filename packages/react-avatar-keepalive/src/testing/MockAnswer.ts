@@ -12,7 +12,10 @@ export interface MockHttpAnswer {
   headers?: Record<string, string>
 }
 
-/** Wait `delay` ms (on `setTimeout`, so fake timers drive it), then give `then`. */
+/**
+ * Wait `delay` ms (on `setTimeout`, so fake timers drive it), then give `then`. It takes no status,
+ * body or headers of its own: a 503 after 50 ms is `{ delay: 50, then: 503 }`.
+ */
 export interface MockDelayAnswer {
   delay: number
   /** @default the mock's normal answer */
@@ -55,12 +58,14 @@ const NULL_BODY_STATUSES = new Set([204, 205, 304])
 const MALFORMED_BODY = '<!doctype html><title>Sign in to the network</title>'
 
 /**
- * Throws a `TypeError` for anything that is not a `MockAnswer`, so a typo fails where it is written.
+ * Throws a `TypeError` for anything that is not a `MockAnswer`, or that the mock could not send, so
+ * a typo fails where it is written.
  *
  * @example
  * ```ts
  * assertMockAnswer({ status: 429 }) // fine
  * assertMockAnswer('hung') // throws
+ * assertMockAnswer({ status: 503, delay: 50 }) // throws: a delay gives its answer as `then`
  * ```
  */
 export function assertMockAnswer(answer: unknown): asserts answer is MockAnswer {
@@ -69,17 +74,52 @@ export function assertMockAnswer(answer: unknown): asserts answer is MockAnswer 
   if (typeof answer === 'object' && answer !== null) {
     if ('delay' in answer) {
       const { delay, then } = answer as MockDelayAnswer
+      if (['status', 'body', 'headers'].some((key) => key in answer)) {
+        throw new TypeError(
+          `react-avatar-keepalive/testing: a delay takes no status, body or headers; give them as its \`then\` ({ delay: 50, then: { status: 503 } }): ${printed(answer)}`,
+        )
+      }
       if (typeof delay === 'number' && Number.isFinite(delay) && delay >= 0) {
         if (then !== undefined) assertMockAnswer(then)
         return
       }
     } else if (isHttpStatus((answer as MockHttpAnswer).status)) {
+      assertSendable(answer as MockHttpAnswer)
       return
     }
   }
-  throw new TypeError(
-    `react-avatar-keepalive/testing: not a mock answer: ${JSON.stringify(answer)}`,
-  )
+  throw new TypeError(`react-avatar-keepalive/testing: not a mock answer: ${printed(answer)}`)
+}
+
+// What `answerResponse` would otherwise throw inside the handler, far from the `queue` call.
+function assertSendable({ body, headers }: MockHttpAnswer): void {
+  try {
+    new Headers(headers)
+  } catch (error) {
+    throw new TypeError(
+      `react-avatar-keepalive/testing: headers that fetch refuses: ${printed(headers)}`,
+      { cause: error },
+    )
+  }
+  if (body === undefined || typeof body === 'string') return
+  let json: string | undefined
+  try {
+    json = JSON.stringify(body)
+  } catch (error) {
+    throw new TypeError('react-avatar-keepalive/testing: a body that is no JSON', { cause: error })
+  }
+  if (json === undefined) {
+    throw new TypeError(`react-avatar-keepalive/testing: a body that is no JSON: a ${typeof body}`)
+  }
+}
+
+// JSON.stringify throws on a BigInt or a cycle, which an invalid answer may hold.
+function printed(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { http, HttpResponse, type HttpHandler } from 'msw'
+import { redactToken } from '../core/request'
 import { abortableWait, untilAborted } from './abortableWait'
 import {
   answerResponse,
@@ -21,7 +22,11 @@ export interface MockRequest {
   /** When it settled (`Date.now()`), or `null` while pending. */
   readonly settledAt: number | null
   readonly method: string
-  /** The request URL; any known token in it is replaced by `[redacted]`. */
+  /**
+   * The request URL, with each part of it (between `/ ? & = #`) that holds a known token replaced by
+   * `[redacted]`: the token or 8 of its characters in a row, as they are or encoded (URL or form
+   * encoding, in any case, base64).
+   */
   readonly url: string
   readonly endpoint: MockEndpoint
   /** The decoded session id, or `null` when the path segment is not valid percent-encoding. */
@@ -35,7 +40,8 @@ export interface MockRequest {
 
 export interface AvatarApiMockOptions {
   /**
-   * Sessions the mock knows from the start (and again after `reset()`): session id → token.
+   * Sessions the mock knows from the start (and again after `reset()`): session id → token. Their
+   * idle time counts from `Date.now()` when the mock is created (or reset).
    * @default {}
    */
   sessions?: Record<string, string>
@@ -89,7 +95,11 @@ export interface AvatarApiMock {
    * works). A request is logged `'pending'` on arrival; its entry is replaced when it settles.
    */
   readonly requests: readonly MockRequest[]
-  /** Adds a session, or replaces one with a fresh session: not ended, idle time counted from now. */
+  /**
+   * Adds a session, or replaces one with a fresh session: not ended, its idle time counted from
+   * `Date.now()` now, on the clock in force (fake or real). Call it after faking timers or setting
+   * the system time, not before.
+   */
   addSession: (sessionId: string, token: string) => void
   /** Rotates a known session's token; the old one gets 401 from now on. */
   setToken: (sessionId: string, token: string) => void
@@ -97,13 +107,21 @@ export interface AvatarApiMock {
   end: (sessionId: string) => void
   /** Whether a session has ended (by `end`, the `/end` call or idle timeout); `false` if unknown. */
   isEnded: (sessionId: string) => boolean
-  /** Queues the next keep-alive answers, given in order before the failure rate and the real logic. */
+  /**
+   * Queues the next keep-alive answers, given in order before the failure rate and the real logic.
+   * Throws a `TypeError` for an answer it could not give (a header name fetch refuses, say).
+   */
   queue: (...answers: MockAnswer[]) => void
   /** Makes each later keep-alive fail with probability `rate`; `0` switches failures off. */
   setFailureRate: (rate: number, options?: FailureRateOptions) => void
   /** How many keep-alive requests arrived (pending and aborted ones too), for one session or all. */
   count: (sessionId?: string) => number
-  /** Back to how `createAvatarApiMock(options)` left it: its sessions (fresh), no queue, no log. */
+  /**
+   * Back to how `createAvatarApiMock(options)` left it: its sessions (fresh), no queue, no log. The
+   * sessions' idle time counts from `Date.now()` on the clock in force when it is called: call it in
+   * `beforeEach` after `vi.useFakeTimers()`, not in `afterEach` before `vi.useRealTimers()` (that
+   * would start the next test's sessions at the finished test's fake time, ahead of its clock).
+   */
   reset: () => void
   /** Empties the request log only. */
   clearRequests: () => void
@@ -228,46 +246,56 @@ export function createAvatarApiMock(options: AvatarApiMockOptions = {}): AvatarA
     return 200
   }
 
+  // What the request gets, and its status for the log.
+  const reply = async (
+    request: Request,
+    endpoint: MockEndpoint,
+    sessionId: string | null,
+    injected: MockAnswer | undefined,
+  ): Promise<{ status: MockRequestStatus; response: Response }> => {
+    const aborted = () => ({ status: 'aborted', response: HttpResponse.error() }) as const
+    const { signal } = request
+    let answer = injected
+    if (!(await abortableWait(latency, signal))) return aborted()
+    while (isDelay(answer)) {
+      if (!(await abortableWait(answer.delay, signal))) return aborted()
+      answer = answer.then
+    }
+    if (answer === 'hang') {
+      await untilAborted(signal)
+      return aborted()
+    }
+    if (answer === 'network-error')
+      return { status: 'network-error', response: HttpResponse.error() }
+    return answerResponse(answer ?? (await realStatus(request, endpoint, sessionId)))
+  }
+
   const handle =
     (endpoint: MockEndpoint) =>
     async ({ request }: { request: Request }): Promise<Response> => {
-      const { signal } = request
       const sessionId = sessionIdOf(request.url)
       const token = bearerToken(request)
-      let answer = endpoint === 'keep-alive' ? (queued.shift() ?? failure()) : undefined
+      const answer = endpoint === 'keep-alive' ? (queued.shift() ?? failure()) : undefined
       const settle = open({
         at: Date.now(),
         method: request.method,
-        url: redact(request.url, token === null ? knownTokens : [...knownTokens, token]),
+        url: redactUrl(request.url, token === null ? knownTokens : [...knownTokens, token]),
         endpoint,
         sessionId,
         tokenMatched:
           token !== null && sessionId !== null && sessions.get(sessionId)?.token === token,
         injected: answer !== undefined,
       })
-      const aborted = (): Response => {
-        settle('aborted')
-        return HttpResponse.error()
+      let outcome: { status: MockRequestStatus; response: Response }
+      try {
+        outcome = await reply(request, endpoint, sessionId, answer)
+      } catch (error) {
+        // A queued answer changed after `queue` checked it, say: answered and logged as a 500 the
+        // test can see, rather than msw's own 500 and an entry pending for ever.
+        outcome = { status: 500, response: failedAnswer(error) }
       }
-
-      if (!(await abortableWait(latency, signal))) return aborted()
-      while (isDelay(answer)) {
-        if (!(await abortableWait(answer.delay, signal))) return aborted()
-        answer = answer.then
-      }
-      if (answer === 'hang') {
-        await untilAborted(signal)
-        return aborted()
-      }
-      if (answer === 'network-error') {
-        settle('network-error')
-        return HttpResponse.error()
-      }
-      const { status, response } = answerResponse(
-        answer ?? (await realStatus(request, endpoint, sessionId)),
-      )
-      settle(status)
-      return response
+      settle(outcome.status)
+      return outcome.response
     }
 
   const reset = (): void => {
@@ -295,8 +323,9 @@ export function createAvatarApiMock(options: AvatarApiMockOptions = {}): AvatarA
     addSession,
     setToken: (sessionId, token) => {
       assertNonEmpty('token', token)
+      const session = knownSession(sessionId)
       knownTokens.add(token)
-      knownSession(sessionId).token = token
+      session.token = token
     },
     end: (sessionId) => {
       knownSession(sessionId).ended = true
@@ -368,14 +397,22 @@ async function hasObjectBody(request: Request): Promise<boolean> {
   }
 }
 
-function redact(url: string, tokens: Iterable<string>): string {
+// `redactToken` replaces a whole word: with each part of the URL a word of its own, a token takes
+// only its part with it. The raw token goes first, as a whole, since it may hold `/` or `=`.
+function redactUrl(url: string, tokens: Iterable<string>): string {
   let result = url
   for (const token of tokens) {
-    for (const form of new Set([token, encodeURIComponent(token)])) {
-      result = result.split(form).join('[redacted]')
-    }
+    const raw = result.split(token).join('[redacted]')
+    const separators = raw.match(/[/?&=#]/g) ?? []
+    const words = redactToken(raw.replace(/[/?&=#]/g, ' '), token).split(' ')
+    result = words.map((word, i) => word + (separators[i] ?? '')).join('')
   }
   return result
+}
+
+function failedAnswer(error: unknown): Response {
+  const message = error instanceof Error ? error.message : String(error)
+  return HttpResponse.json({ success: false, error: message }, { status: 500 })
 }
 
 function assertNonEmpty(name: string, value: unknown): void {
