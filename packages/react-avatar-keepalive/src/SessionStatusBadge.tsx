@@ -12,7 +12,11 @@ import type { AvatarSessionStore } from './core/store'
 import { SESSION_STATUS_LABELS, sessionEndText } from './sessionStatusLabels'
 import { useSessionStatus } from './useSessionStatus'
 
-export interface SessionStatusBadgeProps extends ComponentPropsWithoutRef<'span'> {
+// No children: the badge renders its own content.
+export interface SessionStatusBadgeProps extends Omit<
+  ComponentPropsWithoutRef<'span'>,
+  'children'
+> {
   /** The session to show; none shows `Idle`. */
   sessionId: string | null | undefined
   /**
@@ -67,6 +71,8 @@ export const SessionStatusBadge: ForwardRefExoticComponent<
         role="status"
         aria-live="polite"
         aria-atomic="true"
+        // A status takes no name from its content; the app's aria-label or aria-labelledby wins.
+        aria-label={label}
         data-avatar-keepalive-badge=""
         data-state={status}
         title={title}
@@ -88,19 +94,21 @@ function LastPing({
   store: AvatarSessionStore | undefined
 }) {
   const lastAliveAt = useSessionStatus(sessionId, { store, selector: (s) => s.lastAliveAt })
+  // No clock before the first success: nothing is shown, so nothing needs to tick. Each success
+  // (this session's or, once switched, another's) starts a clock of its own, right from the start.
+  return lastAliveAt === null ? null : <Ago key={lastAliveAt} since={lastAliveAt} />
+}
+
+function Ago({ since }: { since: number }) {
   const [now, setNow] = useState(() => Date.now())
-  const shown = lastAliveAt !== null
-  // No clock before the first success: nothing is shown, so nothing needs to tick.
   useEffect(() => {
-    if (!shown) return
     const timer = setInterval(() => setNow(Date.now()), 1000)
     return () => clearInterval(timer)
-  }, [shown])
-  if (!shown) return null
-  const seconds = Math.max(0, Math.round((now - lastAliveAt) / 1000))
+  }, [])
+  const seconds = Math.max(0, Math.round((now - since) / 1000))
   // Visual only: inside the live region a ticking clock would be announced every second.
   return (
-    <span data-part="last-ping" aria-hidden="true" title={new Date(lastAliveAt).toLocaleString()}>
+    <span data-part="last-ping" aria-hidden="true" title={new Date(since).toLocaleString()}>
       last ping {seconds} s ago
     </span>
   )

@@ -28,17 +28,16 @@ export interface UseSessionStatusOptions<T> {
   selector?: (status: SessionStatus) => T
 }
 
-const withLabel = (snapshot: AvatarSessionSnapshot): SessionStatus => ({
-  ...snapshot,
-  label: SESSION_STATUS_LABELS[snapshot.status],
-})
 const derived = new WeakMap<AvatarSessionSnapshot, SessionStatus>()
 
-// The whole status is one object per snapshot, so that React sees it stable between changes; a
-// selector only picks from it, so it needs no cache (none to keep alive per session).
-function cached(snapshot: AvatarSessionSnapshot): SessionStatus {
+// One status object per snapshot, so that React sees it stable between changes, whether it is
+// returned whole or by a selector (zustand 5 calls the selector on every read: a new object each
+// time would render forever).
+function withLabel(snapshot: AvatarSessionSnapshot): SessionStatus {
   let status = derived.get(snapshot)
-  if (!status) derived.set(snapshot, (status = withLabel(snapshot)))
+  if (!status) {
+    derived.set(snapshot, (status = { ...snapshot, label: SESSION_STATUS_LABELS[snapshot.status] }))
+  }
   return status
 }
 
@@ -65,5 +64,7 @@ export function useSessionStatus<T>(
   { store = avatarSessionStore, selector }: UseSessionStatusOptions<T> = {},
 ): T | SessionStatus {
   const view = useMemo(() => sessionView(store, sessionId), [store, sessionId])
-  return useStore(view, (snapshot) => (selector ? selector(withLabel(snapshot)) : cached(snapshot)))
+  return useStore(view, (snapshot) =>
+    selector ? selector(withLabel(snapshot)) : withLabel(snapshot),
+  )
 }

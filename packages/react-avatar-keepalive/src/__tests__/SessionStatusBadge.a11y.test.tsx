@@ -1,6 +1,6 @@
-import { act, cleanup, render } from '@testing-library/react'
+import { act, cleanup, render, screen } from '@testing-library/react'
 import axe from 'axe-core'
-import { afterEach, expect, test } from 'vitest'
+import { afterEach, describe, expect, test } from 'vitest'
 import {
   AVATAR_SESSION_STATUSES,
   AvatarKeepAliveError,
@@ -113,6 +113,40 @@ test('an end reason as a title: no axe violations', async () => {
 
 test('no session: no axe violations', async () => {
   expect(await violationsOf({ status: 'idle', sessionId: null })).toEqual([])
+})
+
+// A status takes no name from its content (nor does any live region): without a name of its own,
+// a screen reader's list of landmarks and regions shows it blank, or shows its title.
+describe('its accessible name', () => {
+  test('is its label, as the status changes', () => {
+    const store = storeIn('alive')
+    render(<SessionStatusBadge sessionId={ID} store={store} showLastPing />)
+    expect(screen.getByRole('status', { name: 'Live' })).toBeTruthy()
+    act(() => store.session(ID).setState({ ...store.get(ID), status: 'degraded' }, true))
+    expect(screen.getByRole('status', { name: 'Reconnecting…' })).toBeTruthy()
+  })
+
+  test('once ended, is still its label; why it ended, the title, is its description', () => {
+    render(<SessionStatusBadge sessionId={ID} store={storeIn('expired')} />)
+    const badge = screen.getByRole('status', { name: 'Session ended' })
+    expect(badge).toBe(screen.getByRole('status', { description: 'Ended by the server' }))
+  })
+
+  test('is the aria-label or aria-labelledby the app gives instead', () => {
+    render(
+      <>
+        <h2 id="avatar-heading">Avatar</h2>
+        <SessionStatusBadge sessionId={ID} store={storeIn('alive')} aria-label="Connection" />
+        <SessionStatusBadge
+          sessionId={ID}
+          store={storeIn('alive')}
+          aria-labelledby="avatar-heading"
+        />
+      </>,
+    )
+    expect(screen.getByRole('status', { name: 'Connection' })).toBeTruthy()
+    expect(screen.getByRole('status', { name: 'Avatar' })).toBeTruthy()
+  })
 })
 
 test('axe does catch a broken live region in this environment', async () => {

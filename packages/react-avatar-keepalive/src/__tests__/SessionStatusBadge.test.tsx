@@ -7,6 +7,7 @@ import {
   avatarSessionStore,
   createAvatarSessionStore,
   IDLE_SNAPSHOT,
+  keepAvatarSessionAlive,
   type AvatarKeepAliveErrorKind,
   type AvatarSessionEndReason,
   type AvatarSessionSnapshot,
@@ -267,6 +268,24 @@ describe('showLastPing', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
+  test('a badge switched to another session shows that session’s age at once', async () => {
+    const { rerenderWith } = renderBadge({ showLastPing: true })
+    reach('alive', T0)
+    await act(() => vi.advanceTimersByTimeAsync(5_900))
+    put({ status: 'stopped', lastAliveAt: Date.now() - 2_000 }, 's2')
+    rerenderWith({ sessionId: 's2', showLastPing: true })
+    expect(lastPing()?.textContent).toBe('last ping 2 s ago')
+  })
+
+  test('a first success heard long after the badge came shows its age at once', async () => {
+    renderBadge({ showLastPing: true })
+    reach('connecting', T0)
+    await act(() => vi.advanceTimersByTimeAsync(600_000))
+    // Another tab's keep-alive, heard late.
+    put({ status: 'alive', isAlive: true, lastAliveAt: Date.now() - 10_000 })
+    expect(lastPing()?.textContent).toBe('last ping 10 s ago')
+  })
+
   test('turning showLastPing off clears the interval and the text; on again restarts it', async () => {
     const { rerenderWith, commits } = renderBadge({ showLastPing: true })
     reach('alive', T0)
@@ -330,6 +349,7 @@ describe('props and ref', () => {
     const names = screen.getByRole('status').getAttributeNames().sort()
     expect(names).toEqual([
       'aria-atomic',
+      'aria-label',
       'aria-live',
       'data-avatar-keepalive-badge',
       'data-state',
@@ -358,6 +378,36 @@ describe('no session', () => {
       act(() => avatarSessionStore.clearAll())
     }
     expect(screen.getByRole('status').getAttribute('data-state')).toBe('idle')
+  })
+})
+
+describe('a session cleared from the store while shown', () => {
+  test('is freed once its badge goes', () => {
+    const { rerenderWith } = renderBadge()
+    reach('expired')
+    const entry = store.session(ID)
+    act(() => store.clearSession(ID))
+    expect(store.session(ID)).toBe(entry)
+    rerenderWith({ sessionId: null })
+    expect(store.session(ID)).not.toBe(entry)
+  })
+
+  test('kept again, still shows in a new badge once the old one goes', async () => {
+    vi.useFakeTimers(FAKE_TIMERS)
+    const answers = [200, 500]
+    const fetch = async () => Response.json({ success: true }, { status: answers.shift() ?? 200 })
+    const old = renderBadge()
+    reach('expired')
+    act(() => store.clearSession(ID))
+    const keepAlive = keepAvatarSessionAlive(ID, 'token-1', { store, fetch, interval: 1_000 })
+    old.unmount()
+    await act(() => vi.advanceTimersByTimeAsync(0))
+    const { badge } = renderBadge()
+    expect(badge().textContent).toBe('Live')
+    await act(() => vi.advanceTimersByTimeAsync(1_000))
+    expect(badge().textContent).toBe('Reconnecting…')
+    expect(store.get(ID).status).toBe('degraded')
+    keepAlive.stop()
   })
 })
 

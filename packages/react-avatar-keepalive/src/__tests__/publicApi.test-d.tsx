@@ -225,6 +225,7 @@ describe('useSessionStatus and the badge', () => {
     expectTypeOf<Props['sessionId']>().toEqualTypeOf<string | null | undefined>()
     expectTypeOf<Props>().toHaveProperty('className')
     expectTypeOf<Props>().toHaveProperty('onClick')
+    expectTypeOf<Props>().not.toHaveProperty('children')
     expectTypeOf<Props['labels']>().toEqualTypeOf<
       Partial<Record<AvatarSessionStatus, string>> | undefined
     >()

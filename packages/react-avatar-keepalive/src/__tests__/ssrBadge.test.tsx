@@ -5,7 +5,8 @@ import { avatarSessionStore, createAvatarSessionStore, IDLE_SNAPSHOT } from '../
 import { SessionStatusBadge } from '../SessionStatusBadge'
 
 const IDLE_HTML =
-  '<span role="status" aria-live="polite" aria-atomic="true" data-avatar-keepalive-badge="" ' +
+  '<span role="status" aria-live="polite" aria-atomic="true" aria-label="Idle" ' +
+  'data-avatar-keepalive-badge="" ' +
   'data-state="idle"><span data-part="dot" aria-hidden="true"></span>' +
   '<span data-part="label">Idle</span></span>'
 

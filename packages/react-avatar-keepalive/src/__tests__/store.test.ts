@@ -1,4 +1,7 @@
+import { act, renderHook } from '@testing-library/react'
+import { StrictMode } from 'react'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { useStore } from 'zustand'
 import { createStore } from 'zustand/vanilla'
 import {
   AvatarKeepAliveError,
@@ -386,6 +389,69 @@ describe('clearSession and clearAll', () => {
     expect(store.session('s1')).toBe(api)
     recordSession(store, 's1', { status: 'alive' })
     expect(heard).toEqual(['alive'])
+  })
+
+  it('a session cleared while subscribed to is freed when its last subscriber goes', () => {
+    const api = store.session(ID)
+    const offs = [api.subscribe(() => {}), api.subscribe(() => {})]
+    record({ status: 'expired', endReason: 'server' })
+    store.clearSession(ID)
+    offs[0]!()
+    expect(store.session(ID)).toBe(api)
+    offs[1]!()
+    expect(storesCreatedBy(() => store.session(ID))).toBe(1)
+  })
+
+  it('a session nobody wrote is freed when its last subscriber goes', () => {
+    sessionView(store, ID).subscribe(() => {})()
+    expect(storesCreatedBy(() => store.session(ID))).toBe(1)
+  })
+
+  it('a session written again after the clear is not freed when its last subscriber goes', () => {
+    const api = store.session(ID)
+    const off = api.subscribe(() => {})
+    record({ status: 'expired', endReason: 'server' })
+    store.clearSession(ID)
+    record({ status: 'connecting' })
+    off()
+    expect(store.session(ID)).toBe(api)
+    expect(store.get(ID).status).toBe('connecting')
+  })
+
+  // A keeper subscribes to its session for as long as it keeps it: a badge that goes, even before
+  // the keeper's first write, never frees the entry the keeper writes to.
+  it('a session kept again after the clear stays shown when the old subscriber goes', async () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
+    })
+    const answers = [200, 500]
+    const fetch = async () => Response.json({ success: true }, { status: answers.shift() ?? 200 })
+    const off = sessionView(store, ID).subscribe(() => {})
+    record({ status: 'expired', endReason: 'server' })
+    store.clearSession(ID)
+    const keepAlive = keepAvatarSessionAlive(ID, TOKEN, { store, fetch, interval: 1_000 })
+    try {
+      off()
+      expect(store.get(ID)).toBe(IDLE_SNAPSHOT)
+      await vi.advanceTimersByTimeAsync(0)
+      expect(store.get(ID).status).toBe('alive')
+      const heard: AvatarSessionStatus[] = []
+      sessionView(store, ID).subscribe(({ status }) => heard.push(status))
+      await vi.advanceTimersByTimeAsync(1_000)
+      expect(heard).toEqual(['degraded'])
+      expect(store.get(ID).status).toBe('degraded')
+      expect(storesCreatedBy(() => store.session(ID))).toBe(0)
+    } finally {
+      keepAlive.stop()
+      vi.useRealTimers()
+    }
+  })
+
+  // zustand's useStore subscribes, unsubscribes and subscribes again to the store it was given.
+  it('a freed session subscribed to again through the same store is its entry again', () => {
+    const { result } = renderHook(() => useStore(store.session(ID)), { wrapper: StrictMode })
+    act(() => record({ status: 'alive' }))
+    expect(result.current.status).toBe('alive')
   })
 
   it('clearSession puts one session back to idle, tells its listeners, keeps the others', () => {

@@ -259,6 +259,17 @@ describe('with a selector', () => {
     expect(result.current).toBe('Unauthorized')
   })
 
+  // zustand 5 reads the selector's result on every render and check: a new object each time
+  // rendered forever ("Maximum update depth exceeded"); zustand 4.5 compared it only on changes.
+  test('a selector may return the whole status: the object the hook returns without one', () => {
+    const whole = renderStatus(ID)
+    const { result, renders } = renderSelected(ID, (s) => s)
+    put({ status: 'alive', isAlive: true, lastAliveAt: 2 })
+    expect(result.current).toBe(whole.result.current)
+    expect(result.current.label).toBe('Live')
+    expect(renders()).toBe(2)
+  })
+
   test('the selector sees the end reason', () => {
     const { result, renders } = renderSelected(ID, (s) => s.endReason)
     ping(1)

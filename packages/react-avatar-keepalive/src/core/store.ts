@@ -68,7 +68,8 @@ export interface AvatarSessionStore {
   getState: () => { sessions: Record<string, AvatarSessionSnapshot> }
   /**
    * Puts a session back to idle, as if never seen (an ended session may then be kept again), and
-   * frees it when nothing subscribes to it: a server that stops a session can forget it.
+   * frees it once nothing subscribes to it (at once, or when the last subscriber goes, unless the
+   * session was written again meanwhile): a server that stops a session can forget it.
    */
   clearSession: (sessionId: string) => void
   /** `clearSession` for every session. */
@@ -114,14 +115,22 @@ export function createAvatarSessionStore({
     : null,
 }: AvatarSessionStoreOptions = {}): AvatarSessionStore {
   const sessions = new Map<string, StoreApi<AvatarSessionSnapshot>>()
-  // Subscribers per session, so that clearing one nobody watches frees it.
+  // Subscribers per session, so that a session both idle and unwatched is freed.
   const watchers = new Map<string, number>()
+  // A keeper subscribes for as long as it keeps the session, so it never loses its entry.
+  const forget = (sessionId: string): void => {
+    sessions.delete(sessionId)
+    watchers.delete(sessionId)
+  }
   const session = (sessionId: string): StoreApi<AvatarSessionSnapshot> => {
     let api = sessions.get(sessionId)
     if (!api) {
       const created = (api = createStore<AvatarSessionSnapshot>()(() => IDLE_SNAPSHOT))
       const { subscribe } = created
       created.subscribe = (listener) => {
+        // Freed, then subscribed to again by a caller that kept it (zustand's useStore after
+        // StrictMode's trial unmount): it is the session's entry again, unless another took over.
+        if (!sessions.has(sessionId)) sessions.set(sessionId, created)
         watchers.set(sessionId, (watchers.get(sessionId) ?? 0) + 1)
         // Each listener on its own: one that throws (the app's) neither stops the writer (the
         // keep-alive) nor keeps the listeners after it from hearing the change.
@@ -137,7 +146,10 @@ export function createAvatarSessionStore({
           if (!off) return
           off()
           off = null
-          watchers.set(sessionId, watchers.get(sessionId)! - 1)
+          const left = watchers.get(sessionId)! - 1
+          watchers.set(sessionId, left)
+          // Cleared (or never written) while watched: freed once the last watcher goes.
+          if (!left && sessions.get(sessionId)?.getState() === IDLE_SNAPSHOT) forget(sessionId)
         }
       }
       sessions.set(sessionId, created)
@@ -147,10 +159,7 @@ export function createAvatarSessionStore({
   const clearSession = (sessionId: string): void =>
     write(() => {
       sessions.get(sessionId)?.setState(IDLE_SNAPSHOT, true)
-      if (!watchers.get(sessionId)) {
-        sessions.delete(sessionId)
-        watchers.delete(sessionId)
-      }
+      if (!watchers.get(sessionId)) forget(sessionId)
     })
   return {
     session,
