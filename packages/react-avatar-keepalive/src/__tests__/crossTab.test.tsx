@@ -10,7 +10,7 @@ import {
 import { ALONE_WAIT, STEAL_SETTLE, STEAL_WAIT } from '../core/engine/leadership'
 import { keepAliveUrl } from '../core/request'
 import type { AvatarSessionStatus } from '../core/status'
-import { createAvatarSessionStore, type TabCoordination } from '../core/store'
+import { createAvatarSessionStore, IDLE_SNAPSHOT, type TabCoordination } from '../core/store'
 import { useAvatarKeepAlive, type UseAvatarKeepAliveOptions } from '../useAvatarKeepAlive'
 import { advance, FAKE_TIMERS } from './keepAliveTestUtils'
 import { createBrowser, SESSION, type Browser, type Tab } from './tabsWorld'
@@ -711,9 +711,184 @@ describe('what another tab says is read, not trusted', () => {
       { ...shown, error: 'busy' },
       { ...shown, endReason: 'v9-reason' },
       { ...shown, missed: { cause: 'asleep', silentFor: 1 } },
+      // Numbers this version never sends (another version's units?): not a Date, not an HTTP
+      // status, a wait no timer honours. They reached onError, and the badge's "Invalid Date".
+      { ...shown, lastAliveAt: 1e300 },
+      { ...shown, endsAt: -1e300 },
+      { ...shown, error: { kind: 'rate-limited', httpStatus: -1.5, retryAfter: null } },
+      { ...shown, error: { kind: 'rate-limited', httpStatus: 429, retryAfter: 1e300 } },
     ]) {
       await postAsStranger({ leader: true, snapshot })
       expect(b.store.get(SESSION).status).toBe('degraded')
+    }
+  })
+})
+
+// News that comes after the keeper has gone, or a channel that throws.
+describe('late news and broken channels', () => {
+  const lockName = () => {
+    const held = browser.locks.state().held[0]!
+    return held.slice(held.indexOf(':') + 1)
+  }
+  /** A busy page (lock answers 500 ms late): 100 ms after the leader asked before its next keep-alive. */
+  async function untilQuestionInFlight(): Promise<void> {
+    await advance(INTERVAL * 2)
+    const last = keepAlives().at(-1)!.at
+    await advance(last + INTERVAL - 500 + 100 - Date.now())
+  }
+  async function postAsStranger(data: unknown): Promise<void> {
+    const channel = new BroadcastChannel(lockName())
+    channel.postMessage(data)
+    await advance(100)
+    channel.close()
+  }
+  /** A tab of `browser` with its own channel class (and every request recorded in browser.sent). */
+  function openWith(name: string, Channel: typeof BroadcastChannel, locks?: LockManager): Tab {
+    const tab = browser.open(name)
+    tab.store = createAvatarSessionStore({
+      crossTab: { locks: locks ?? browser.locks.tab(name), BroadcastChannel: Channel },
+    })
+    return tab
+  }
+
+  /**
+   * Advances like a browser: an error thrown by a timer's callback is reported (collected in
+   * `thrown`) and the page goes on.
+   */
+  async function advanceLikeABrowser(ms: number, thrown: unknown[]): Promise<void> {
+    for (let left = ms; left > 0; left -= 100) {
+      try {
+        await advance(Math.min(100, left))
+      } catch (error) {
+        thrown.push(error)
+      }
+    }
+  }
+
+  // The lock manager's answer to a leader's question, read after its keeper stopped, was stepped:
+  // the old keeper wrote its session back into the store and retired the keeper after it.
+  test('a confirm answered after stop() and clearSession() does not write the session back', async () => {
+    const a: Tab = browser.open('a', 500)
+    const handle = a.keep('token-1')
+    await untilQuestionInFlight()
+    handle.stop()
+    await advance(0)
+    a.store.clearSession(SESSION)
+    expect(a.store.get(SESSION)).toBe(IDLE_SNAPSHOT)
+    await advance(1_000)
+    expect(a.store.get(SESSION)).toBe(IDLE_SNAPSHOT)
+    expect(a.store.getState().sessions).toEqual({})
+  })
+
+  test('a confirm answered after stop() does not overwrite the snapshot of the keeper that replaced it', async () => {
+    const a: Tab = browser.open('a', 500)
+    const statuses: string[] = []
+    const handle = a.keep('token-1')
+    await untilQuestionInFlight()
+    handle.stop()
+    await advance(0)
+    a.keep('token-1', { onStatusChange: (s) => statuses.push(s) })
+    await advance(INTERVAL * 3)
+    // Kept all along by the new handle: connecting, then alive.
+    expect(statuses).toEqual(['connecting', 'alive'])
+  })
+
+  test('an ended session, stopped and cleared, kept again: a late confirm does not end it again', async () => {
+    const a: Tab = browser.open('a', 500)
+    const handle = a.keep('token-1')
+    await untilQuestionInFlight()
+    // Another tab saw the end (a 410) and says so while this one waits for its lock manager.
+    const shown = a.store.get(SESSION)
+    await postAsStranger({
+      snapshot: { ...shown, status: 'expired', isAlive: false, endReason: 'server' },
+    })
+    expect(a.store.get(SESSION).status).toBe('expired')
+    handle.stop()
+    await advance(0)
+    // The app clears it (README: "an ended session may then be kept again") and keeps it again.
+    a.store.clearSession(SESSION)
+    const expired: unknown[] = []
+    a.keep('token-1', { onExpired: (reason) => expired.push(reason) })
+    await advance(3 * INTERVAL)
+    expect(expired).toEqual([])
+    expect(a.store.get(SESSION).status).toBe('alive')
+  })
+
+  test('a late confirm leaves the keeper that replaced it: markActive() counts, and the idle timeout never ends the session in use', async () => {
+    const a: Tab = browser.open('a', 500)
+    const first = a.keep('token-1')
+    await untilQuestionInFlight()
+    first.stop()
+    await advance(0)
+    const expired: unknown[] = []
+    const second = a.keep('token-1', {
+      idleTimeout: 20_000,
+      onExpired: (reason) => expired.push(reason),
+    })
+    // The user is active all along (say, speaking to the avatar): markActive every 2 s.
+    for (let i = 0; i < 30; i++) {
+      second.markActive()
+      await advance(INTERVAL)
+    }
+    expect(expired).toEqual([])
+    expect(a.store.get(SESSION).status).toBe('alive')
+  })
+  test('one throw (a closed or broken channel) does not stall the leader', async () => {
+    let fail = 0
+    class Flaky extends BroadcastChannel {
+      override postMessage(message: unknown): void {
+        if (fail > 0) {
+          fail--
+          throw new DOMException('Channel is closed', 'InvalidStateError')
+        }
+        super.postMessage(message)
+      }
+    }
+    const errors: unknown[] = []
+    const onError = (e: unknown) => errors.push(e)
+    process.on('unhandledRejection', onError)
+    try {
+      const a = openWith('a', Flaky)
+      a.keep('token-1')
+      await advance(2 * INTERVAL + 100)
+      const before = sentBy('a').length
+      fail = 1
+      await advance(10 * INTERVAL)
+      // One keep-alive per interval goes on.
+      const at = sentBy('a').map((x) => x.at)
+      // No gap longer than the interval (guarantee 3), and nothing thrown at the page.
+      expect(Math.max(...at.slice(1).map((t, i) => t - at[i]!))).toBeLessThanOrEqual(INTERVAL)
+      expect(errors).toEqual([])
+      expect(sentBy('a').length - before).toBeGreaterThanOrEqual(9)
+    } finally {
+      process.off('unhandledRejection', onError)
+    }
+  })
+
+  test('a channel that starts throwing on post mid-session: the tab still keeps the session', async () => {
+    let broken = false
+    class Breaks extends BroadcastChannel {
+      override postMessage(message: unknown): void {
+        if (broken) throw new DOMException('Channel is closed', 'InvalidStateError')
+        super.postMessage(message)
+      }
+    }
+    const errors: unknown[] = []
+    const onError = (e: unknown) => errors.push(e)
+    process.on('unhandledRejection', onError)
+    try {
+      const a = openWith('a', Breaks)
+      a.keep('token-1')
+      await advance(2 * INTERVAL + 100)
+      const before = sentBy('a').length
+      broken = true
+      await advanceLikeABrowser(10 * INTERVAL, errors)
+      // Expected: the tab keeps the session, alone if need be (as a page whose channel will not
+      // open does), and nothing is thrown at the page.
+      expect(sentBy('a').length - before).toBeGreaterThanOrEqual(9)
+      expect(errors).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onError)
     }
   })
 })

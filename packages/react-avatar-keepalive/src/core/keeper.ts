@@ -201,6 +201,7 @@ function createKeeper(
   let fresh = false
   let leader: Leadership | null = null
   let unwatch: (() => void) | undefined
+  let retired = false
   const requests = new Map<number, AbortController>()
   // Pings called, and pings stepped (which the engine's next settle resolves): a ping called
   // from a callback, inside a step, waits for its own keep-alive, not for that step's.
@@ -210,11 +211,14 @@ function createKeeper(
   const ours = new WeakSet<AvatarSessionSnapshot>()
 
   const dispatch = (event: EngineEvent): void => {
+    // Retired: late news (a lock manager's answer read after the stop) is for nobody. Stepped, it
+    // wrote the old session back into the store and retired the keeper that came after.
+    if (retired) return
     queue.push(event)
     if (busy) return
     busy = true
     try {
-      for (let e; (e = queue.shift());) {
+      for (let e; !retired && (e = queue.shift());) {
         if (e.type === 'ping') waiters.push(asked.shift()!)
         const [next, effects] = step(state, e, now(), Date.now())
         state = next
@@ -446,12 +450,24 @@ function createKeeper(
 
   // Nobody keeps the session: free the keeper (thousands of sessions come and go on a server).
   const retire = (): void => {
+    retired = true
     offStore()
-    keepers.get(store)?.delete(sessionId)
+    const map = keepers.get(store)
+    if (map?.get(sessionId) === keeper) map.delete(sessionId)
     // Only what the next keeper needs: the state also holds the app's options (its fetch, its
     // callbacks and all they close over).
+    // Not for a session the store shows as never seen: the next keeper starts from nothing then,
+    // and asking for its entry would make one that nobody frees.
     const { lastStart, firstStart, lastAlive, refused, refusal } = state
-    tombstones.set(store.session(sessionId), { lastStart, firstStart, lastAlive, refused, refusal })
+    if (store.get(sessionId) !== IDLE_SNAPSHOT) {
+      tombstones.set(store.session(sessionId), {
+        lastStart,
+        firstStart,
+        lastAlive,
+        refused,
+        refusal,
+      })
+    }
   }
 
   const keeper: Keeper = {

@@ -99,15 +99,25 @@ export function lead(
       })
   }
 
+  // A channel that throws (closed, a polyfill's) loses the message, which tabs live with: thrown,
+  // it would skip the step's other effects (the keep-alive among them) and the next timer.
+  const post = (message: TabMessage): void => {
+    try {
+      channel.postMessage(message)
+    } catch {
+      // Lost.
+    }
+  }
+
   channel.onmessage = ({ data }: MessageEvent<unknown>) => {
     const message = readTabMessage(data)
     if (message) dispatch({ type: 'message', message })
   }
   request(false)
-  channel.postMessage({ hello: true } satisfies TabMessage)
+  post({ hello: true })
 
   return {
-    post: ({ message }) => channel.postMessage(message),
+    post: ({ message }) => post(message),
     steal: () => request(true),
     confirm: ({ id }) => {
       // An answer to a question asked before this grant (robbed, and given the lock again

@@ -1,6 +1,11 @@
 // One sender per session across the tabs of a browser: the tab holding the session's Web Lock
 // leads (sends); the others follow, mirror what it tells them, and take over when it goes silent.
-import { AvatarKeepAliveError, ERROR_KINDS, type AvatarKeepAliveErrorKind } from '../error'
+import {
+  AvatarKeepAliveError,
+  ERROR_KINDS,
+  MAX_TIMER_DELAY,
+  type AvatarKeepAliveErrorKind,
+} from '../error'
 import { MIN_KEEP_ALIVE_GAP } from '../schedule'
 import { AVATAR_SESSION_STATUSES, END_REASONS, isTerminalStatus } from '../status'
 import type { AvatarSessionSnapshot } from '../store'
@@ -72,7 +77,10 @@ const MESSAGE = /* @__PURE__ */ messageShape()
 
 function messageShape(): Record<keyof TabMessage, Reader> {
   const flag = when((value) => typeof value === 'boolean')
-  const time = when(Number.isFinite)
+  // What this version sends: a time a Date holds, an HTTP status, a wait a timer honours.
+  const within = (min: number, max: number): Reader =>
+    when((value) => typeof value === 'number' && value >= min && value <= max)
+  const time = within(-8.64e15, 8.64e15)
   const count = when((value) => Number.isSafeInteger(value) && (value as number) >= 0)
   const snapshot: Record<keyof WireSnapshot, Reader> = {
     status: oneOf(AVATAR_SESSION_STATUSES),
@@ -81,7 +89,11 @@ function messageShape(): Record<keyof TabMessage, Reader> {
     lastAttemptAt: orNull(time),
     consecutiveFailures: count,
     error: orNull(
-      whole({ kind: oneOf(ERROR_KINDS), httpStatus: orNull(time), retryAfter: orNull(time) }),
+      whole({
+        kind: oneOf(ERROR_KINDS),
+        httpStatus: orNull(within(100, 599)),
+        retryAfter: orNull(within(0, MAX_TIMER_DELAY)),
+      }),
     ),
     endReason: orNull(oneOf(END_REASONS)),
     missed: orNull(whole({ cause: oneOf(CAUSES), silentFor: count })),
