@@ -1,6 +1,7 @@
 'use client'
 import {
   focusManager,
+  isServer,
   onlineManager,
   QueryClient,
   QueryObserver,
@@ -10,6 +11,7 @@ import { useCallback, useEffect, useMemo, useRef } from 'react'
 import { useStore } from 'zustand'
 import type { AvatarKeepAliveError } from './core/error'
 import { timerDriver, type KeepAliveDriverFactory } from './core/driver'
+import { browserFocus, globalDocument } from './core/environment'
 import { joinKeeper, markSessionActive, type KeeperHandle, type KeeperOptions } from './core/keeper'
 import { keepAliveQueryOptions } from './core/queryOptions'
 import { isValidSessionId } from './core/request'
@@ -103,7 +105,8 @@ export function useAvatarKeepAlive(
   const secret = typeof token === 'string' && token.trim() !== '' ? token : ''
   const ready = id !== '' && secret !== ''
 
-  const view = useMemo(() => sessionView(store, ready ? id : ''), [store, ready, id])
+  // The session's status, whoever keeps it: an ended session stays ended while the token is gone.
+  const view = useMemo(() => sessionView(store, id), [store, id])
   const status = useStore(view, (s) => s.status)
   const isAlive = useStore(view, (s) => s.isAlive)
   const error = useStore(view, (s) => s.error)
@@ -123,15 +126,21 @@ export function useAvatarKeepAlive(
 
   useEffect(() => {
     if (!ready || !enabled) return
-    // Without a window TanStack Query takes the host for a server and arms no refetchInterval
-    // (a worker, Node): plain timers keep the schedule there.
+    // Where TanStack Query takes the host for a server it arms no refetchInterval (no window: a
+    // worker, Node; Deno, even with a DOM shim): plain timers keep the schedule there.
     let driver = timerDriver
-    if (typeof window !== 'undefined') {
+    if (!isServer) {
       const client = queryClient ?? (privateClient ??= new QueryClient())
       driver = drivers.get(client) ?? queryDriver(client)
       drivers.set(client, driver)
     }
-    const env = { online: onlineManager, focus: focusManager, driver }
+    // Hidden is what the page says where there is one: an app may wire focusManager to window
+    // focus, which clicking into the avatar's player (an iframe) takes.
+    const env = {
+      online: onlineManager,
+      focus: globalDocument ? browserFocus : focusManager,
+      driver,
+    }
     const joined = joinKeeper(store, id, latest.current.token, latest.current.options, env)
     keeper.current = joined
     return () => {

@@ -1,14 +1,14 @@
 // The eleven measurements of issue #10, one example each (numbered as there), asserting what a user
 // sees once fixed: requests counted and timed at the mock, statuses, callbacks. The property suite
 // (guarantees.property.test.tsx) checks the same guarantees on random inputs.
-import { focusManager, onlineManager, QueryClient } from '@tanstack/react-query'
+import { onlineManager, QueryClient } from '@tanstack/react-query'
 import { act, render } from '@testing-library/react'
 import { expect, test, vi } from 'vitest'
 import { endAvatarSession } from '../core/endAvatarSession'
 import type { AvatarSessionStatus } from '../core/status'
 import { createAvatarSessionStore } from '../core/store'
 import { useAvatarKeepAlive, type UseAvatarKeepAliveOptions } from '../useAvatarKeepAlive'
-import { advance, renderKeepAlive, setupMockApi } from './keepAliveTestUtils'
+import { advance, renderKeepAlive, setPageVisible, setupMockApi } from './keepAliveTestUtils'
 
 const api = setupMockApi()
 
@@ -73,7 +73,7 @@ test('1. a server answering every keep-alive with Retry-After: 86400 does not le
 })
 
 test('2. interval 1000 in a hidden page: keep-alives stay 1 s apart, no storm', async () => {
-  act(() => focusManager.setFocused(false))
+  act(() => setPageVisible(false))
   renderKeepAlive({ sessionId: 's1', token: 'token-1', options: { interval: 1_000 } })
   await advance(5_000)
   expect(api.count('s1')).toBe(6)

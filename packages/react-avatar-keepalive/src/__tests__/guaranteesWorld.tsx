@@ -1,7 +1,7 @@
 // A simulated world for the engine's guarantees: fake clocks, a scripted server behind a stub
 // `fetch`, 1–5 components keeping one session, and a checker that watches every request, timer
 // and report. Used by the property suite and by its counterexamples turned into example tests.
-import { focusManager, onlineManager, QueryClient } from '@tanstack/react-query'
+import { onlineManager, QueryClient } from '@tanstack/react-query'
 import { act, cleanup, render } from '@testing-library/react'
 import { useEffect } from 'react'
 import { vi } from 'vitest'
@@ -15,7 +15,7 @@ import {
   type UseAvatarKeepAliveOptions,
   type UseAvatarKeepAliveResult,
 } from '../useAvatarKeepAlive'
-import { FAKE_TIMERS } from './keepAliveTestUtils'
+import { FAKE_TIMERS, setPageVisible } from './keepAliveTestUtils'
 
 export const SESSION = 'sess/1'
 /** The server accepts the first two and refuses the third; the last three are not header values. */
@@ -386,7 +386,7 @@ export async function createWorld(): Promise<World> {
         resetWindow()
         break
       case 'visible':
-        act(() => focusManager.setFocused(step.visible))
+        act(() => setPageVisible(step.visible))
         break
       case 'freeze':
         // Every clock jumps; each timer that fell due meanwhile fires once, as in a thawed page.
@@ -439,7 +439,7 @@ export async function createWorld(): Promise<World> {
     await settle()
     act(() => {
       onlineManager.setOnline(true)
-      focusManager.setFocused(undefined)
+      setPageVisible(true)
     })
     // Before the real timers come back: the patches wrap the fake ones.
     patches.forEach((undo) => undo())

@@ -44,6 +44,15 @@ export function setupMockApi(): AvatarApiMock {
 let slept = 0
 
 /**
+ * The page hidden or shown, as a browser tells it: `document.visibilityState` and its event (the
+ * hook reads the page, not TanStack Query's focusManager, where there is a document).
+ */
+export function setPageVisible(visible: boolean): void {
+  vi.spyOn(document, 'visibilityState', 'get').mockReturnValue(visible ? 'visible' : 'hidden')
+  document.dispatchEvent(new Event('visibilitychange', { bubbles: true }))
+}
+
+/**
  * Moves every clock (`Date`, `performance`) forward without firing a timer: a throttled, frozen
  * or sleeping page. Overdue timers fire once, at the next `advance`.
  */

@@ -179,6 +179,29 @@ test('the host has no DOM: no document, no window', () => {
 })
 
 describe('AppState', () => {
+  // TanStack Query's focusManager before 5.26 (the peer range allows 5.0) calls its listeners
+  // with no value: the hook read that as hidden, so after one trip to the background an app in
+  // use was ended with hidden-timeout. (The compat project on 5.0.0 runs the whole suite on it.)
+  test('focus listeners called with no value (TanStack Query before 5.26): active again, nothing ends', async () => {
+    const subscribe = focusManager.subscribe.bind(focusManager)
+    vi.spyOn(focusManager, 'subscribe').mockImplementation((listener) =>
+      subscribe(() => (listener as () => void)()),
+    )
+    const app = await renderApp({ hiddenTimeout: 20_000 })
+    await advance(0)
+    act(() => AppState.moveTo('background'))
+    await advance(1_000)
+    act(() => AppState.moveTo('active'))
+    await advance(60_000)
+    const ends = () => api.requests.filter((r) => r.endpoint === 'end')
+    expect(ends()).toEqual([])
+    expect(app.shown()).toBe('alive')
+    act(() => AppState.moveTo('background'))
+    await advance(20_000)
+    expect(ends()).toHaveLength(1)
+    await app.unmount()
+  })
+
   test('in the background the keep-alive aims 1 s early; back to active, the interval again', async () => {
     const start = Date.now()
     const app = await renderApp()

@@ -8,7 +8,7 @@ import { createAvatarSessionStore } from '../core/store'
 import { useAvatarKeepAlive, type UseAvatarKeepAliveOptions } from '../useAvatarKeepAlive'
 import { advance, renderKeepAlive, setupMockApi } from './keepAliveTestUtils'
 
-setupMockApi()
+const api = setupMockApi()
 
 /**
  * What a user of `onStatusChange` relies on: each call's `previous` is the last call's status (the
@@ -71,8 +71,9 @@ describe('callbacks follow the status the hook returns', () => {
     const { view, options, onStatusChange } = await renderWatched()
     view.rerenderWith({ sessionId: 's1', token: '', options })
     await advance(0)
-    expect(view.latest().status).toBe('idle')
-    expectChained(onStatusChange.mock.calls, 'idle')
+    // Nobody keeps it any more: the session's own status, as a badge shows it.
+    expect(view.latest().status).toBe('stopped')
+    expectChained(onStatusChange.mock.calls, 'stopped')
     view.rerenderWith({ sessionId: 's1', token: 'token-1', options })
     await advance(0)
     // Kept again, though the next keep-alive keeps 1 s from the last one: not `stopped`.
@@ -80,6 +81,32 @@ describe('callbacks follow the status the hook returns', () => {
     await advance(1_000)
     expect(view.latest().status).toBe('alive')
     expectChained(onStatusChange.mock.calls, 'alive')
+  })
+
+  // The hook read an empty view while it had no token: an ended session went expired → idle →
+  // expired, and onExpired was called twice, while a badge showed it ended all along.
+  test('an ended session stays ended while the token is gone and back: onExpired once', async () => {
+    const onStatusChange = vi.fn<NonNullable<UseAvatarKeepAliveOptions['onStatusChange']>>()
+    const onExpired = vi.fn()
+    const options: UseAvatarKeepAliveOptions = { onStatusChange, onExpired }
+    const view = renderKeepAlive({ sessionId: 's1', token: 'token-1', options })
+    await advance(0)
+    api.queue(410)
+    await advance(10_000)
+    expect(view.latest().status).toBe('expired')
+    view.rerenderWith({ sessionId: 's1', token: '', options })
+    await advance(0)
+    expect(view.latest().status).toBe('expired')
+    view.rerenderWith({ sessionId: 's1', token: 'token-1', options })
+    await advance(30_000)
+    expect(view.latest().status).toBe('expired')
+    expect(onStatusChange.mock.calls).toEqual([
+      ['connecting', 'idle'],
+      ['alive', 'connecting'],
+      ['expired', 'alive'],
+    ])
+    expect(onExpired.mock.calls).toEqual([['server']])
+    expect(api.count('s1')).toBe(2)
   })
 
   test('a new session id: the callbacks go on from the status shown for the old one', async () => {

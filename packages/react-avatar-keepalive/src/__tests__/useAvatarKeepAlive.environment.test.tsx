@@ -1,7 +1,13 @@
-import { focusManager, onlineManager } from '@tanstack/react-query'
+import { onlineManager } from '@tanstack/react-query'
 import { act } from '@testing-library/react'
 import { describe, expect, test, vi } from 'vitest'
-import { advance, renderKeepAlive, setupMockApi, sleepThrough } from './keepAliveTestUtils'
+import {
+  advance,
+  renderKeepAlive,
+  setPageVisible,
+  setupMockApi,
+  sleepThrough,
+} from './keepAliveTestUtils'
 
 const api = setupMockApi()
 
@@ -91,7 +97,7 @@ describe('hidden tabs and frozen pages', () => {
   test('pings continue while the page is hidden, aiming a tenth of the interval early', async () => {
     renderKeepAlive({ sessionId: 's1', token: 'token-1' })
     await advance(0)
-    act(() => focusManager.setFocused(false))
+    act(() => setPageVisible(false))
     await advance(100_000)
     expect(api.requests.map((r) => r.at - api.requests[0]!.at)).toEqual(
       Array.from({ length: 12 }, (_, i) => i * 9_000),
@@ -101,9 +107,9 @@ describe('hidden tabs and frozen pages', () => {
   test('visible again with the last success older than the interval → one request at once', async () => {
     renderKeepAlive({ sessionId: 's1', token: 'token-1' })
     await advance(0)
-    act(() => focusManager.setFocused(false))
+    act(() => setPageVisible(false))
     sleepThrough(25_000) // a throttled tab: the clock moved, the timers did not fire
-    act(() => focusManager.setFocused(true))
+    act(() => setPageVisible(true))
     await advance(0)
     expect(api.count('s1')).toBe(2)
   })
@@ -111,9 +117,9 @@ describe('hidden tabs and frozen pages', () => {
   test('visible again within the interval → no extra request', async () => {
     renderKeepAlive({ sessionId: 's1', token: 'token-1' })
     await advance(0)
-    act(() => focusManager.setFocused(false))
+    act(() => setPageVisible(false))
     await advance(4_000)
-    act(() => focusManager.setFocused(true))
+    act(() => setPageVisible(true))
     await advance(0)
     expect(api.count('s1')).toBe(1)
     await advance(6_000)
@@ -134,7 +140,7 @@ describe('hidden tabs and frozen pages', () => {
   test('a hidden page frozen past what the server allows is told why on resume: missed, frozen', async () => {
     const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })
     await advance(0)
-    act(() => focusManager.setFocused(false))
+    act(() => setPageVisible(false))
     sleepThrough(60_000)
     act(() => {
       document.dispatchEvent(new Event('resume'))

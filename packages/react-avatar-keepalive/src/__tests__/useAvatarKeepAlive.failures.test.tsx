@@ -1,7 +1,6 @@
-import { focusManager } from '@tanstack/react-query'
 import { act } from '@testing-library/react'
 import { beforeEach, describe, expect, test, vi } from 'vitest'
-import { advance, renderKeepAlive, setupMockApi } from './keepAliveTestUtils'
+import { advance, renderKeepAlive, setPageVisible, setupMockApi } from './keepAliveTestUtils'
 
 const api = setupMockApi()
 beforeEach(() => {
@@ -225,7 +224,7 @@ describe('retryable failures', () => {
   test('failures while the page is hidden are retried while it stays hidden', async () => {
     const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })
     await advance(0)
-    focusManager.setFocused(false)
+    setPageVisible(false)
     api.queue(500, 'network-error', 503)
     await advance(10_000)
     expect(view.latest().status).toBe('degraded')

@@ -37,3 +37,10 @@ export function listen(
 export const globalWindow: Window | undefined = typeof window === 'object' ? window : undefined
 export const globalDocument: Document | undefined =
   typeof document === 'object' ? document : undefined
+
+/** `document.visibilityState` and its event; always seen where there is no `document`. */
+export const browserFocus: FocusSource = {
+  isFocused: () => globalDocument?.visibilityState !== 'hidden',
+  subscribe: (listener) =>
+    listen(globalDocument, 'visibilitychange', () => listener(browserFocus.isFocused())),
+}

@@ -1,5 +1,5 @@
 import {
-  globalDocument,
+  browserFocus,
   globalWindow,
   listen,
   type FocusSource,
@@ -24,13 +24,6 @@ const browserOnline: OnlineSource = {
     const offs = [listen(globalWindow, 'online', on), listen(globalWindow, 'offline', on)]
     return () => offs.forEach((off) => off())
   },
-}
-
-/** `document.visibilityState` and its event; always seen where there is no `document`. */
-const browserFocus: FocusSource = {
-  isFocused: () => globalDocument?.visibilityState !== 'hidden',
-  subscribe: (listener) =>
-    listen(globalDocument, 'visibilitychange', () => listener(browserFocus.isFocused())),
 }
 
 export interface KeepAvatarSessionAliveOptions extends KeeperOptions, SessionCallbacks {
