@@ -14,6 +14,8 @@ const hide = () => act(() => setPageVisible(false))
 const show = () => act(() => setPageVisible(true))
 
 describe('hiddenTimeout', () => {
+  const keepHidingFor20s = () =>
+    renderKeepAlive({ sessionId: 's1', token: 'token-1', options: { hiddenTimeout: 20_000 } })
   // Hidden is what the page says, not TanStack Query's focusManager, which an app may wire to
   // window focus (refetching on focus, as v4 did): clicking into the avatar's player, an iframe,
   // blurs the window of a page in view, and hiddenTimeout ended it. An app that turns focus
@@ -35,11 +37,7 @@ describe('hiddenTimeout', () => {
       window.addEventListener('blur', blur)
       return () => window.removeEventListener('blur', blur)
     })
-    const view = renderKeepAlive({
-      sessionId: 's1',
-      token: 'token-1',
-      options: { hiddenTimeout: 20_000 },
-    })
+    const view = keepHidingFor20s()
     await advance(0)
     act(() => void window.dispatchEvent(new Event('blur')))
     expect(focusManager.isFocused()).toBe(false)
@@ -50,11 +48,7 @@ describe('hiddenTimeout', () => {
 
   test('focusManager that hears nothing: a hidden page is still ended', async () => {
     wireFocusManager(() => () => {})
-    const view = renderKeepAlive({
-      sessionId: 's1',
-      token: 'token-1',
-      options: { hiddenTimeout: 20_000 },
-    })
+    const view = keepHidingFor20s()
     await advance(0)
     hide()
     await advance(20_000)
@@ -63,11 +57,7 @@ describe('hiddenTimeout', () => {
   })
 
   test('hidden for hiddenTimeout − 1 ms and back: nothing ends, and the clock starts again', async () => {
-    const view = renderKeepAlive({
-      sessionId: 's1',
-      token: 'token-1',
-      options: { hiddenTimeout: 20_000 },
-    })
+    const view = keepHidingFor20s()
     await advance(0)
     hide()
     await advance(19_999)
