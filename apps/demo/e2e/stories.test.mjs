@@ -125,6 +125,37 @@ for (const engine of ENGINES) {
           assert.deepEqual([...new Set(states)].sort(), [...STATUSES].sort(), scheme)
         }
         assert.match(await page.text(`${testid('badges-light')} [data-state="alive"]`), /^Live/)
+        // In a column narrower than its label, the badge wraps inside the column (a long
+        // translation, 200% text); a short label stays on one line beside its dot.
+        const fit = await page.evaluate((s) => {
+          const badge = document.querySelector(`${s} [data-state="degraded"]`)
+          const lines = (el) =>
+            Math.round(
+              el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight),
+            )
+          const short = lines(badge.querySelector('[data-part="label"]'))
+          const column = document.createElement('div')
+          column.style.width = '160px'
+          const long = column.appendChild(badge.cloneNode(true))
+          long.querySelector('[data-part="label"]').textContent =
+            'Verbindung wird wiederhergestellt…'
+          document.body.appendChild(column)
+          const [b, c] = [long, column].map((el) => el.getBoundingClientRect())
+          const [dot, label] = ['dot', 'label'].map((p) =>
+            long.querySelector(`[data-part="${p}"]`).getBoundingClientRect(),
+          )
+          const result = {
+            short,
+            overflow: Math.round(b.right - c.right),
+            dotBesideLabel: dot.top < label.bottom && dot.right <= label.left,
+            wrapped: lines(long.querySelector('[data-part="label"]')),
+          }
+          column.remove()
+          return result
+        }, testid('badges-light'))
+        assert.equal(fit.short, 1, 'a short label on one line')
+        assert.ok(fit.overflow <= 0, `the long badge overflows its column by ${fit.overflow} px`)
+        assert.ok(fit.wrapped >= 2 && fit.dotBesideLabel, JSON.stringify(fit))
         await context.close()
       })
 

@@ -96,7 +96,8 @@ function LastPing({
   const lastAliveAt = useSessionStatus(sessionId, { store, selector: (s) => s.lastAliveAt })
   // No clock before the first success: nothing is shown, so nothing needs to tick. Each success
   // (this session's or, once switched, another's) starts a clock of its own, right from the start.
-  return lastAliveAt === null ? null : <Ago key={lastAliveAt} since={lastAliveAt} />
+  // The space shows only without styles.css ("Live last ping…"): a flex container drops it.
+  return lastAliveAt === null ? null : [' ', <Ago key={lastAliveAt} since={lastAliveAt} />]
 }
 
 function Ago({ since }: { since: number }) {

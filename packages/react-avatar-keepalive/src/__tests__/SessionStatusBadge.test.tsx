@@ -219,7 +219,7 @@ describe('showLastPing', () => {
     expect(lastPing()?.textContent).toBe('last ping 3 s ago')
     // The label stays the only announced text of the live region.
     expect(badge().querySelector('[data-part="label"]')?.textContent).toBe('Live')
-    expect(badge().textContent).toBe('Livelast ping 3 s ago')
+    expect(badge().textContent).toBe('Live last ping 3 s ago')
   })
 
   test('a new ping resets the count and moves the title', async () => {
@@ -241,7 +241,7 @@ describe('showLastPing', () => {
     await act(() => vi.advanceTimersByTimeAsync(5000))
     put({ status: 'expired', isAlive: false, endReason: 'server' })
     await act(() => vi.advanceTimersByTimeAsync(2000))
-    expect(screen.getByRole('status').textContent).toBe('Session endedlast ping 7 s ago')
+    expect(screen.getByRole('status').textContent).toBe('Session ended last ping 7 s ago')
   })
 
   test('shows nothing and runs no timer before the first success', async () => {

@@ -144,6 +144,15 @@ describe('contrast (WCAG AA, 4.5:1 for text)', () => {
     expect(contrast(blend(fg, bg, lastPingOpacity), bg)).toBeGreaterThanOrEqual(4.5)
   })
 
+  // WCAG 1.4.11: 3:1 for a graphic that tells the state (the dot is decorative, the label says
+  // it too, but a dot that fades into its badge tells nothing).
+  test.each(rows)('$status, $scheme: the dot on the background ≥ 3', ({ status, scheme }) => {
+    const rule = colourRule(status)
+    const dot = hex(themed(rule.declarations.get('--_rak-dot'))[scheme])
+    const bg = hex(themed(rule.declarations.get('--_rak-bg'))[scheme])
+    expect(contrast(dot, bg)).toBeGreaterThanOrEqual(3)
+  })
+
   test('the contrast formula matches known values', () => {
     expect(contrast(hex('#000'), hex('#fff'))).toBeCloseTo(21, 5)
     expect(contrast(hex('#777777'), hex('#ffffff'))).toBeCloseTo(4.48, 2)
@@ -211,5 +220,34 @@ describe('motion', () => {
     for (const selector of animated.flatMap(selectorsOf)) {
       expect(selector.endsWith(" [data-part='dot']")).toBe(true)
     }
+  })
+})
+
+describe('layout and forced colours', () => {
+  const rule = (prelude: string) => styleRules.find((r) => r.prelude === prelude)
+
+  test('the badge wraps rather than overflows (a long label, a narrow column, 200% text)', () => {
+    const base = rule(BADGE)!
+    expect(base.declarations.get('white-space')).toBeUndefined()
+    expect(base.declarations.get('max-width')).toBe('100%')
+    expect(base.declarations.get('box-sizing')).toBe('border-box')
+    expect(base.declarations.get('flex-wrap')).toBe('wrap')
+    // The label shares the dot's line and wraps inside it, long words too.
+    const label = rule(`${BADGE} [data-part='label']`)!
+    expect(label.declarations.get('flex')).toBe('1 1 0')
+    expect(label.declarations.get('min-width')).toBe('0')
+    expect(label.declarations.get('overflow-wrap')).toBe('anywhere')
+  })
+
+  test('forced colours (Windows High Contrast) draw the dot in the text colour, offline hollow', () => {
+    const forced = blocks.filter((b) => /^@media \(forced-colors: ?active\)$/.test(b.prelude))
+    expect(forced).toHaveLength(1)
+    const inside = (prelude: string) => forced[0]!.children.find((r) => r.prelude === prelude)
+    expect(inside(`${BADGE} [data-part='dot']`)?.declarations.get('background')).toBe('CanvasText')
+    const offline = inside(`${BADGE}[data-state='offline'] [data-part='dot']`)
+    expect(offline?.declarations.get('background')).toBe('transparent')
+    expect(offline?.declarations.get('border')).toBe('1.5px solid CanvasText')
+    // A box-shadow is dropped in forced colours: the ring must not rely on it alone there.
+    expect(offline?.declarations.get('box-sizing')).toBe('border-box')
   })
 })
