@@ -5,9 +5,9 @@
 // stopped short.
 import { expect, test } from 'vitest'
 import { AvatarKeepAliveError } from '../core/error'
-import type { EngineEvent } from '../core/engine/events'
+import type { EngineEffect, EngineEvent } from '../core/engine/events'
 import type { Cause } from '../core/engine/state'
-import { step } from '../core/engine/step'
+import { nextDeadline, step } from '../core/engine/step'
 import { ALONE_WAIT } from '../core/engine/leadership'
 import { apply, createWorld, DAYS_40, TOKENS, type Action, type Answer } from './engineWorld'
 import { replay as play } from './modelChecker'
@@ -1314,4 +1314,41 @@ test('a leader that hears of another tab’s keep-alive while it asks the lock m
   expect(violations).toEqual([])
   expect(world.lines[0]).toMatchObject({ lastSender: 0, lastSend: 14_100 })
   expect(world.tabs[1]!.engine).toMatchObject({ role: 'lead', flight: null, lastStart: 14_100 })
+})
+
+// 53. An attacker's review of the clocks (2026-12-07): a device that sleeps (a laptop's lid closed)
+// stops the page's monotonic clock and every timer with it, on macOS and in Chrome on Linux, while
+// the wall clock and the server go on. The step saw no time pass: after an hour asleep isAlive
+// stayed true, the 410 said `server`, the idle timeout ran on from where it was, and a keep-alive
+// due in the sleep waited for the page's timer. It now counts the time the wall clock ran ahead
+// of the page's clock past where it ever was, for everything that ages, but not for the 1 s ceiling
+// (a wall clock set forward looks the same).
+test('a device that slept an hour: the step counts the sleep, except for the 1 s ceiling', () => {
+  const { world } = play(1, [keep(0), { type: 'answer', tab: 0, answer: 'ok' }])
+  const slept = world.tabs[0]!.engine
+  const W = 1_900_000_000_000 + 3_600_000
+  const sends = (effects: readonly EngineEffect[]) => effects.filter((e) => e.type === 'send')
+  // The page shows again 6 s after the success on its clock, an hour and 6 s on the wall's.
+  const [woke, effects] = step(slept, { type: 'visible', visible: true }, 6_000, W + 6_000)
+  expect(sends(effects)).toHaveLength(1)
+  expect(woke.snap).toMatchObject({ status: 'alive', isAlive: false })
+  const [ended] = step(
+    woke,
+    {
+      type: 'answered',
+      id: woke.flight!.id,
+      error: new AvatarKeepAliveError({ kind: 'expired', httpStatus: 410 }),
+      random: 0.5,
+    },
+    6_100,
+    W + 6_100,
+  )
+  expect(ended.snap).toMatchObject({
+    endReason: 'missed',
+    missed: { cause: 'frozen', silentFor: 3_606_100 },
+  })
+  // Half a second after the success on the page's clock: the keep-alive waits for the ceiling.
+  const [early, none] = step(slept, { type: 'visible', visible: true }, 500, W + 500)
+  expect(sends(none)).toEqual([])
+  expect(nextDeadline(early)).toBe(1_000)
 })

@@ -1492,6 +1492,8 @@ function hashEngine(h: Hash, s: EngineState, now: number): void {
   h.s(s.blame?.cause)
     .t(s.blame?.by ?? null, now, 3 * I)
     .t(s.seen, now, 2 * I)
+    // (Always WALL: the world's wall clock is its monotonic one; they part only in a sleep.)
+    .n(s.ahead - WALL)
     .s(s.role)
     .t(s.heardAt, now, 1.5 * I)
     .t(s.lastCall, now, MIN_KEEP_ALIVE_GAP + 1)

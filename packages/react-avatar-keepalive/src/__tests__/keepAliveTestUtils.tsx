@@ -61,6 +61,15 @@ export function sleepThrough(ms: number): void {
   slept += ms
 }
 
+/**
+ * Moves the wall clock (`Date`) alone: a device that sleeps (a system sleep stops
+ * `performance.now()`, and every timer with it, on macOS and in Chrome on Linux), or a wall clock
+ * set forward by hand.
+ */
+export function systemSleep(ms: number): void {
+  vi.setSystemTime(Date.now() + ms)
+}
+
 /** Advances fake time inside `act`, letting msw and react-query settle. */
 export const advance = (ms = 0): Promise<void> =>
   act(async () => {

@@ -31,8 +31,10 @@ export function letGo(n: Draft, c: Ctx): void {
   const { hiddenTimeout } = n.settings
   const times = idle(n)
   if (times && c.now >= times.endAt) return end(n, c, 'idle-timeout')
-  if (times && c.now >= times.warnAt && n.snap.endsAt === null) {
-    show(n, { endsAt: Math.round(c.wall + times.endAt - c.now) })
+  if (times && c.now >= times.warnAt) {
+    // On the wall clock, which may be set back or forth meanwhile, or run on while the device slept.
+    const endsAt = Math.round(c.wall + times.endAt - c.now)
+    if (Math.abs(endsAt - (n.snap.endsAt ?? 0)) > MIN_KEEP_ALIVE_GAP) show(n, { endsAt })
   }
   n.hiddenSince = hiddenTimeout && inCharge(n) && !n.visible ? (n.hiddenSince ?? c.now) : null
   if (n.hiddenSince !== null && c.now >= n.hiddenSince + hiddenTimeout!) end(n, c, 'hidden-timeout')

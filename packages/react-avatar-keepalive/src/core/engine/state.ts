@@ -104,6 +104,11 @@ export interface EngineState {
   readonly blame: Blame | null
   /** When the last step ran: nothing happened since, so the page stayed as the state says. */
   readonly seen: Ms
+  /**
+   * How far the wall clock has been ahead of the page's, at the most: a device that sleeps moves
+   * it on (see `wake` in step.ts); a wall clock set back and forth again does not.
+   */
+  readonly ahead: number
   /** A `ping()` waits for the next outcome. */
   readonly pinged: boolean
   readonly role: Role
@@ -161,11 +166,14 @@ export const initialState = (
   lag: 0,
   firstStart: left?.firstStart ?? null,
   refused: left?.refused ?? [],
+  // (Of the two, the older: the device may have slept since, which the page's clock did not count.)
   lastAlive:
-    left?.lastAlive ??
-    (snap.lastAliveAt === null ? null : now - Math.max(0, wall - snap.lastAliveAt)),
+    snap.lastAliveAt === null
+      ? (left?.lastAlive ?? null)
+      : Math.min(left?.lastAlive ?? Infinity, now - Math.max(0, wall - snap.lastAliveAt)),
   blame: null,
   seen: now,
+  ahead: wall - now,
   pinged: false,
   role: 'solo',
   heardAt: now,

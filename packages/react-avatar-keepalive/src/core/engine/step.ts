@@ -1,3 +1,4 @@
+import { MIN_KEEP_ALIVE_GAP } from '../schedule'
 import {
   isAliveStatus,
   isTerminalStatus,
@@ -64,6 +65,7 @@ export function step(
   const n: Draft = { ...s }
   const c: Ctx = { now, wall, fx: [] }
   let confirmed = false
+  wake(n, c)
   blame(n, event, now)
   n.seen = now
   switch (event.type) {
@@ -210,6 +212,29 @@ export function nextDeadline(s: EngineState): Ms | null {
 }
 
 const watches = (s: EngineState): boolean => s.running && !!s.settings.idleTimeout
+
+/**
+ * The device slept: the page's clock stood still, and every timer with it (a system sleep stops
+ * performance.now() on macOS, and in Chrome on Linux), while the wall clock went on. What ages
+ * counts the sleep (isAlive, the blame for `missed`, the idle and hidden timeouts), and a
+ * keep-alive that fell due in it is due now, but the 1 s ceiling does not: a wall clock set
+ * forward past where it ever was looks the same to the page.
+ */
+function wake(n: Draft, c: Ctx): void {
+  const slept = c.wall - c.now - n.ahead
+  if (slept > 0) n.ahead += slept
+  if (slept <= MIN_KEEP_ALIVE_GAP) return
+  const back = (t: Ms | null) => (t === null ? null : t - slept)
+  n.lastAlive = back(n.lastAlive)
+  n.firstStart = back(n.firstStart)
+  n.lastActive -= slept
+  n.hiddenSince = back(n.hiddenSince)
+  n.seen -= slept
+  // The schedule counts from the last start less the lag (the ceiling from the start itself); a
+  // retry is due no later than that.
+  n.lag += slept
+  if (n.blame) n.blame = { ...n.blame, by: n.blame.by - slept }
+}
 
 function consumers(n: Draft, list: readonly Consumer[]): void {
   const before = usableToken(n)
