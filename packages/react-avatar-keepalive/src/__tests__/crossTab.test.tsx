@@ -1,5 +1,7 @@
 // One sender per session across tabs: each "tab" here is a store with its own facade of one
 // shared Web Locks fake and the real BroadcastChannel of Node, as two pages of one profile.
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { act, cleanup, render } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import {
@@ -1088,6 +1090,44 @@ describe('a page hidden away (pagehide: going into the back/forward cache)', () 
     await advance(5 * INTERVAL)
     expect(sentBy('b')).toHaveLength(sent)
     expect(b.store.get(SESSION)).toMatchObject({ status: 'expired', endReason: 'server' })
+  })
+})
+
+describe('a session let go while the page is hidden away', () => {
+  const pageEvent = (type: 'pagehide' | 'pageshow') =>
+    act(() => void window.dispatchEvent(new PageTransitionEvent(type, { persisted: true })))
+
+  // Found by an attacker's review of a page's long life (2026-12-07): an app that unmounts its
+  // call as the page goes into the back/forward cache left the keeper behind: it kept its claim to
+  // the lock, so it never retired, and it no longer listened for the page to show. One stayed per
+  // session for the page's life, with the options and callbacks the app handed in.
+  test('is forgotten once the page shows again: none of its options stay', async () => {
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    const a = openTab('a')
+    // Only a WeakRef leaves this function: nothing of the test holds the options.
+    const keepAndLetGoAway = async () => {
+      const onStatusChange = () => {}
+      const handle = keepAvatarSessionAlive(SESSION, 'token-1', {
+        store: a.store,
+        fetch: a.fetch,
+        interval: INTERVAL,
+        onStatusChange,
+      })
+      await advance(INTERVAL + 50)
+      pageEvent('pagehide')
+      handle.stop()
+      return new WeakRef(onStatusChange)
+    }
+    const options = await keepAndLetGoAway()
+    await advance(100)
+    pageEvent('pageshow')
+    await advance(2_000)
+    expect(browser.locks.state()).toEqual({ held: [], pending: [] })
+    await new Promise(setImmediate)
+    gc()
+    gc()
+    expect(options.deref()).toBeUndefined()
   })
 })
 

@@ -183,13 +183,15 @@ const wantsLock = (s: EngineState): boolean =>
   (s.consumers.length > 0 && s.role !== 'solo' && isTerminalStatus(s.snap.status))
 
 /**
- * Gets in line for the lock when it is wanted; lets go when not, 1 s after this tab's last start
- * (nothing while the page is hidden away).
+ * Gets in line for the lock when it is wanted; lets go when not, 1 s after this tab's last start.
+ * Hidden away, a tab has let go of the lock and its place in line already: it keeps or drops only
+ * its claim to them (dropped, the keeper can retire: the last consumer left as the page went).
  */
 export function lock(n: Draft, c: Ctx): void {
-  if (n.away) return
   const wants = wantsLock(n)
-  if (wants && n.role === 'solo') {
+  if (n.away) {
+    if (!wants) n.role = 'solo'
+  } else if (wants && n.role === 'solo') {
     n.role = 'follow'
     getInLine(n, c)
   } else if (!wants && n.role !== 'solo') leave(n, c)
