@@ -73,7 +73,10 @@ const queryDriver =
     const stop = (): void => {
       unsubscribe()
       const query = observer.getCurrentQuery()
-      if (!query.getObserversCount()) client.getQueryCache().remove(query)
+      // An app's own observer of it (useQuery on keepAliveQueryKey) outlives the keep-alive: the
+      // query is collected once that goes, as the app's queries are (it had no gc timer).
+      if (query.getObserversCount()) query.gcTime = 300_000
+      else client.getQueryCache().remove(query)
     }
     // The query's update re-arms `refetchInterval` (a fetch in progress is joined: its end re-arms
     // it as well).

@@ -6,6 +6,7 @@ import {
 import {
   QueryClient,
   QueryClientProvider,
+  QueryObserver,
   useIsFetching,
   useQuery,
   type Query,
@@ -250,6 +251,29 @@ describe('queryClient passed explicitly: the app opts in to seeing the keep-aliv
     // ...which still counts the app's own.
     void appClient.refetchQueries({ queryKey: ['profile'] })
     expect(appClient.isFetching(notKeepAlive)).toBe(1)
+  })
+
+  // Found by an attacker's review of a page's long life (2026-12-07): the query has no gc timer
+  // while kept, and was removed at the stop only if nothing else observed it. An app's panel that
+  // showed it a little longer left it in the cache for good: one per call, a thousand after a
+  // thousand calls.
+  test("a query the app still observes as the keep-alive stops is collected once the app's observer goes", async () => {
+    const appClient = new QueryClient()
+    const store = createAvatarSessionStore()
+    function Call() {
+      useAvatarKeepAlive('s1', 'token-1', { store, queryClient: appClient })
+      return null
+    }
+    const call = render(<Call />)
+    await advance(0)
+    const panel = new QueryObserver(appClient, { queryKey: KEY, enabled: false })
+    const leave = panel.subscribe(() => {})
+    call.unmount()
+    await advance(5_000)
+    leave()
+    expect(appClient.getQueryCache().find({ queryKey: KEY })).toBeDefined()
+    await advance(5 * 60_000)
+    expect(appClient.getQueryCache().find({ queryKey: KEY })).toBeUndefined()
   })
 
   test('useIsFetching() could see a keep-alive for 0 ms at most: it shows 0 at every 50 ms sample', async () => {
