@@ -1,3 +1,12 @@
+/**
+ * A development build: texts that explain (an error's, a bad option's rule) are kept, and production
+ * bundles drop them. The bundler replaces `process.env.NODE_ENV`; without one (an import map, a
+ * worker loaded as it is) there is no `process`, and this is a production build, not a
+ * ReferenceError at every error.
+ */
+export const DEV: boolean =
+  (typeof process < 'u' ? process.env.NODE_ENV : 'production') !== 'production'
+
 /** Why a keep-alive failed. */
 export type AvatarKeepAliveErrorKind =
   | 'expired'
@@ -91,7 +100,7 @@ export class AvatarKeepAliveError extends Error {
   }: AvatarKeepAliveErrorInit) {
     const status = httpStatus === null ? '' : ` (HTTP ${httpStatus})`
     const server = serverMessage ? `: ${serverMessage}` : ''
-    const text = process.env.NODE_ENV !== 'production' ? DESCRIPTIONS[kind] : kind
+    const text = DEV ? DESCRIPTIONS[kind] : kind
     super(`Keep-alive failed, ${text}${status}${server}`, { cause })
     this.kind = kind
     this.httpStatus = httpStatus

@@ -7,6 +7,7 @@ import {
 } from './environment'
 import { timerDriver, type KeepAliveDriverFactory } from './driver'
 import { joinKeeper, markSessionActive, type KeeperOptions } from './keeper'
+import { DEV } from './error'
 import { checkSessionId, invalid } from './request'
 import type { AvatarSessionStatus } from './status'
 import { avatarSessionStore, sessionView, type AvatarSessionStore } from './store'
@@ -65,7 +66,7 @@ export interface KeepAliveHandle {
 // before anything changes.
 function checkToken(token: string): void {
   if (typeof token !== 'string' || token.trim() === '')
-    throw invalid('token', process.env.NODE_ENV !== 'production' && 'must be a non-empty string')
+    throw invalid('token', DEV && 'must be a non-empty string')
 }
 
 /**
