@@ -1,12 +1,3 @@
-/**
- * A development build: texts that explain (an error's, a bad option's rule) are kept, and production
- * bundles drop them. The bundler replaces `process.env.NODE_ENV`; without one (an import map, a
- * worker loaded as it is) there is no `process`, and this is a production build, not a
- * ReferenceError at every error.
- */
-export const DEV: boolean =
-  (typeof process < 'u' ? process.env.NODE_ENV : 'production') !== 'production'
-
 /** Why a keep-alive failed. */
 export type AvatarKeepAliveErrorKind =
   | 'expired'
@@ -100,7 +91,14 @@ export class AvatarKeepAliveError extends Error {
   }: AvatarKeepAliveErrorInit) {
     const status = httpStatus === null ? '' : ` (HTTP ${httpStatus})`
     const server = serverMessage ? `: ${serverMessage}` : ''
-    const text = DEV ? DESCRIPTIONS[kind] : kind
+    // Development builds explain; production bundles fold this to `kind` and drop the texts. The
+    // bundler replaces process.env.NODE_ENV; with none (an import map, a worker loaded as it is)
+    // there is no `process`, and this is production, not a ReferenceError at every error. (At each
+    // use, not in a constant: read at call time, as tests that stub NODE_ENV expect.)
+    const text =
+      (typeof process < 'u' ? process.env.NODE_ENV : 'production') !== 'production'
+        ? DESCRIPTIONS[kind]
+        : kind
     super(`Keep-alive failed, ${text}${status}${server}`, { cause })
     this.kind = kind
     this.httpStatus = httpStatus

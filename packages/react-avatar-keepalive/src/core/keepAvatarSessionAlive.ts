@@ -7,7 +7,6 @@ import {
 } from './environment'
 import { timerDriver, type KeepAliveDriverFactory } from './driver'
 import { joinKeeper, markSessionActive, type KeeperOptions } from './keeper'
-import { DEV } from './error'
 import { checkSessionId, invalid } from './request'
 import type { AvatarSessionStatus } from './status'
 import { avatarSessionStore, sessionView, type AvatarSessionStore } from './store'
@@ -66,7 +65,11 @@ export interface KeepAliveHandle {
 // before anything changes.
 function checkToken(token: string): void {
   if (typeof token !== 'string' || token.trim() === '')
-    throw invalid('token', DEV && 'must be a non-empty string')
+    throw invalid(
+      'token',
+      (typeof process < 'u' ? process.env.NODE_ENV : 'production') !== 'production' &&
+        'must be a non-empty string',
+    )
 }
 
 /**

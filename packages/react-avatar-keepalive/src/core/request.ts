@@ -1,4 +1,4 @@
-import { AvatarKeepAliveError, classifyHttpStatus, DEV, parseRetryAfter } from './error'
+import { AvatarKeepAliveError, classifyHttpStatus, parseRetryAfter } from './error'
 
 /**
  * Base URL of the avatar API in the US region (the default).
@@ -63,8 +63,8 @@ export interface SessionCallAnswer {
 
 /**
  * Misuse of the API is a programming error: a TypeError naming the option, with the rule in
- * development (call sites pass `DEV && rule`, so production
- * bundles drop the text).
+ * development (call sites pass the NODE_ENV check of error.ts `&& rule`, so production bundles drop
+ * the text).
  */
 export function invalid(option: string, rule: string | false): TypeError {
   return new TypeError(`react-avatar-keepalive: \`${option}\` ${rule || 'is invalid'}`)
@@ -72,7 +72,12 @@ export function invalid(option: string, rule: string | false): TypeError {
 
 /** Not a function, every call would fail as a "network" error and the session die of them. */
 export function checkFetch(fetch: unknown): void {
-  if (typeof fetch !== 'function') throw invalid('fetch', DEV && 'must be a function')
+  if (typeof fetch !== 'function')
+    throw invalid(
+      'fetch',
+      (typeof process < 'u' ? process.env.NODE_ENV : 'production') !== 'production' &&
+        'must be a function',
+    )
 }
 
 /**
@@ -106,7 +111,8 @@ export function checkSessionId(sessionId: unknown): asserts sessionId is string 
   if (!isValidSessionId(sessionId)) {
     throw invalid(
       'sessionId',
-      DEV && 'must be a non-blank string, not . or .., with no lone surrogate',
+      (typeof process < 'u' ? process.env.NODE_ENV : 'production') !== 'production' &&
+        'must be a non-blank string, not . or .., with no lone surrogate',
     )
   }
 }
@@ -155,7 +161,8 @@ export function checkBaseUrl(baseUrl: unknown): asserts baseUrl is string {
   ) {
     throw invalid(
       'baseUrl',
-      DEV && 'must be an http(s) URL or a path, with no whitespace, credentials, query or fragment',
+      (typeof process < 'u' ? process.env.NODE_ENV : 'production') !== 'production' &&
+        'must be an http(s) URL or a path, with no whitespace, credentials, query or fragment',
     )
   }
 }
@@ -170,7 +177,11 @@ export const isAbsoluteUrl = (url: string): boolean => /^[a-z][\w+.-]*:/i.test(u
  */
 export function checkPageBase(baseUrl: string): void {
   if (typeof location !== 'object' && !isAbsoluteUrl(baseUrl)) {
-    throw invalid('baseUrl', DEV && 'must be an http(s) URL where there is no page')
+    throw invalid(
+      'baseUrl',
+      (typeof process < 'u' ? process.env.NODE_ENV : 'production') !== 'production' &&
+        'must be an http(s) URL where there is no page',
+    )
   }
 }
 
@@ -216,9 +227,17 @@ export function postToSession(
   const url = sessionUrl(sessionId, baseUrl, action)
   checkPageBase(baseUrl)
   if (typeof token !== 'string' || token.trim() === '')
-    throw invalid('token', DEV && 'must be a non-empty string')
+    throw invalid(
+      'token',
+      (typeof process < 'u' ? process.env.NODE_ENV : 'production') !== 'production' &&
+        'must be a non-empty string',
+    )
   if (typeof timeout !== 'number' || !(timeout > 0 && timeout <= 2 ** 31 - 1)) {
-    throw invalid('timeout', DEV && 'must be a number of ms above 0')
+    throw invalid(
+      'timeout',
+      (typeof process < 'u' ? process.env.NODE_ENV : 'production') !== 'production' &&
+        'must be a number of ms above 0',
+    )
   }
   checkFetch(fetchFn)
   if (!isValidToken(token))

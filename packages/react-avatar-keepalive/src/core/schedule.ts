@@ -1,4 +1,4 @@
-import { DEV, MAX_TIMER_DELAY, type AvatarKeepAliveError } from './error'
+import { MAX_TIMER_DELAY, type AvatarKeepAliveError } from './error'
 import { AVATAR_API_US, checkBaseUrl, DEFAULT_KEEP_ALIVE_TIMEOUT, invalid } from './request'
 
 /**
@@ -70,7 +70,7 @@ function ms(name: string, value: number, min: number, max: number): number {
   if (!(typeof value === 'number' && value >= min && value <= max)) {
     throw invalid(
       name,
-      DEV &&
+      (typeof process < 'u' ? process.env.NODE_ENV : 'production') !== 'production' &&
         `must be a number of ms from ${min} to ${max} (got ${typeof value == 'number' ? value : typeof value})`,
     )
   }
