@@ -105,8 +105,8 @@ export interface EngineState {
   /** When the last step ran: nothing happened since, so the page stayed as the state says. */
   readonly seen: Ms
   /**
-   * How far the wall clock has been ahead of the page's, at the most: a device that sleeps moves
-   * it on (see `wake` in step.ts); a wall clock set back and forth again does not.
+   * How far the wall clock was ahead of the page's at the last step: a device that sleeps moves it
+   * on (see `wake` in step.ts), and so does a wall clock that is set.
    */
   readonly ahead: number
   /** A `ping()` waits for the next outcome. */

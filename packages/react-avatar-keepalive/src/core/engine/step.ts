@@ -218,11 +218,11 @@ const watches = (s: EngineState): boolean => s.running && !!s.settings.idleTimeo
  * performance.now() on macOS, and in Chrome on Linux), while the wall clock went on. What ages
  * counts the sleep (isAlive, the blame for `missed`, the idle and hidden timeouts), and a
  * keep-alive that fell due in it is due now, but the 1 s ceiling does not: a wall clock set
- * forward past where it ever was looks the same to the page.
+ * forward looks the same to the page. (One set back is no sleep: a sleep after it still is.)
  */
 function wake(n: Draft, c: Ctx): void {
   const slept = c.wall - c.now - n.ahead
-  if (slept > 0) n.ahead += slept
+  n.ahead += slept
   if (slept <= MIN_KEEP_ALIVE_GAP) return
   const back = (t: Ms | null) => (t === null ? null : t - slept)
   n.lastAlive = back(n.lastAlive)
