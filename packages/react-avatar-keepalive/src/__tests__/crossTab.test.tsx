@@ -9,6 +9,7 @@ import {
   type KeepAliveHandle,
   type KeepAvatarSessionAliveOptions,
 } from '../core/keepAvatarSessionAlive'
+import { dispatchToKeeper } from '../core/keeper'
 import { ALONE_WAIT, STEAL_SETTLE, STEAL_WAIT } from '../core/engine/leadership'
 import { keepAliveUrl } from '../core/request'
 import type { AvatarSessionStatus } from '../core/status'
@@ -1184,6 +1185,32 @@ describe('idle and hidden timeouts see every tab', () => {
     act(() => a.cache())
     await advance(0)
     expect(ends()).toHaveLength(1)
+  })
+
+  // Found by an attacker's review of workers and micro-frontends (2026-12-07): another copy of the
+  // package in the same page (its own bundle) in line for the lock counted as another tab that
+  // keeps the session, so endOnPageHide never ended it (0 end requests in Chromium).
+  test('a leader going away with endOnPageHide ends the session another copy in its own page keeps', async () => {
+    const a = openTab('a')
+    keepInTab(a, 'token-1', { endOnPageHide: true })
+    await advance(50)
+    const copy = createAvatarSessionStore({
+      crossTab: { locks: browser.locks.tab('a'), BroadcastChannel },
+    })
+    const other = keepAvatarSessionAlive(SESSION, 'token-1', {
+      store: copy,
+      fetch: a.fetch,
+      interval: INTERVAL,
+    })
+    await advance(2 * INTERVAL)
+    expect(browser.locks.state().pending).toHaveLength(1)
+    act(() => {
+      a.cache()
+      dispatchToKeeper(copy, SESSION, { type: 'pagehide' })
+    })
+    await advance(0)
+    expect(ends()).toHaveLength(1)
+    other.stop()
   })
 
   // A tab that has just come is in line before the leader's next keep-alive counts it: it says so

@@ -252,7 +252,9 @@ async function run(steps: Step[], late: number[]): Promise<string[]> {
       case 'countPeers': {
         const t = live(s.tab)
         if (!t) break
-        t.counted.push(waiting())
+        // Not its own place in line once it knows who it is (told it leads): another copy of the
+        // package in its page goes away with it.
+        t.counted.push(waiting() - (t.events.includes('lead') && inLine(t.id) ? 1 : 0))
         t.leadership.countPeers()
         break
       }

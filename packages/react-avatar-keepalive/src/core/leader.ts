@@ -70,8 +70,9 @@ export function lead(
         void query()
           .catch(() => ({}) as LockManagerSnapshot)
           .then(({ held }) => {
+            if (mine !== generation) return
             clientId = held?.find((lock) => lock.name === name)?.clientId
-            if (mine === generation) dispatch({ type: 'lead', stole: steal })
+            dispatch({ type: 'lead', stole: steal })
           })
         await new Promise<void>((resolve) => (letGo = resolve))
       })
@@ -142,11 +143,18 @@ export function lead(
         () => dispatch({ type: 'confirmed', id, held: true }),
       )
     },
-    countPeers: () =>
+    // Not this page's own (as known when asked): another copy of the package in it goes with it.
+    countPeers: () => {
+      const me = clientId
       void query().then(
-        (snapshot) => dispatch({ type: 'peers', count: waiting(snapshot)?.length ?? 0 }),
+        (snapshot) =>
+          dispatch({
+            type: 'peers',
+            count: waiting(snapshot)?.filter((lock) => lock.clientId !== me).length ?? 0,
+          }),
         noop,
-      ),
+      )
+    },
     unlock: ({ after }) => {
       generation++
       leading = false
