@@ -26,15 +26,18 @@ const maxSteps = Number(process.env.FUZZ_ENGINE_STEPS ?? 200)
  * next in a tab whose session ended or whose device went offline (`revive`): without it, most walks
  * spent their last hundred moves there (an idle timeout ends the session within 4 intervals).
  */
-type Move = { pick: number } | { advance: number } | { sleep: number } | { revive: number }
+type Move =
+  { pick: number } | { advance: number } | { sleep: number; device: boolean } | { revive: number }
 
 const move: fc.Arbitrary<Move> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ advance: fc.integer({ min: 0, max: 4 * I }) }) },
   {
     weight: 1,
+    // Frozen (the page's clock goes on), or the device asleep (it stands still, the wall's goes on).
     arbitrary: fc.record({
       sleep: fc.oneof(fc.integer({ min: 0, max: 6 * I }), fc.constant(DAYS_40)),
+      device: fc.boolean(),
     }),
   },
   { weight: 1, arbitrary: fc.record({ revive: fc.nat() }) },
@@ -65,7 +68,7 @@ function walk(
             ? { type: 'advance', ms: 'next' }
             : { type: 'env', tab, what: 'online' }
     } else if ('advance' in m) action = { type: 'advance', ms: m.advance }
-    else if (config.tabs === 1) action = { type: 'sleep', ms: m.sleep }
+    else if (config.tabs === 1) action = { type: 'sleep', ms: m.sleep, device: m.device }
     else {
       // Two tabs: one of them freezes for that long, or none.
       action = { type: 'advance', ms: m.sleep % (4 * I) }
@@ -73,7 +76,8 @@ function walk(
     path.push(action)
     const out = apply(world, action)
     steps += out.steps
-    if (out.world.lastAny !== world.lastAny) sends++
+    // (A device asleep moves the last keep-alive's time on with the page's clock: not a send.)
+    if (action.type !== 'sleep' && out.world.lastAny !== world.lastAny) sends++
     world = out.world
     if (out.violations.length) return { violations: out.violations, path, steps, sends }
   }

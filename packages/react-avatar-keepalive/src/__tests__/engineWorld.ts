@@ -164,6 +164,12 @@ export interface Config {
   advances: readonly (number | 'next')[]
   /** Time passes with nothing running (a frozen or sleeping page), in one tab worlds (ms). */
   sleeps: readonly number[]
+  /**
+   * The device asleep, in one tab worlds (ms): the page's clock and its timers stand still (a
+   * system sleep stops performance.now() on macOS, and in Chrome on Linux) while the wall clock
+   * and the server go on.
+   */
+  naps?: readonly number[]
   /** Consumer actions that only one tab takes (its index); every tab takes the others. */
   pinned?: Partial<Record<ConsumerAction, number>>
 }
@@ -181,6 +187,7 @@ export const CONFIGS = {
     answers: ANSWERS,
     advances: ['next', 1, 999, 1_000, I / 2, I, 1.5 * I, 3 * I],
     sleeps: [1.5 * I, DAYS_40],
+    naps: [1.5 * I, DAYS_40],
   },
   schedule: {
     name: 'one tab: the schedule, answers, time, the page',
@@ -208,6 +215,7 @@ export const CONFIGS = {
     answers: ['ok', '410'],
     advances: ['next', I, 3 * I],
     sleeps: [1.5 * I],
+    naps: [1.5 * I],
   },
   tabs: {
     name: 'two tabs: leading, freezing, closing',
@@ -291,7 +299,7 @@ export type Action =
   | { type: 'answer'; tab: number; answer: Answer }
   | { type: 'deliver' | 'deliverLock' | 'deliverAnswer' | 'tick' | 'thaw'; tab: number }
   | { type: 'advance'; ms: number | 'next' }
-  | { type: 'sleep'; ms: number }
+  | { type: 'sleep'; ms: number; device?: boolean }
 
 type Delivery =
   | Extract<EngineEvent, { type: 'lead' | 'lostLead' | 'confirmed' | 'peers' | 'noLocks' }>
@@ -404,6 +412,8 @@ export interface World {
   readonly ranks: number
   /** How many times a tab saw the session end first (not told by another tab). */
   readonly ends: number
+  /** How long the device slept in all: a page's clock reads the world's time less this. */
+  readonly slept: number
 }
 
 /** Events that may bring a tab's next keep-alive forward. */
@@ -491,6 +501,7 @@ export function createWorld(tabs: TabCount): World {
     lastAny: null,
     ranks: 0,
     ends: 0,
+    slept: 0,
   }
 }
 
@@ -542,6 +553,8 @@ export function actions(w: World, config: Config): Action[] {
     if (ms !== 'next' || nextDue(w) !== null) out.push({ type: 'advance', ms })
   }
   if (w.tabs.length === 1) for (const ms of config.sleeps) out.push({ type: 'sleep', ms })
+  if (w.tabs.length === 1)
+    for (const ms of config.naps ?? []) out.push({ type: 'sleep', ms, device: true })
   return out
 }
 
@@ -690,6 +703,18 @@ class Model {
         for (const line of w.lines) line.window = w.now
         const t = this.t(0)
         if (t.owed) t.owed = { ...t.owed, at: Math.max(t.owed.at, w.now) }
+        if (a.device) {
+          // The page's timers (the interpreter's, the request's timeout, a delayed release of the
+          // lock) wait for its clock, and so does the 1 s ceiling since the last keep-alive.
+          w.slept += a.ms
+          if (t.timerAt !== null) t.timerAt += a.ms
+          if (t.request) t.request = { ...t.request, at: t.request.at + a.ms }
+          if (w.lastAny !== null) w.lastAny += a.ms
+          for (const line of w.lines) {
+            const { releaseAt } = line.lock
+            if (releaseAt !== null) line.lock = { ...line.lock, releaseAt: releaseAt + a.ms }
+          }
+        }
         return
       }
     }
@@ -795,7 +820,10 @@ class Model {
         if (!t.closed) return
         // (The app's options are what they were: the same endpoint.)
         const { endpoint } = t
-        Object.assign(t, freshTab(w.now, w.tabs.length as TabCount), { endpoint, line: endpoint })
+        Object.assign(t, freshTab(w.now - w.slept, w.tabs.length as TabCount), {
+          endpoint,
+          line: endpoint,
+        })
         return this.checkSchedule()
       }
       case 'nolocks': {
@@ -1007,7 +1035,9 @@ class Model {
       if (!event.error) t.nudged = false
       t.owed = null
     }
-    const [engine, effects] = step(copyEngine(before.engine), event, now, WALL + now)
+    // (The page's clock: the world's, less what the device slept.)
+    const clock = now - this.w.slept
+    const [engine, effects] = step(copyEngine(before.engine), event, clock, WALL + now)
     // A page hidden away is in the back/forward cache (frozen) until it is shown again; it lets go
     // of its lock at once, as a page that closes: the next tab may not have heard of its last
     // keep-alive yet.
@@ -1029,7 +1059,7 @@ class Model {
     const delay =
       deadline === null
         ? null
-        : Math.min(Math.max(Math.ceil(deadline - now), 1), engine.settings.interval * 2)
+        : Math.min(Math.max(Math.ceil(deadline - clock), 1), engine.settings.interval * 2)
     if (delay !== null && !(delay >= 1 && delay <= MAX_TIMER_DELAY))
       this.fail(`a timer of ${delay} ms`)
     t.engine = engine
@@ -1458,9 +1488,11 @@ class Hash {
 }
 const CODES: Record<string, number> = {}
 
-function hashEngine(h: Hash, s: EngineState, now: number): void {
+/** The engine's times are on the page's clock (`now` less what the device slept), its snapshot's on the wall's. */
+function hashEngine(h: Hash, s: EngineState, wallNow: number, slept: number): void {
   const { snap } = s
-  const wall = (t: number | null) => h.t(t === null ? null : t - WALL, now)
+  const wall = (t: number | null) => h.t(t === null ? null : t - WALL, wallNow)
+  const now = wallNow - slept
   for (const c of s.consumers)
     h.s(c.token)
       .n(+!!c.options.endOnPageHide | (+(c.options.crossTab === false) << 1))
@@ -1492,8 +1524,8 @@ function hashEngine(h: Hash, s: EngineState, now: number): void {
   h.s(s.blame?.cause)
     .t(s.blame?.by ?? null, now, 3 * I)
     .t(s.seen, now, 2 * I)
-    // (Always WALL: the world's wall clock is its monotonic one; they part only in a sleep.)
-    .n(s.ahead - WALL)
+    // What the device slept since the engine's last step (its wall clock ran ahead by the rest).
+    .t(s.ahead - WALL, slept, 5 * I)
     .s(s.role)
     .t(s.heardAt, now, 1.5 * I)
     .t(s.lastCall, now, MIN_KEEP_ALIVE_GAP + 1)
@@ -1505,12 +1537,12 @@ function hashEngine(h: Hash, s: EngineState, now: number): void {
     .t(s.hiddenSince, now, 2 * I)
 }
 
-function hashTab(h: Hash, t: Tab, now: number, end: (n: number) => number): void {
+function hashTab(h: Hash, t: Tab, now: number, slept: number, end: (n: number) => number): void {
   if (t.closed) {
     h.n(0x3fff0003)
     return
   }
-  hashEngine(h, t.engine, now)
+  hashEngine(h, t.engine, now, slept)
   for (const c of t.slots) h.s(c?.token)
   h.t(t.timerAt, now)
   if (t.request) h.t(t.request.at, now).n(t.engine.flight?.id === t.request.id ? 1 : 2)
@@ -1561,7 +1593,7 @@ export function hashWorld(w: World): number {
       ]),
     ),
   ].sort((a, b) => a - b)
-  for (const t of w.tabs) hashTab(h, t, now, (n) => ends.indexOf(n))
+  for (const t of w.tabs) hashTab(h, t, now, w.slept, (n) => ends.indexOf(n))
   for (const { lock, ...line } of w.lines) {
     h.n(lock.holder ?? -1)
     for (const q of lock.queue) h.n(q)
