@@ -1352,3 +1352,17 @@ test('a device that slept an hour: the step counts the sleep, except for the 1 s
   expect(sends(none)).toEqual([])
   expect(nextDeadline(early)).toBe(1_000)
 })
+
+// 54. Seed 823857322 (pure random walks, 2026-12-07): the device asleep 99 ms, which the engine takes
+// for clock noise (Date.now() and performance.now() drift and are coarsened; only more than 1 s
+// counts), left the world's clock 99 ms ahead of the page's, and the world judged isAlive by its
+// own. The walks' naps now last more than a second; this is the rule they found.
+test('a wall clock a second or less ahead of the page is noise; more is a sleep', () => {
+  const { world } = play(1, [keep(0), { type: 'answer', tab: 0, answer: 'ok' }])
+  const s = world.tabs[0]!.engine
+  const W = 1_900_000_000_000
+  // Half a second before the success is 3 intervals old on the page's clock.
+  const at = (ahead: number) =>
+    step(s, { type: 'timer' }, 29_500, W + 29_500 + ahead)[0].snap.isAlive
+  expect([at(0), at(1_000), at(1_001)]).toEqual([true, true, false])
+})
