@@ -198,6 +198,8 @@ describe('endOnPageHide', () => {
     expect(endCalls).toHaveLength(1)
     expect(endCalls[0]![1]).toMatchObject({
       keepalive: true,
+      // Not followed, as a keep-alive's is not (a 302 would send it on as a GET).
+      redirect: 'manual',
       method: 'POST',
       headers: { Authorization: 'Bearer token-1', 'Content-Type': 'application/json' },
       body: '{}',

@@ -1131,6 +1131,59 @@ describe('with the real global fetch (msw)', () => {
     expect(error.cause).toBeInstanceOf(TypeError)
   })
 
+  // Found by an attacker's review of the network between the page and the API: followed, a
+  // 301/302/303 re-sent the keep-alive as a GET (a POST-only route's 404 ended a live session),
+  // and a 307 to another origin lost the Authorization header (its 401 refused a good token).
+  it.each([
+    [302, `${BASE}/elsewhere`],
+    [307, 'https://other.test/v1/avatar-session/session-1/keep-alive'],
+  ])('a %s redirect is not followed: invalid-response, retried', async (status, location) => {
+    server.use(
+      http.post(`${BASE}/avatar-session/:id/keep-alive`, () =>
+        HttpResponse.text(null, { status, headers: { Location: location } }),
+      ),
+      http.all(`${BASE}/elsewhere`, () => HttpResponse.json({ success: false }, { status: 404 })),
+      http.all('https://other.test/*', () =>
+        HttpResponse.json({ success: false }, { status: 401 }),
+      ),
+    )
+    const error = await keepAliveError(
+      sendKeepAlive({ sessionId: ID, token: TOKEN, baseUrl: BASE }),
+    )
+    expect(error).toMatchObject({ kind: 'invalid-response', httpStatus: status, retryable: true })
+    expect(requests.map((request) => `${request.method} ${request.url}`)).toEqual([
+      `POST ${BASE}/avatar-session/session-1/keep-alive`,
+    ])
+  })
+
+  it("a browser's redirect not followed (status 0, opaqueredirect) → invalid-response, no status", async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>(
+      async () =>
+        ({
+          ok: false,
+          status: 0,
+          type: 'opaqueredirect',
+          headers: new Headers(),
+          text: async () => '',
+        }) as unknown as Response,
+    )
+    const error = await keepAliveError(
+      sendKeepAlive({ sessionId: ID, token: TOKEN, baseUrl: BASE, fetch }),
+    )
+    expect(error).toMatchObject({ kind: 'invalid-response', httpStatus: null, retryable: true })
+    expect(fetch.mock.calls[0]![1]).toMatchObject({ redirect: 'manual' })
+  })
+
+  it('a fetch that answers without headers still rejects with an AvatarKeepAliveError', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>(
+      async () => ({ ok: false, status: 500, text: async () => '' }) as unknown as Response,
+    )
+    const error = await keepAliveError(
+      sendKeepAlive({ sessionId: ID, token: TOKEN, baseUrl: BASE, fetch }),
+    )
+    expect(error).toMatchObject({ kind: 'server', httpStatus: 500, retryAfter: null })
+  })
+
   it('an echoed token stays out of the error', async () => {
     server.use(
       http.post(`${BASE}/avatar-session/:id/keep-alive`, ({ request }) =>

@@ -336,6 +336,7 @@ function createKeeper(
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: '{}',
+      redirect: 'manual',
       keepalive: true,
     }
     readyEnd(keeper, () => {

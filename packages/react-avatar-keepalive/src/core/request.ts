@@ -282,6 +282,10 @@ async function send(
             headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
             body: '{}',
             signal: controller.signal,
+            // The API never redirects. Followed, a 301/302/303 turns the POST into a GET (its 404
+            // would end the session) and one to another origin drops the Authorization header (its
+            // 401 would refuse a good token): a redirect is an answer the API does not give, retried.
+            redirect: 'manual',
             ...(keepalive && { keepalive }),
           }),
         )
@@ -327,8 +331,10 @@ export function answerError(
   const error = (body as { error?: unknown } | null)?.error
   return new AvatarKeepAliveError({
     kind: response.ok ? 'invalid-response' : classifyHttpStatus(response.status),
-    httpStatus: response.status,
-    retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
+    // 0 for a redirect not followed in a browser (`opaqueredirect`).
+    httpStatus: response.status || null,
+    // A custom `fetch` may answer without headers; this still rejects with an AvatarKeepAliveError.
+    retryAfter: parseRetryAfter(response.headers?.get?.('Retry-After') ?? null),
     serverMessage: typeof error === 'string' ? redactToken(error, token) : null,
   })
 }
