@@ -1,6 +1,6 @@
 import { onlineManager } from '@tanstack/react-query'
 import { act } from '@testing-library/react'
-import { describe, expect, test, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import {
   advance,
   renderKeepAlive,
@@ -160,6 +160,65 @@ describe('hidden tabs and frozen pages', () => {
     })
     await advance(0)
     expect(api.count('s1')).toBe(1)
+  })
+})
+
+// Found by an attacker's review of pages not yet seen: a page that Chromium prerenders (Speculation
+// Rules) runs its scripts before the user goes there, if ever. With crossTab off it sent
+// keep-alives from there, and thrown away unseen it ended the session (endOnPageHide) that the
+// user's page was keeping; with crossTab on, whether a session survived going to it was a coin flip.
+describe('a prerendered page', () => {
+  let prerendering = true
+  const show = (): void => {
+    prerendering = false
+    document.dispatchEvent(new Event('prerenderingchange'))
+  }
+  beforeEach(() => {
+    prerendering = true
+    Object.defineProperty(document, 'prerendering', { configurable: true, get: () => prerendering })
+  })
+  afterEach(() => {
+    delete (document as { prerendering?: boolean }).prerendering
+  })
+
+  test('keeps nothing until it is shown, and ends nothing when thrown away unseen', async () => {
+    const view = renderKeepAlive({
+      sessionId: 's1',
+      token: 'token-1',
+      options: { endOnPageHide: true, crossTab: false },
+    })
+    await advance(60_000)
+    view.rerenderWith({
+      sessionId: 's1',
+      token: 'token-2',
+      options: { endOnPageHide: true, crossTab: false },
+    })
+    let pinged: string | undefined
+    void view
+      .latest()
+      .ping()
+      .then((status) => (pinged = status))
+    await advance(0)
+    expect(pinged).toBe('idle')
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }))
+    await advance(0)
+    expect(api.requests).toEqual([])
+    expect(view.latest().status).toBe('idle')
+  })
+
+  test('shown: a keep-alive at once with the newest token, then on schedule', async () => {
+    const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })
+    await advance(20_000)
+    view.rerenderWith({ sessionId: 's1', token: 'token-2' })
+    await advance(0)
+    expect(api.count('s1')).toBe(0)
+    api.setToken('s1', 'token-2')
+    act(show)
+    await advance(0)
+    expect(api.requests.map((request) => request.tokenMatched)).toEqual([true])
+    expect(view.latest().status).toBe('alive')
+    await advance(10_000)
+    expect(api.count('s1')).toBe(2)
   })
 })
 

@@ -38,6 +38,10 @@ export const globalWindow: Window | undefined = typeof window === 'object' ? win
 export const globalDocument: Document | undefined =
   typeof document === 'object' ? document : undefined
 
+/** Whether the page is prerendered (Speculation Rules), not yet shown: `prerenderingchange` ends it. */
+export const prerendering = (): boolean =>
+  (globalDocument as { prerendering?: boolean } | undefined)?.prerendering === true
+
 /** `document.visibilityState` and its event; always seen where there is no `document`. */
 export const browserFocus: FocusSource = {
   isFocused: () => globalDocument?.visibilityState !== 'hidden',

@@ -16,6 +16,7 @@ import {
   globalWindow,
   listen,
   noop,
+  prerendering,
   type FocusSource,
   type OnlineSource,
 } from './environment'
@@ -410,6 +411,9 @@ function createKeeper(
   }
 
   const sync = (): void => {
+    // A prerendered page (Speculation Rules) keeps nothing until it is shown: syncSoon's listener
+    // syncs then (an update or a ping meanwhile must not).
+    if (pending && prerendering()) return
     pending = false
     const list = [...entries]
     const newest = list[list.length - 1]
@@ -442,11 +446,16 @@ function createKeeper(
     })
   }
 
-  // Once per task: a mount undone at once (StrictMode, a quick toggle) costs nothing.
+  // Once per task: a mount undone at once (StrictMode, a quick toggle) costs nothing. A page
+  // prerendered is not the user's yet (it may never be): no keep-alive, no place in line, and
+  // nothing ended as it is thrown away, until it is shown.
   const syncSoon = (): void => {
     if (pending) return
     pending = true
-    void Promise.resolve().then(() => pending && sync())
+    const go = (): unknown => pending && sync()
+    // (The event comes once: the listener needs no removing.)
+    if (prerendering()) listen(globalDocument, 'prerenderingchange', go)
+    else void Promise.resolve().then(go)
   }
 
   // Nobody keeps the session: free the keeper (thousands of sessions come and go on a server).

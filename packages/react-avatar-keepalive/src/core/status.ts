@@ -3,7 +3,7 @@ import type { AvatarKeepAliveError } from './error'
 /**
  * Where a session stands, as far as this client knows.
  *
- * - `idle`: no session id or token yet; nothing is sent.
+ * - `idle`: no session id or token yet (or a prerendered page not yet shown); nothing is sent.
  * - `connecting`: the first keep-alive is on its way.
  * - `alive`: the last keep-alive succeeded.
  * - `degraded`: the last keep-alive failed in a way worth retrying; retrying.
