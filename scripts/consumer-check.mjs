@@ -3,9 +3,10 @@
 // and installs the tarball with npm into fresh Vite apps in a temp dir outside the workspace — one
 // on React 19 + zustand 5, one on the lowest peers (React 18 + zustand 4) — whose code is the
 // package README's quick start (AvatarCall.tsx, copied from the README) plus a main.tsx that also
-// uses `react-avatar-keepalive/core` and the `/testing` types. Each app is then type-checked with
-// `moduleResolution` `bundler` and `nodenext` (strict, skipLibCheck off, no `*.css` declaration),
-// its package entries are loaded by Node, and `vite build` builds it. The React 18 app also asks
+// uses `react-avatar-keepalive/core` and the `/testing` types, and a stricter consumer's strict.ts.
+// Each app is then type-checked with `moduleResolution` `bundler` and `nodenext` (strict,
+// exactOptionalPropertyTypes, skipLibCheck off, no `*.css` declaration), and its server/ code
+// with Node's types and no DOM lib (`node`: the core's declarations need no DOM), its package entries are loaded by Node, and `vite build` builds it. The React 18 app also asks
 // Metro's resolver (React Native 0.73/0.74's) for the package, as an app on those versions would,
 // whose Metro reads `main` unless package exports are turned on.
 //
@@ -62,6 +63,7 @@ const common = {
   vite: pinned('vite', rootPkg, demoPkg),
   '@vitejs/plugin-react': pinned('@vitejs/plugin-react', demoPkg),
   typescript: pinned('typescript', rootPkg),
+  '@types/node': pinned('@types/node', rootPkg),
   // /testing is typed against msw: an app that imports its types has msw for its tests.
   msw: pinned('msw', pkg, rootPkg),
 }
@@ -217,6 +219,44 @@ createRoot(document.getElementById('root')!).render(
 )
 `
 
+// A stricter consumer's code (exactOptionalPropertyTypes): optional options forwarded as they are,
+// possibly undefined, and the keep-alive's query options handed to TanStack's own observer.
+const STRICT = `import { QueryObserver, type QueryClient } from '@tanstack/react-query'
+import type { UseAvatarKeepAliveOptions } from 'react-avatar-keepalive'
+import {
+  keepAliveQueryOptions,
+  sendKeepAlive,
+  type AvatarKeepAliveError,
+} from 'react-avatar-keepalive/core'
+
+export interface CallProps {
+  baseUrl?: string
+  onError?: (error: AvatarKeepAliveError) => void
+  signal?: AbortSignal
+}
+
+export const optionsOf = ({ baseUrl, onError }: CallProps): UseAvatarKeepAliveOptions => ({
+  baseUrl,
+  onError,
+  store: undefined,
+})
+
+export const keepOnce = (sessionId: string, token: string, { baseUrl, signal }: CallProps) =>
+  sendKeepAlive({ sessionId, token, baseUrl, signal })
+
+export const observe = (
+  client: QueryClient,
+  driven: Parameters<typeof keepAliveQueryOptions>[0],
+) => new QueryObserver(client, keepAliveQueryOptions(driven))
+`
+
+// Server code: Node's types and no DOM lib (tsconfig.node.json), keeping a session with the core.
+const SERVER = `import { AVATAR_API_EU, keepAvatarSessionAlive } from 'react-avatar-keepalive/core'
+
+export const keep = (sessionId: string, token: string) =>
+  keepAvatarSessionAlive(sessionId, token, { baseUrl: AVATAR_API_EU })
+`
+
 // Node loads each entry as a consumer's server code or test runner would.
 const SMOKE = `
 const root = await import('${NAME}')
@@ -294,10 +334,12 @@ for (const exportsOn of [false, true]) {
 `
 
 function tsconfig(resolution) {
+  const node = resolution === 'node'
   return {
     compilerOptions: {
       target: 'ES2022',
-      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      // Server code has Node's types and no DOM: the core's declarations must not need the DOM's.
+      lib: node ? ['ES2022'] : ['ES2022', 'DOM', 'DOM.Iterable'],
       ...(resolution === 'bundler'
         ? { module: 'ESNext', moduleResolution: 'bundler' }
         : { module: 'NodeNext', moduleResolution: 'NodeNext' }),
@@ -309,18 +351,21 @@ function tsconfig(resolution) {
       noFallthroughCasesInSwitch: true,
       noUncheckedSideEffectImports: true,
       verbatimModuleSyntax: true,
+      // The strictest optional properties: a consumer may pass `undefined` for any option.
+      exactOptionalPropertyTypes: true,
       // Off: the package's declarations (and what they import) are checked too.
       skipLibCheck: false,
       noEmit: true,
       // No vite/client: nothing declares `*.css`, so the stylesheet's own types must resolve.
-      types: [],
+      types: node ? ['node'] : [],
     },
-    include: ['src'],
+    include: [node ? 'server' : 'src'],
   }
 }
 
 function writeApp(dir, variant, tarball, avatarCall) {
   mkdirSync(join(dir, 'src'), { recursive: true })
+  mkdirSync(join(dir, 'server'), { recursive: true })
   const manifest = {
     name: `consumer-${variant.name}`,
     private: true,
@@ -333,6 +378,7 @@ function writeApp(dir, variant, tarball, avatarCall) {
     devDependencies: {
       ...variant.devDependencies,
       '@vitejs/plugin-react': common['@vitejs/plugin-react'],
+      '@types/node': common['@types/node'],
       msw: common.msw,
       typescript: common.typescript,
       vite: common.vite,
@@ -347,8 +393,11 @@ function writeApp(dir, variant, tarball, avatarCall) {
       "import react from '@vitejs/plugin-react'\nimport { defineConfig } from 'vite'\n\nexport default defineConfig({ plugins: [react()] })\n",
     'tsconfig.bundler.json': JSON.stringify(tsconfig('bundler'), null, 2),
     'tsconfig.nodenext.json': JSON.stringify(tsconfig('nodenext'), null, 2),
+    'tsconfig.node.json': JSON.stringify(tsconfig('node'), null, 2),
     'src/AvatarCall.tsx': avatarCall,
     'src/main.tsx': MAIN,
+    'src/strict.ts': STRICT,
+    'server/keep.ts': SERVER,
   }
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text)
   return manifest
@@ -410,11 +459,11 @@ async function variantChecks(variant, tmp, tarball, avatarCall, npmCache) {
     if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}`)
   })
   // Both resolutions at once (each is a separate tsc run; they only read).
-  const typeChecks = ['bundler', 'nodenext'].map(async (resolution) => {
+  const typeChecks = ['bundler', 'nodenext', 'node'].map(async (resolution) => {
     const own = []
     await check(
       (line) => own.push(line),
-      `${variant.name}: tsc, moduleResolution ${resolution}`,
+      `${variant.name}: tsc, ${resolution === 'node' ? "server code, Node's types, no DOM lib" : `moduleResolution ${resolution}`}`,
       async () => {
         const tsc = node(
           'typescript/bin/tsc',

@@ -23,22 +23,22 @@ export interface SessionStatusBadgeProps extends Omit<
    * The store `useAvatarKeepAlive` writes to.
    * @default avatarSessionStore
    */
-  store?: AvatarSessionStore
+  store?: AvatarSessionStore | undefined
   /**
    * Text for some or all statuses.
    * @default SESSION_STATUS_LABELS
    */
-  labels?: Partial<Record<AvatarSessionStatus, string>>
+  labels?: Partial<Record<AvatarSessionStatus, string>> | undefined
   /**
    * Text for a status; wins over `labels`.
    * @default undefined
    */
-  getLabel?: (status: AvatarSessionStatus) => string
+  getLabel?: ((status: AvatarSessionStatus) => string) | undefined
   /**
    * Adds "last ping 3 s ago", updated every second, and the exact time as a tooltip.
    * @default false
    */
-  showLastPing?: boolean
+  showLastPing?: boolean | undefined
 }
 
 /**

@@ -26,18 +26,18 @@ export interface UseAvatarKeepAliveOptions extends KeeperOptions, SessionCallbac
    * `true` again pings at once if one is due.
    * @default true
    */
-  enabled?: boolean
+  enabled?: boolean | undefined
   /**
    * The QueryClient whose `refetchInterval` drives the schedule. Pass yours to see the keep-alive
    * in its devtools and cache (marked `meta.avatarKeepAlive`).
    * @default a QueryClient private to this package, so app-wide query operations never meet it
    */
-  queryClient?: QueryClient
+  queryClient?: QueryClient | undefined
   /**
    * Where liveness is published.
    * @default avatarSessionStore
    */
-  store?: AvatarSessionStore
+  store?: AvatarSessionStore | undefined
 }
 
 export interface UseAvatarKeepAliveResult {

@@ -19,13 +19,13 @@ export interface UseSessionStatusOptions<T> {
    * The store `useAvatarKeepAlive` writes to.
    * @default avatarSessionStore
    */
-  store?: AvatarSessionStore
+  store?: AvatarSessionStore | undefined
   /**
    * Picks what the component needs; it re-renders only when that value changes (compared with
    * `Object.is`, so return a primitive or a part of the snapshot, not a new object).
    * @default the whole status, which changes on every ping
    */
-  selector?: (status: SessionStatus) => T
+  selector?: ((status: SessionStatus) => T) | undefined
 }
 
 const derived = new WeakMap<AvatarSessionSnapshot, SessionStatus>()
@@ -57,7 +57,7 @@ export function useSessionStatus<T>(
 ): T
 export function useSessionStatus(
   sessionId: string | null | undefined,
-  options?: { store?: AvatarSessionStore },
+  options?: { store?: AvatarSessionStore | undefined },
 ): SessionStatus
 export function useSessionStatus<T>(
   sessionId: string | null | undefined,

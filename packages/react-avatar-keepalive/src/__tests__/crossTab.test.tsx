@@ -13,7 +13,12 @@ import { dispatchToKeeper } from '../core/keeper'
 import { ALONE_WAIT, STEAL_SETTLE, STEAL_WAIT } from '../core/engine/leadership'
 import { keepAliveUrl } from '../core/request'
 import type { AvatarSessionStatus } from '../core/status'
-import { createAvatarSessionStore, IDLE_SNAPSHOT, type TabCoordination } from '../core/store'
+import {
+  createAvatarSessionStore,
+  IDLE_SNAPSHOT,
+  type TabCoordination,
+  type TabLocks,
+} from '../core/store'
 import { useAvatarKeepAlive, type UseAvatarKeepAliveOptions } from '../useAvatarKeepAlive'
 import { advance, FAKE_TIMERS } from './keepAliveTestUtils'
 import { createBrowser, SESSION, type Browser, type Tab } from './tabsWorld'
@@ -66,10 +71,12 @@ const gaps = () =>
     .map((s, i) => s.at - keepAlives()[i]!.at)
 /** Gives `tab` a store whose lock manager is `wrap`'s, over the browser's (the channel as before). */
 function withLocks(tab: Tab, wrap: (locks: LockManager) => Partial<LockManager>): void {
-  const { locks, BroadcastChannel: Channel } = tab.store.crossTab!
+  const { BroadcastChannel: Channel } = tab.store.crossTab!
+  // The tests' lock manager is a whole one (fakeLocks.ts); the store asks only for what it uses.
+  const locks = tab.store.crossTab!.locks as unknown as LockManager
   tab.store = createAvatarSessionStore({
     crossTab: {
-      locks: { query: () => locks.query(), ...wrap(locks) } as LockManager,
+      locks: { query: () => locks.query(), ...wrap(locks) } as unknown as TabLocks,
       BroadcastChannel: Channel,
     },
   })

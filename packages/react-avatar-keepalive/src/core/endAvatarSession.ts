@@ -13,17 +13,17 @@ export interface EndAvatarSessionOptions extends SessionCallOptions {
    * Send with `fetch(..., { keepalive: true })`, so the request outlives the page (`pagehide`).
    * @default false
    */
-  keepalive?: boolean
+  keepalive?: boolean | undefined
   /**
    * The store whose entry for the session is marked `expired`.
    * @default avatarSessionStore
    */
-  store?: AvatarSessionStore
+  store?: AvatarSessionStore | undefined
   /**
    * What the snapshot's `endReason` says.
    * @default 'ended'
    */
-  reason?: AvatarSessionEndReason
+  reason?: AvatarSessionEndReason | undefined
 }
 
 /**

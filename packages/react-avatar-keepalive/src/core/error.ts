@@ -27,10 +27,10 @@ export const ERROR_KINDS: readonly AvatarKeepAliveErrorKind[] = [
 
 export interface AvatarKeepAliveErrorInit {
   kind: AvatarKeepAliveErrorKind
-  httpStatus?: number | null
-  retryAfter?: number | null
+  httpStatus?: number | null | undefined
+  retryAfter?: number | null | undefined
   /** The server's own `error` text, if its body had one. */
-  serverMessage?: string | null
+  serverMessage?: string | null | undefined
   cause?: unknown
 }
 

@@ -11,7 +11,10 @@ export type {
   AvatarSessionStore,
   AvatarSessionStoreOptions,
   MissedKeepAlives,
+  TabChannel,
   TabCoordination,
+  TabLockInfo,
+  TabLocks,
 } from './store'
 export {
   DEFAULT_KEEP_ALIVE_INTERVAL,

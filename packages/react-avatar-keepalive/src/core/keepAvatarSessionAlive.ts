@@ -31,23 +31,23 @@ export interface KeepAvatarSessionAliveOptions extends KeeperOptions, SessionCal
    * Where liveness is published.
    * @default avatarSessionStore
    */
-  store?: AvatarSessionStore
+  store?: AvatarSessionStore | undefined
   /**
    * Whether the device is online.
    * @default online, then as the page's `online` and `offline` events say (never `navigator.onLine`
    * alone, which some online machines read as false)
    */
-  online?: OnlineSource
+  online?: OnlineSource | undefined
   /**
    * Whether the page is seen.
    * @default document.visibilityState and its event (always seen without a document)
    */
-  focus?: FocusSource
+  focus?: FocusSource | undefined
   /**
    * What fires the schedule.
    * @default timerDriver (setTimeout)
    */
-  driver?: KeepAliveDriverFactory
+  driver?: KeepAliveDriverFactory | undefined
 }
 
 export interface KeepAliveHandle {

@@ -47,19 +47,19 @@ export interface KeeperOptions extends KeepAliveTimingOptions {
    * The `fetch` to send keep-alives with, looked up at call time.
    * @default globalThis.fetch
    */
-  fetch?: typeof fetch
+  fetch?: typeof fetch | undefined
   /**
    * Let one tab send for every tab of this browser that keeps the same session (Web Locks and
    * `BroadcastChannel`, where the store has them); `false` makes this page ping on its own.
    * @default true
    */
-  crossTab?: boolean
+  crossTab?: boolean | undefined
   /**
    * End the session (`fetch` with `keepalive: true`) when the page goes away (`pagehide`), unless
    * another tab keeps it.
    * @default false
    */
-  endOnPageHide?: boolean
+  endOnPageHide?: boolean | undefined
 }
 
 export interface KeeperEnvironment {

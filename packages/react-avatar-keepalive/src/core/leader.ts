@@ -1,7 +1,9 @@
 import type { EngineEvent } from './engine/events'
 import { readTabMessage, type TabMessage } from './engine/leadership'
 import { noop } from './environment'
-import type { TabCoordination } from './store'
+import type { TabCoordination, TabLocks } from './store'
+
+type LockManagerSnapshot = Awaited<ReturnType<TabLocks['query']>>
 
 export interface Leadership {
   post: (effect: { message: TabMessage }) => void
@@ -110,7 +112,7 @@ export function lead(
     }
   }
 
-  channel.onmessage = ({ data }: MessageEvent<unknown>) => {
+  channel.onmessage = ({ data }: { data: unknown }) => {
     const message = readTabMessage(data)
     if (message) dispatch({ type: 'message', message })
   }

@@ -9,7 +9,8 @@ export interface KeepAliveQueryOptions {
   queryKey: KeepAliveQueryKey
   queryFn: () => string
   enabled: true
-  persister: undefined
+  /** `undefined`: declared `?: never` so that it fits `persister?:` under `exactOptionalPropertyTypes`. */
+  persister?: never
   behavior: {
     onFetch: (context: {
       fetchOptions?: unknown

@@ -39,20 +39,20 @@ export interface SessionCallOptions {
    * The API's base URL; a trailing slash is fine, and so is a path on your own proxy.
    * @default AVATAR_API_US
    */
-  baseUrl?: string
+  baseUrl?: string | undefined
   /** Aborts the request; the promise then rejects with the signal's reason at once. */
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
   /**
    * Gives up after this many ms with an `AvatarKeepAliveError` of kind `timeout`, even if `fetch`
    * ignores its signal.
    * @default 5000
    */
-  timeout?: number
+  timeout?: number | undefined
   /**
    * The `fetch` to use, looked up at call time.
    * @default globalThis.fetch
    */
-  fetch?: typeof fetch
+  fetch?: typeof fetch | undefined
 }
 
 export interface SessionCallAnswer {

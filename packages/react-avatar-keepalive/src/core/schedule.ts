@@ -19,41 +19,41 @@ export interface KeepAliveTimingOptions {
    * The API's base URL (a trailing slash is fine; a path on your own proxy too).
    * @default AVATAR_API_US
    */
-  baseUrl?: string
+  baseUrl?: string | undefined
   /**
    * Time from the start of one keep-alive to the start of the next, in ms: 1,000 to 2^31 − 1.
    * @default 10000
    */
-  interval?: number
+  interval?: number | undefined
   /**
    * How long one request may take before it is given up and counted as a failure, in ms.
    * Must be below `interval`.
    * @default 5000 (or half the interval, when that is shorter)
    */
-  timeout?: number
+  timeout?: number | undefined
   /**
    * `true`: a retryable failure is tried again after about 1 s, 2 s, 4 s… (with jitter, capped at
    * half the interval, never sooner than a `Retry-After`, never later than the next regular
    * keep-alive). `false`: wait for the next regular keep-alive.
    * @default true
    */
-  retry?: boolean
+  retry?: boolean | undefined
   /**
    * End the session once every page keeping it has been hidden this long without a break, in ms.
    * @default undefined (never)
    */
-  hiddenTimeout?: number
+  hiddenTimeout?: number | undefined
   /**
    * End the session after this long without user activity (pointer, key, touch, wheel, the page
    * becoming visible, `markActive()`), in ms.
    * @default undefined (never)
    */
-  idleTimeout?: number
+  idleTimeout?: number | undefined
   /**
    * How long before `idleTimeout` ends the session `onIdleWarning` is called, in ms.
    * @default 60000 (or the whole `idleTimeout`, when that is shorter)
    */
-  idleWarning?: number
+  idleWarning?: number | undefined
 }
 
 export interface ResolvedKeepAliveTiming {
@@ -127,7 +127,7 @@ export interface RetryDelayInput {
   /** How long the session has gone without a successful keep-alive, in ms. */
   sinceAlive: number
   /** @default Math.random */
-  random?: () => number
+  random?: (() => number) | undefined
 }
 
 /**

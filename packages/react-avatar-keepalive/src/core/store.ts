@@ -39,12 +39,39 @@ export interface AvatarSessionSnapshot {
   endsAt: number | null
 }
 
+/** What the keep-alive reads of a Web Locks snapshot (`LockManagerSnapshot` fits). */
+export interface TabLockInfo {
+  name?: string
+  clientId?: string
+}
+
+/**
+ * The part of the Web Locks API the keep-alive uses: `navigator.locks` fits. Declared here rather
+ * than as the DOM's `LockManager`, so that the types need no DOM lib (Node, React Native, workers).
+ */
+export interface TabLocks {
+  request(
+    name: string,
+    options: { steal?: boolean; signal?: AbortSignal },
+    callback: (lock: unknown) => Promise<void>,
+  ): Promise<unknown>
+  query(): Promise<{ held?: TabLockInfo[]; pending?: TabLockInfo[] }>
+}
+
+/** The part of a `BroadcastChannel` the keep-alive uses. */
+export interface TabChannel {
+  postMessage(message: unknown): void
+  close(): void
+  // Method syntax (compared bivariantly), so the DOM's `(ev: MessageEvent) => any` fits.
+  onmessage: { handle(event: { data: unknown }): unknown }['handle'] | null
+}
+
 /** What the store needs from the browser to share one keep-alive between tabs. */
 export interface TabCoordination {
   /** The Web Locks API, `navigator.locks` in a browser. */
-  locks: LockManager
+  locks: TabLocks
   /** The `BroadcastChannel` constructor. */
-  BroadcastChannel: typeof BroadcastChannel
+  BroadcastChannel: new (name: string) => TabChannel
 }
 
 export interface AvatarSessionStoreOptions {
@@ -52,7 +79,7 @@ export interface AvatarSessionStoreOptions {
    * How tabs elect one sender per session. `null` switches it off: every tab pings on its own.
    * @default navigator.locks and BroadcastChannel, where both exist
    */
-  crossTab?: TabCoordination | null
+  crossTab?: TabCoordination | null | undefined
 }
 
 /**

@@ -9,23 +9,24 @@ export interface SessionCallbacks {
    * (at mount, for the hook) on.
    * @default undefined
    */
-  onStatusChange?: (status: AvatarSessionStatus, previous: AvatarSessionStatus) => void
+  onStatusChange?:
+    ((status: AvatarSessionStatus, previous: AvatarSessionStatus) => void) | undefined
   /**
    * Called once when the session ends (`expired` or `not-found`), with the reason.
    * @default undefined
    */
-  onExpired?: (reason: AvatarSessionEndReason | null) => void
+  onExpired?: ((reason: AvatarSessionEndReason | null) => void) | undefined
   /**
    * Called for every failed keep-alive.
    * @default undefined
    */
-  onError?: (error: AvatarKeepAliveError) => void
+  onError?: ((error: AvatarKeepAliveError) => void) | undefined
   /**
    * Called once when the idle warning starts, with the ms left before `idleTimeout` ends the
    * session (in every tab that keeps it). Activity calls the warning off.
    * @default undefined
    */
-  onIdleWarning?: (msLeft: number) => void
+  onIdleWarning?: ((msLeft: number) => void) | undefined
 }
 
 function call<A extends unknown[]>(callback: ((...args: A) => void) | undefined, ...args: A): void {

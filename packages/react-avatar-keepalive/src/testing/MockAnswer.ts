@@ -7,9 +7,9 @@ export interface MockHttpAnswer {
    * A string is sent as text, anything else as JSON.
    * @default the API's own body for the status: `{"success":true}` or `{"success":false,"error":"..."}`
    */
-  body?: JsonBodyType
+  body?: JsonBodyType | undefined
   /** @default {} */
-  headers?: Record<string, string>
+  headers?: Record<string, string> | undefined
 }
 
 /**
@@ -19,7 +19,7 @@ export interface MockHttpAnswer {
 export interface MockDelayAnswer {
   delay: number
   /** @default the mock's normal answer */
-  then?: MockAnswer
+  then?: MockAnswer | undefined
 }
 
 /**

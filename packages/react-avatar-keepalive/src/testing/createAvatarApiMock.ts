@@ -44,46 +44,46 @@ export interface AvatarApiMockOptions {
    * idle time counts from `Date.now()` when the mock is created (or reset).
    * @default {}
    */
-  sessions?: Record<string, string>
+  sessions?: Record<string, string> | undefined
   /**
    * Restricts the handlers to this base URL: an absolute URL (origin and path), or a path such as
    * `/api/avatar` on any origin.
    * @default undefined (any origin and path prefix: both regions, proxies, relative URLs)
    */
-  baseUrl?: string
+  baseUrl?: string | undefined
   /**
    * A session with no successful keep-alive for longer than this (counted from when it was added,
    * then from its last successful keep-alive) is ended. `Infinity` never ends one.
    * @default 30_000
    */
-  idleTimeout?: number
+  idleTimeout?: number | undefined
   /**
    * Milliseconds before every answer, on `setTimeout` (so fake timers drive it).
    * @default 0
    */
-  latency?: number
+  latency?: number | undefined
   /**
    * Probability that a keep-alive gets one of `failureAnswers` instead of its real answer.
    * @default 0
    */
-  failureRate?: number
+  failureRate?: number | undefined
   /**
    * Seed of the PRNG behind `failureRate`: the same seed gives the same failures.
    * @default 1
    */
-  seed?: number
+  seed?: number | undefined
   /**
    * The answers a failure picks from (evenly, with the same PRNG).
    * @default [500]
    */
-  failureAnswers?: readonly MockAnswer[]
+  failureAnswers?: readonly MockAnswer[] | undefined
 }
 
 export interface FailureRateOptions {
   /** @default 1 */
-  seed?: number
+  seed?: number | undefined
   /** @default [500] */
-  answers?: readonly MockAnswer[]
+  answers?: readonly MockAnswer[] | undefined
 }
 
 export interface AvatarApiMock {
