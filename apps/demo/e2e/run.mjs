@@ -7,7 +7,8 @@
 // Phase 1 runs two files at a time: the hidden-tab test (its engines at once: it is mostly
 // waiting) beside the stories, whose checks have room for a busy machine, then a session kept from
 // a sandboxed iframe (sandboxed.test.mjs) and keep-alives answered with redirects
-// (redirects.test.mjs) and a prerendered page (prerender.test.mjs), then the close-delivery
+// (redirects.test.mjs), a prerendered page (prerender.test.mjs) and a slow onStatusChange
+// (slow-callback.test.mjs), then the close-delivery
 // count once the hidden tabs are done (Firefox's budget for background timers is spent faster on
 // a busy machine, and the hidden keep-alives are timed to ~1 s), and the back/forward cache
 // (bfcache.test.mjs: its bounds are whole intervals), and the harness's retry of a test whose
@@ -34,6 +35,7 @@ const PHASES = [
       'sandboxed.test.mjs',
       'redirects.test.mjs',
       'prerender.test.mjs',
+      'slow-callback.test.mjs',
       'close-delivery.test.mjs',
       'bfcache.test.mjs',
       'lost-browser.test.mjs',

@@ -31,6 +31,33 @@ async function renderWatched() {
   return { view, options, onStatusChange }
 }
 
+// Found by an attacker's review of real browsers' timers: the store (so the app's callbacks) heard
+// of a keep-alive before its request started, a microtask on. An onStatusChange that worked 1.2 s on
+// `connecting` held the first request back that long, and a ping() right after sent the next 21 ms
+// after it (Chromium): the 1 s ceiling is measured from when the engine decides.
+describe('a keep-alive starts before the callbacks hear of it', () => {
+  test('onStatusChange and onError run after the request has started', async () => {
+    const fetch = vi.fn(globalThis.fetch)
+    const seen: string[] = []
+    const options: UseAvatarKeepAliveOptions = {
+      fetch,
+      interval: 2_000,
+      onStatusChange: (status) => seen.push(`${status} after ${fetch.mock.calls.length}`),
+      onError: (error) => seen.push(`${error.kind} after ${fetch.mock.calls.length}`),
+    }
+    api.queue(503)
+    renderKeepAlive({ sessionId: 's1', token: 'token-1', options })
+    await advance(0)
+    await advance(1_000)
+    expect(seen).toEqual([
+      'connecting after 1',
+      'server after 1',
+      'degraded after 1',
+      'alive after 2',
+    ])
+  })
+})
+
 describe('callbacks follow the status the hook returns', () => {
   // An earlier sibling's effect may change the session before this hook's effects subscribe.
   test('a change made before the hook listens is reported, and the end is never missed', async () => {

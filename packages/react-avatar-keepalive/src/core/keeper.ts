@@ -224,12 +224,14 @@ function createKeeper(
         const [next, effects] = step(state, e, now(), Date.now())
         state = next
         fresh ||= e.type === 'answered' || e.type === 'message'
+        // The effects first: a keep-alive starts before the store's listeners (the app's
+        // callbacks) run, however long they take.
+        effects.forEach(perform)
         const view = state.snap
         if (view !== store.get(sessionId)) {
           ours.add(view)
           publishSession(store, sessionId, view)
         }
-        effects.forEach(perform)
         // New options may name another endpoint, so another lock: asked once they are the
         // state's (an update made from a callback, inside a step, is stepped after that step).
         if (e.type === 'consumers' && leader && lockName() !== named) queue.push({ type: 'moved' })
