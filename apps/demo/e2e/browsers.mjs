@@ -4,6 +4,8 @@
 //
 //   for (const engine of ENGINES) describe(engine, () => { ... await launch(engine) ... })
 //
+// or, for a browser per engine shared by a file's tests, eachEngine((context) => { test(…) }).
+//
 // Browser  { engine, version, can, newContext(), defaultContext(), close() }
 //   can: { freeze, offline, popups, closePopups, hide, screenshot } and, where false, `<name>Reason`
 // Context  { newPage(), waitForPopup(action), setOffline(bool), close() }
@@ -18,6 +20,7 @@
 // first and print the reason with `t.diagnostic` (or `t.skip(reason)` for a whole sub-test).
 // Requests are never counted through a driver's network events (only Chromium's has them): tests
 // count them at the Node mock server or in the demo's own Requests panel.
+import { after, before, describe } from 'node:test'
 import { launch as launchChromium } from './drivers/chromium.mjs'
 import { launch as launchFirefox } from './drivers/firefox.mjs'
 import { launch as launchWebKit } from './drivers/webkit.mjs'
@@ -56,5 +59,27 @@ export function launch(engine, options = {}) {
       return launchWebKit(options)
     default:
       throw new Error(`unknown engine ${engine}`)
+  }
+}
+
+/**
+ * `describe(engine, …)` for each engine, with a browser of its own launched before its tests and
+ * closed after them: `body` gets `{ engine, browser }`, whose `browser` is set once they run.
+ *
+ * @param {(context: { engine: string, browser?: Awaited<ReturnType<typeof launch>> }) => void} body
+ * @param {{ throttled?: boolean }} [options]
+ */
+export function eachEngine(body, options = {}) {
+  for (const engine of ENGINES) {
+    describe(engine, () => {
+      const context = { engine, browser: undefined }
+      before(async () => {
+        context.browser = await launch(engine, options)
+      })
+      after(async () => {
+        await context.browser?.close()
+      })
+      body(context)
+    })
   }
 }

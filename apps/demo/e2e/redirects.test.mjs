@@ -5,8 +5,8 @@
 // redirects: the page (./fixtures/keep-through-redirects.mjs, the built core) sees an unexpected
 // answer, retries, and nothing reaches the redirect's target. The page's own server is the API.
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import { ENGINES, launch } from './browsers.mjs'
+import { after, before, test } from 'node:test'
+import { eachEngine } from './browsers.mjs'
 import { html, serveFixture } from './fixtures/serve.mjs'
 import { sleep } from './harness.mjs'
 
@@ -49,63 +49,53 @@ after(async () => {
   await app?.close()
 })
 
-for (const engine of ENGINES) {
-  describe(engine, () => {
-    let browser
-
-    before(async () => {
-      browser = await launch(engine)
-    })
-    after(async () => {
-      await browser?.close()
-    })
-
-    for (const [name, status, location] of [
-      ['a 302 to a route that answers a GET 404', 302, '/moved'],
-      // localhost is another origin than the page's 127.0.0.1.
-      [
-        'a 307 to another origin',
-        307,
-        (port) => `http://localhost:${port}/v1/avatar-session/x/keep-alive`,
-      ],
-    ]) {
-      test(`${name}: not followed, retried, the session kept`, async () => {
-        const sessionId = `${status}-${engine}`
-        const port = new URL(app.url).port
-        redirects.set(sessionId, {
-          status,
-          location: typeof location === 'function' ? location(port) : location,
-        })
-        const page = await (await browser.newContext()).newPage()
-        try {
-          const from = requests.length
-          await page.goto(`${app.url}#${new URLSearchParams({ baseUrl: '/v1', sessionId })}`)
-          // The redirect at once, the retry a second later, the next keep-alive 2 s after it.
-          await sleep(4_000)
-          const news = await page.evaluate(() => window.news)
-          const seen = requests.slice(from)
-          const statuses = news.filter((n) => n.status).map((n) => n.status)
-          assert.deepEqual(
-            news.filter((n) => n.kind),
-            [{ kind: 'invalid-response', httpStatus: null }],
-            `errors: ${JSON.stringify(news)}`,
-          )
-          assert.deepEqual(
-            statuses.slice(0, 3),
-            ['connecting', 'degraded', 'alive'],
-            statuses.join(' → '),
-          )
-          const keepAlive = `POST 127.0.0.1:${port} /v1/avatar-session/${sessionId}/keep-alive token`
-          assert.ok(seen.length >= 2, seen.join('\n'))
-          assert.deepEqual(
-            seen,
-            seen.map(() => keepAlive),
-            seen.join('\n'),
-          )
-        } finally {
-          await page.close().catch(() => {})
-        }
+eachEngine((context) => {
+  const { engine } = context
+  for (const [name, status, location] of [
+    ['a 302 to a route that answers a GET 404', 302, '/moved'],
+    // localhost is another origin than the page's 127.0.0.1.
+    [
+      'a 307 to another origin',
+      307,
+      (port) => `http://localhost:${port}/v1/avatar-session/x/keep-alive`,
+    ],
+  ]) {
+    test(`${name}: not followed, retried, the session kept`, async () => {
+      const sessionId = `${status}-${engine}`
+      const port = new URL(app.url).port
+      redirects.set(sessionId, {
+        status,
+        location: typeof location === 'function' ? location(port) : location,
       })
-    }
-  })
-}
+      const page = await (await context.browser.newContext()).newPage()
+      try {
+        const from = requests.length
+        await page.goto(`${app.url}#${new URLSearchParams({ baseUrl: '/v1', sessionId })}`)
+        // The redirect at once, the retry a second later, the next keep-alive 2 s after it.
+        await sleep(4_000)
+        const news = await page.evaluate(() => window.news)
+        const seen = requests.slice(from)
+        const statuses = news.filter((n) => n.status).map((n) => n.status)
+        assert.deepEqual(
+          news.filter((n) => n.kind),
+          [{ kind: 'invalid-response', httpStatus: null }],
+          `errors: ${JSON.stringify(news)}`,
+        )
+        assert.deepEqual(
+          statuses.slice(0, 3),
+          ['connecting', 'degraded', 'alive'],
+          statuses.join(' → '),
+        )
+        const keepAlive = `POST 127.0.0.1:${port} /v1/avatar-session/${sessionId}/keep-alive token`
+        assert.ok(seen.length >= 2, seen.join('\n'))
+        assert.deepEqual(
+          seen,
+          seen.map(() => keepAlive),
+          seen.join('\n'),
+        )
+      } finally {
+        await page.close().catch(() => {})
+      }
+    })
+  }
+})

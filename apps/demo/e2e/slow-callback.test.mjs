@@ -4,8 +4,8 @@
 // the next 21 ms after it in Chromium. Now the request starts before any callback runs. The page
 // (./fixtures/slow-callback.mjs, the built package) notes when each keep-alive's fetch is called.
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import { ENGINES, launch } from './browsers.mjs'
+import { after, before, test } from 'node:test'
+import { eachEngine } from './browsers.mjs'
 import { html, serveFixture } from './fixtures/serve.mjs'
 import { figure, gaps, sleep } from './harness.mjs'
 
@@ -32,39 +32,29 @@ after(async () => {
   await app?.close()
 })
 
-for (const engine of ENGINES) {
-  describe(engine, () => {
-    let browser
-
-    before(async () => {
-      browser = await launch(engine)
-    })
-    after(async () => {
-      await browser?.close()
-    })
-
-    test('keep-alives start 1 s apart at the least, however long onStatusChange works', async (t) => {
-      const page = await (await browser.newContext()).newPage()
-      try {
-        await page.goto(
-          `${app.url}#${new URLSearchParams({ baseUrl: '/v1', sessionId: `slow-${engine}` })}`,
-        )
-        await sleep(5_000)
-        const starts = await page.evaluate(() => window.starts)
-        const between = gaps(starts).map((gap) => Math.round(gap))
-        figure(
-          t,
-          engine,
-          'slowCallback.minGapMs',
-          Math.min(...between),
-          `slow onStatusChange, ping() every 20 ms: keep-alives started ${between.join(', ')} ms apart`,
-        )
-        assert.ok(starts.length >= 3, `${starts.length} keep-alives`)
-        // The page's clock: whole ms in WebKit, so 1 ms of rounding.
-        assert.ok(Math.min(...between) >= 999, between.join(', '))
-      } finally {
-        await page.close().catch(() => {})
-      }
-    })
+eachEngine((context) => {
+  const { engine } = context
+  test('keep-alives start 1 s apart at the least, however long onStatusChange works', async (t) => {
+    const page = await (await context.browser.newContext()).newPage()
+    try {
+      await page.goto(
+        `${app.url}#${new URLSearchParams({ baseUrl: '/v1', sessionId: `slow-${engine}` })}`,
+      )
+      await sleep(5_000)
+      const starts = await page.evaluate(() => window.starts)
+      const between = gaps(starts).map((gap) => Math.round(gap))
+      figure(
+        t,
+        engine,
+        'slowCallback.minGapMs',
+        Math.min(...between),
+        `slow onStatusChange, ping() every 20 ms: keep-alives started ${between.join(', ')} ms apart`,
+      )
+      assert.ok(starts.length >= 3, `${starts.length} keep-alives`)
+      // The page's clock: whole ms in WebKit, so 1 ms of rounding.
+      assert.ok(Math.min(...between) >= 999, between.join(', '))
+    } finally {
+      await page.close().catch(() => {})
+    }
   })
-}
+})
