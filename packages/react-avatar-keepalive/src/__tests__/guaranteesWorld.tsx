@@ -389,6 +389,10 @@ export async function createWorld(): Promise<World> {
         act(() => setPageVisible(step.visible))
         break
       case 'freeze':
+        // The window starts again where the freeze ends: the timers that fell due meanwhile fire
+        // then, and a keep-alive one of them starts (in that timer's task) is the thawed page's
+        // first, not one that came an interval late.
+        windowStart = now() + step.ms
         // Every clock jumps; each timer that fell due meanwhile fires once, as in a thawed page.
         act(() =>
           (Date as unknown as { clock: { jump: (ms: number) => void } }).clock.jump(step.ms),
