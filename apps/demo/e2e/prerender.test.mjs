@@ -76,6 +76,19 @@ async function visit(path, ms) {
   rmSync(profile, { recursive: true, force: true })
 }
 
+/** Opens `path` for 8 s with the log emptied first; checks the page under test was prerendered.
+ * Returns the log as lines, for messages. */
+async function visitPrerendered(path) {
+  log.length = 0
+  await visit(path, 8_000)
+  const lines = log.map((entry) => JSON.stringify(entry)).join('\n')
+  assert.ok(
+    log.some((entry) => entry.what === 'start' && entry.prerendering === 'true'),
+    `the page was never prerendered:\n${lines}`,
+  )
+  return lines
+}
+
 before(async () => {
   app = await serveFixture({
     fixture: 'keep-when-shown.mjs',
@@ -105,13 +118,7 @@ for (const engine of ENGINES) {
       )
 
     chromiumOnly('thrown away unseen: no keep-alive, and the session is not ended', async () => {
-      log.length = 0
-      await visit('/drop', 8_000)
-      const lines = log.map((entry) => JSON.stringify(entry)).join('\n')
-      assert.ok(
-        log.some((entry) => entry.what === 'start' && entry.prerendering === 'true'),
-        `the page was never prerendered:\n${lines}`,
-      )
+      const lines = await visitPrerendered('/drop')
       assert.deepEqual(
         log.filter((entry) => entry.what === 'keep-alive' || entry.what === 'end'),
         [],
@@ -120,13 +127,7 @@ for (const engine of ENGINES) {
     })
 
     chromiumOnly('shown: the first keep-alive as it is shown, none before', async (t) => {
-      log.length = 0
-      await visit('/go', 8_000)
-      const lines = log.map((entry) => JSON.stringify(entry)).join('\n')
-      assert.ok(
-        log.some((entry) => entry.what === 'start' && entry.prerendering === 'true'),
-        `the page was never prerendered:\n${lines}`,
-      )
+      const lines = await visitPrerendered('/go')
       const shown = log.findIndex((entry) => entry.what === 'shown')
       assert.ok(shown >= 0, `never shown:\n${lines}`)
       const calls = log.filter((entry) => entry.what === 'keep-alive' || entry.what === 'end')

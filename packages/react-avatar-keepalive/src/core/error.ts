@@ -92,9 +92,9 @@ export class AvatarKeepAliveError extends Error {
     const status = httpStatus === null ? '' : ` (HTTP ${httpStatus})`
     const server = serverMessage ? `: ${serverMessage}` : ''
     // Development builds explain; production bundles fold this to `kind` and drop the texts. The
-    // bundler replaces process.env.NODE_ENV; with none (a page's import map) there
-    // is no `process`, and this is production, not a ReferenceError at every error. (At each
-    // use, not in a constant: read at call time, as tests that stub NODE_ENV expect.)
+    // bundler replaces process.env.NODE_ENV; with none (a page's import map) there is no
+    // `process`, and this is production, not a ReferenceError at every error. (At each use, not
+    // in a constant: read at call time, as tests that stub NODE_ENV expect.)
     const text =
       (typeof process < 'u' ? process.env.NODE_ENV : 'production') !== 'production'
         ? DESCRIPTIONS[kind]

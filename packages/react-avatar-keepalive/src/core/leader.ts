@@ -3,7 +3,7 @@ import { readTabMessage, type TabMessage } from './engine/leadership'
 import { noop } from './environment'
 import type { TabCoordination, TabLocks } from './store'
 
-type LockManagerSnapshot = Awaited<ReturnType<TabLocks['query']>>
+type LockSnapshot = Awaited<ReturnType<TabLocks['query']>>
 
 export interface Leadership {
   post: (effect: { message: TabMessage }) => void
@@ -41,10 +41,9 @@ export function lead(
   let drops = 0
 
   // Async, so that a lock manager without query() (a polyfill) rejects rather than throws.
-  const query = async (): Promise<LockManagerSnapshot> => locks.query()
+  const query = async (): Promise<LockSnapshot> => locks.query()
   /** The requests in line for this lock; undefined when the lock manager does not say. */
-  const waiting = ({ pending }: LockManagerSnapshot) =>
-    pending?.filter((lock) => lock.name === name)
+  const waiting = ({ pending }: LockSnapshot) => pending?.filter((lock) => lock.name === name)
   const request = (steal: boolean): void => {
     const mine = ++generation
     let granted = false
@@ -70,7 +69,7 @@ export function lead(
         // the lock as still held), unless it let go meanwhile: a busy page reads the answer a task
         // later, a page in the back/forward cache not before Back, and the lock goes when let go.
         void query()
-          .catch(() => ({}) as LockManagerSnapshot)
+          .catch(() => ({}) as LockSnapshot)
           .then(({ held }) => {
             if (mine !== generation) return
             clientId = held?.find((lock) => lock.name === name)?.clientId
