@@ -126,7 +126,9 @@ for (const engine of ENGINES) {
         }
         assert.match(await page.text(`${testid('badges-light')} [data-state="alive"]`), /^Live/)
         // In a column narrower than its label, the badge wraps inside the column (a long
-        // translation, 200% text); a short label stays on one line beside its dot.
+        // translation, 200% text); a short label stays on one line beside its dot. (A word longer
+        // than what the dot leaves of the line goes to the next line, and breaks only if it is
+        // longer than the line.)
         const fit = await page.evaluate((s) => {
           const badge = document.querySelector(`${s} [data-state="degraded"]`)
           const lines = (el) =>
@@ -138,7 +140,7 @@ for (const engine of ENGINES) {
           column.style.width = '160px'
           const long = column.appendChild(badge.cloneNode(true))
           long.querySelector('[data-part="label"]').textContent =
-            'Verbindung wird wiederhergestellt…'
+            'Connexion perdue, reconnexion en cours…'
           document.body.appendChild(column)
           const [b, c] = [long, column].map((el) => el.getBoundingClientRect())
           const [dot, label] = ['dot', 'label'].map((p) =>
@@ -156,6 +158,30 @@ for (const engine of ENGINES) {
         assert.equal(fit.short, 1, 'a short label on one line')
         assert.ok(fit.overflow <= 0, `the long badge overflows its column by ${fit.overflow} px`)
         assert.ok(fit.wrapped >= 2 && fit.dotBesideLabel, JSON.stringify(fit))
+        // With the last ping beside it, in that column, the last ping takes a line of its own and
+        // the label keeps its word whole (it had the width the last ping left: 7 lines in
+        // Chromium, 13 in Firefox at 170 px); the dot pulses 5 s at most (WCAG 2.2.2).
+        const beside = await page.evaluate((s) => {
+          const column = document.createElement('div')
+          column.style.width = '160px'
+          const badge = column.appendChild(
+            document.querySelector(`${s} [data-state="degraded"]`).cloneNode(true),
+          )
+          const ping = badge.appendChild(document.createElement('span'))
+          ping.dataset.part = 'last-ping'
+          ping.textContent = 'last ping 12 s ago'
+          document.body.appendChild(column)
+          const label = badge.querySelector('[data-part="label"]')
+          const lines = Math.round(
+            label.getBoundingClientRect().height / parseFloat(getComputedStyle(label).lineHeight),
+          )
+          const pulse = badge.querySelector('[data-part="dot"]').getAnimations()
+          column.remove()
+          return { lines, pulses: pulse.map((a) => a.effect.getComputedTiming().endTime) }
+        }, testid('badges-light'))
+        assert.equal(beside.lines, 1, JSON.stringify(beside))
+        assert.equal(beside.pulses.length, 1, JSON.stringify(beside))
+        assert.ok(beside.pulses[0] <= 5_000, JSON.stringify(beside))
         await context.close()
       })
 

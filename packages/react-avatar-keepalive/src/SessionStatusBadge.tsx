@@ -25,12 +25,12 @@ export interface SessionStatusBadgeProps extends Omit<
    */
   store?: AvatarSessionStore | undefined
   /**
-   * Text for some or all statuses.
+   * Text for some or all statuses; an empty one keeps the default.
    * @default SESSION_STATUS_LABELS
    */
   labels?: Partial<Record<AvatarSessionStatus, string>> | undefined
   /**
-   * Text for a status; wins over `labels`.
+   * Text for a status; wins over `labels`, unless empty.
    * @default undefined
    */
   getLabel?: ((status: AvatarSessionStatus) => string) | undefined
@@ -64,7 +64,8 @@ export const SessionStatusBadge: ForwardRefExoticComponent<
       store,
       selector: (s) => (s.endReason ? sessionEndText(s.endReason, s.missed) : undefined),
     })
-    const label = getLabel?.(status) ?? labels?.[status] ?? SESSION_STATUS_LABELS[status]
+    // An empty label would leave a status with no name and no text: the dot's colour alone.
+    const label = getLabel?.(status) || labels?.[status] || SESSION_STATUS_LABELS[status]
     return (
       <span
         ref={ref}

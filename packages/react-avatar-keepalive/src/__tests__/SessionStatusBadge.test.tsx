@@ -165,6 +165,19 @@ describe('labels', () => {
     reach('unauthorized')
     expect(badge().textContent).toBe('Avatar unauthorized')
   })
+
+  // An empty label left a status region with no name and no text, only the dot's colour to tell
+  // the status (WCAG 1.4.1), and an ended session's `title` became its name.
+  test('an empty label, from `labels` or `getLabel`, keeps the next one in line', () => {
+    const { badge, rerenderWith } = renderBadge({ labels: { alive: '', expired: '' } })
+    reach('alive')
+    expect(screen.getByRole('status', { name: 'Live' }).textContent).toBe('Live')
+    reach('expired')
+    expect(screen.getByRole('status', { name: 'Session ended' }).textContent).toBe('Session ended')
+    rerenderWith({ labels: { expired: 'Over' }, getLabel: () => '' })
+    expect(badge().getAttribute('aria-label')).toBe('Over')
+    expect(badge().textContent).toBe('Over')
+  })
 })
 
 describe('re-renders', () => {

@@ -208,6 +208,19 @@ describe('motion', () => {
     ])
   })
 
+  // An endless pulse for as long as an outage lasts: motion beyond 5 s beside other content needs
+  // a way to stop it (WCAG 2.2.2). Its trough at opacity 0.3 also fell to 1.47:1 (degraded, light).
+  test('the pulse stops within 5 s, and changes the dot in size only', () => {
+    for (const rule of animated) {
+      const [name, duration, , count] = rule.declarations.get('animation')!.split(' ')
+      expect(Number(count) * parseFloat(duration!)).toBeLessThanOrEqual(5)
+      const frames = blocks.find((b) => b.prelude === `@keyframes ${name}`)!
+      for (const frame of frames.children) {
+        expect([...frame.declarations.keys()]).toEqual(['transform'])
+      }
+    }
+  })
+
   test('prefers-reduced-motion stops every animation', () => {
     const reduced = blocks.filter((b) =>
       /^@media \(prefers-reduced-motion: ?reduce\)$/.test(b.prelude),
@@ -234,9 +247,25 @@ describe('layout and forced colours', () => {
     expect(base.declarations.get('flex-wrap')).toBe('wrap')
     // The label shares the dot's line and wraps inside it, long words too.
     const label = rule(`${BADGE} [data-part='label']`)!
-    expect(label.declarations.get('flex')).toBe('1 1 0')
+    // From its longest word: from a basis of 0 it got what the last ping left, a letter a line.
+    expect(label.declarations.get('flex')).toBe('1 1 min-content')
     expect(label.declarations.get('min-width')).toBe('0')
-    expect(label.declarations.get('overflow-wrap')).toBe('anywhere')
+    // Not `anywhere`, which makes every letter a place to break, so its min-content one letter.
+    expect(label.declarations.get('overflow-wrap')).toBe('break-word')
+  })
+
+  test('without light-dark() the dot is drawn in the text colour, offline hollow', () => {
+    const older = blocks.filter(
+      (b) => b.prelude === '@supports not (color: light-dark(#000, #fff))',
+    )
+    expect(older).toHaveLength(1)
+    const inside = (prelude: string) => older[0]!.children.find((r) => r.prelude === prelude)
+    expect(inside(`${BADGE} [data-part='dot']`)?.declarations.get('background')).toBe(
+      'currentColor',
+    )
+    const offline = inside(`${BADGE}[data-state='offline'] [data-part='dot']`)
+    expect(offline?.declarations.get('background')).toBe('transparent')
+    expect(offline?.declarations.get('box-shadow')).toBe('inset 0 0 0 1.5px currentColor')
   })
 
   test('forced colours (Windows High Contrast) draw the dot in the text colour, offline hollow', () => {
