@@ -164,6 +164,25 @@ describe('endAvatarSession', () => {
     expect(store.get('s1')).toBe(IDLE_SNAPSHOT)
   })
 
+  // A server's request-scoped signal, its client gone: the session was shown ended (and its
+  // keep-alives stopped for good) though no end request was sent, so it was left unkept.
+  test('a signal aborted already rejects with its reason, unsent, and keeps the session going', async () => {
+    const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })
+    await advance(0)
+    const reason = new Error('client gone')
+    const ending = endAvatarSession({
+      sessionId: 's1',
+      token: 'token-1',
+      store: view.store,
+      signal: AbortSignal.abort(reason),
+    })
+    await expect(ending).rejects.toBe(reason)
+    expect(ends()).toHaveLength(0)
+    expect(view.latest().status).toBe('alive')
+    await advance(10_000)
+    expect(api.count('s1')).toBe(2)
+  })
+
   test('a running keep-alive stops once the session is ended', async () => {
     const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })
     await advance(0)

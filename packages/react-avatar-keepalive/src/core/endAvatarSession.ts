@@ -44,8 +44,9 @@ export async function endAvatarSession({
   ...options
 }: EndAvatarSessionOptions): Promise<'ended' | 'already-ended'> {
   const request = postToSession('end', options, keepalive)
-  // A token that cannot be sent ends nothing, so the session is not marked ended.
-  if (isValidToken(options.token)) {
+  // A token that cannot be sent, or a signal aborted already, ends nothing: the session is not
+  // marked ended (a server's request-scoped signal, its client gone, left it unkept for good).
+  if (isValidToken(options.token) && !options.signal?.aborted) {
     recordSession(store, options.sessionId, { status: 'expired', endReason: reason, error: null })
   }
   const answer = await request

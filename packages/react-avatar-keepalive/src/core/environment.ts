@@ -16,13 +16,13 @@ export interface FocusSource {
 export const noop = (): void => {}
 
 /**
- * An error of the app's (a callback or a store listener that threw), reported on its own as an
- * uncaught error: thrown at the keep-alive, it would stop it.
+ * An error of the app's (a callback or a store listener that threw), reported on its own: thrown
+ * at the keep-alive, it would stop it. As an uncaught error where the host has `reportError`
+ * (browsers, Deno, workers); logged where it has none (Node, React Native), whose uncaught error
+ * ends the process or the app, and every session in it.
  */
 export const reportLater = (error: unknown): void =>
-  void setTimeout(() => {
-    throw error
-  })
+  void setTimeout(globalThis.reportError ?? console.error, 0, error)
 
 /** `addEventListener` where the host has it (no `window` or `document` in React Native or Node). */
 export function listen(
