@@ -561,6 +561,29 @@ describe('answers', () => {
     })
   })
 
+  // An endless answer (a broken proxy) was read until the timeout: 455 MB in Node for one attempt.
+  // The API's answers are a few bytes; past 64 kB nothing is a keep-alive's answer.
+  it('a body is read to 64 kB at most, then let go: a larger one is no answer → invalid-response', async () => {
+    const chunk = new Uint8Array(64 * 1024).fill(0x20)
+    let pulls = 0
+    let cancelled = false
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (++pulls > 100) controller.close()
+        else controller.enqueue(chunk)
+      },
+      cancel() {
+        cancelled = true
+      },
+    })
+    const fetch = respondWith(() => new Response(body, { status: 200 }))
+    const error = await keepAliveError(sendKeepAlive({ sessionId: ID, token: TOKEN, fetch }))
+    expect(error.kind).toBe('invalid-response')
+    expect(error.httpStatus).toBe(200)
+    expect(pulls).toBeLessThanOrEqual(3)
+    expect(cancelled).toBe(true)
+  })
+
   it('a body that breaks while it is read → network', async () => {
     const broken = new Error('connection reset')
     const body = new ReadableStream<Uint8Array>({

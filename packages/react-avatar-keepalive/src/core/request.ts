@@ -1,3 +1,4 @@
+import { noop } from './environment'
 import { AvatarKeepAliveError, classifyHttpStatus, parseRetryAfter } from './error'
 
 /**
@@ -404,7 +405,18 @@ function scrub(failure: unknown, token: string, depth = 0): unknown {
 }
 
 async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text()
+  // To 64 kB, then let go: the API's answers are a few bytes, and an endless one (a broken proxy)
+  // was read until the timeout (455 MB in Node for one attempt). Whole where there is no stream.
+  const reader = response.body?.getReader()
+  let text = ''
+  if (!reader) text = await response.text()
+  else {
+    const decoder = new TextDecoder()
+    for (let chunk; text.length < 65_536 && !(chunk = await reader.read()).done;) {
+      text += decoder.decode(chunk.value, { stream: true })
+    }
+    reader.cancel().catch(noop)
+  }
   try {
     return JSON.parse(text)
   } catch {
