@@ -6,7 +6,7 @@ import {
   type KeyboardEvent,
   type ReactNode,
 } from 'react'
-import { DEFAULT_KEEP_ALIVE_INTERVAL } from 'react-avatar-keepalive'
+import { DEFAULT_KEEP_ALIVE_INTERVAL, type AvatarSessionStatus } from 'react-avatar-keepalive'
 import { withoutCredentials } from './components/format'
 import { Markdownish } from './components/Markdownish'
 import { startMockWorker, stopMockWorker } from './mock/worker'
@@ -17,6 +17,7 @@ import { argsFromQuery, queryFromArgs } from './story/args'
 import { receiveConnection } from './story/handoff'
 import type { Args } from './story/csf'
 import type { Connection } from './story/DemoContext'
+import { ErrorBoundary } from './story/ErrorBoundary'
 import { groupStories, stories, type Story } from './story/registry'
 import { parseRoute, replaceRoute, storyHref, useHash } from './story/route'
 import { StoryHost } from './story/StoryHost'
@@ -32,8 +33,26 @@ const TABS: { id: Tab; label: string }[] = [
 
 const groups = groupStories(stories)
 
+const TITLE = 'react-avatar-keepalive demo'
+
+/** The demo; an error outside a story's own boundary shows here instead of a blank page. */
 export function App({ initialWorker }: { initialWorker: WorkerState }) {
   const hash = useHash()
+  return (
+    <ErrorBoundary
+      resetKey={hash}
+      hint={
+        <>
+          Open <a href={storyHref(stories[0]?.id ?? '')}>{stories[0]?.title}</a>, or reload.
+        </>
+      }
+    >
+      <Playground initialWorker={initialWorker} hash={hash} />
+    </ErrorBoundary>
+  )
+}
+
+function Playground({ initialWorker, hash }: { initialWorker: WorkerState; hash: string }) {
   const { story, args } = useMemo(() => {
     const route = parseRoute(hash)
     const found = stories.find((candidate) => candidate.id === route.storyId) ?? null
@@ -49,10 +68,17 @@ export function App({ initialWorker }: { initialWorker: WorkerState }) {
   const [generation, setGeneration] = useState(0)
   const [worker, setWorker] = useState<WorkerState>(initialWorker)
   const [connection, setConnection] = useState<Connection>({ mode: 'mock' })
+  const [stopped, setStopped] = useState<AvatarSessionStatus | null>(null)
+  const restart = (): void => setGeneration((n) => n + 1)
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme
   }, [theme])
+  useEffect(() => {
+    document.title = story
+      ? `${story.group} / ${story.label} · ${TITLE}`
+      : `No such story · ${TITLE}`
+  }, [story])
 
   const updateArgs = useCallback(
     (changes: Args) => {
@@ -93,13 +119,29 @@ export function App({ initialWorker }: { initialWorker: WorkerState }) {
 
   return (
     <div className="app" data-panel={panelOpen ? 'open' : 'closed'}>
+      {/* Not href="#canvas" alone: the hash is the route. */}
+      <a
+        className="skip-link"
+        href="#canvas"
+        onClick={(event) => {
+          event.preventDefault()
+          document.getElementById('canvas')?.focus()
+        }}
+      >
+        Skip to the story
+      </a>
       <header className="topbar">
         <a className="brand" href={storyHref(stories[0]?.id ?? '')}>
           <span className="brand__dot" aria-hidden="true" />
           react-avatar-keepalive <span className="brand__sub">demo</span>
         </a>
-        <span className="mode-pill" data-mode={connection.mode} data-testid="mode-indicator">
-          {connection.mode === 'mock' ? 'Mock API · msw' : 'Real endpoint'}
+        <span
+          className="mode-pill"
+          data-mode={connection.mode}
+          data-worker={worker.state}
+          data-testid="mode-indicator"
+        >
+          {modeLabel(connection, worker)}
         </span>
         <span className="topbar__spacer" />
         <label className="theme-select">
@@ -113,10 +155,13 @@ export function App({ initialWorker }: { initialWorker: WorkerState }) {
       </header>
 
       <nav className="sidebar" aria-label="Stories">
-        {groups.map(([group, list]) => (
+        {/* Group names are no headings: they would come before the canvas's h1. */}
+        {groups.map(([group, list], index) => (
           <section key={group} className="sidebar__group">
-            <h2>{group}</h2>
-            <ul>
+            <p className="sidebar__title" id={`sidebar-group-${index}`}>
+              {group}
+            </p>
+            <ul aria-labelledby={`sidebar-group-${index}`}>
               {list.map((item) => (
                 <li key={item.id}>
                   <a
@@ -133,10 +178,16 @@ export function App({ initialWorker }: { initialWorker: WorkerState }) {
         ))}
       </nav>
 
-      <main className="canvas" data-testid="canvas" data-story={story?.id ?? ''}>
+      <main
+        className="canvas"
+        id="canvas"
+        tabIndex={-1}
+        data-testid="canvas"
+        data-story={story?.id ?? ''}
+      >
         {story ? (
           <>
-            <CanvasHeader story={story} onRestart={() => setGeneration((n) => n + 1)} />
+            <CanvasHeader story={story} onRestart={restart} />
             {connection.mode === 'real' && (
               <p className="banner" data-tone="info">
                 Real endpoint <code>{withoutCredentials(connection.baseUrl)}</code>, session{' '}
@@ -164,6 +215,7 @@ export function App({ initialWorker }: { initialWorker: WorkerState }) {
                 connection={connection}
                 updateArgs={updateArgs}
                 resetArgs={resetArgs}
+                onStopped={setStopped}
               />
             </div>
           </>
@@ -205,6 +257,8 @@ export function App({ initialWorker }: { initialWorker: WorkerState }) {
                 args={args}
                 updateArgs={updateArgs}
                 resetArgs={resetArgs}
+                stopped={stopped}
+                onRestart={restart}
               />
             )}
           </TabPanel>
@@ -223,6 +277,20 @@ export function App({ initialWorker }: { initialWorker: WorkerState }) {
       </section>
     </div>
   )
+}
+
+function modeLabel(connection: Connection, worker: WorkerState): string {
+  if (connection.mode === 'real') return 'Real endpoint'
+  switch (worker.state) {
+    case 'running':
+      return 'Mock API · msw'
+    case 'starting':
+      return 'Mock API · starting'
+    case 'stopped':
+      return 'No mock'
+    case 'failed':
+      return 'Mock failed'
+  }
 }
 
 /** The tab buttons (ARIA tabs: arrow keys, Home and End move and select; one tab stop). */

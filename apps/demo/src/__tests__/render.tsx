@@ -2,6 +2,7 @@ import { act, type ReactNode } from 'react'
 import { createRoot, type Root } from 'react-dom/client'
 import { afterEach } from 'vitest'
 import { App } from '../App'
+import type { WorkerState } from '../panels/SettingsPanel'
 import type { Args } from '../story/csf'
 import type { Connection } from '../story/DemoContext'
 import { stories, type Story } from '../story/registry'
@@ -29,10 +30,21 @@ afterEach(async () => {
   }
 })
 
-/** The whole demo at `#/story/…`, with the mock worker reported running. */
-export function mountApp(hash: string): Promise<HTMLElement> {
+/** The whole demo at `#/story/…`, with the mock worker reported running unless told. */
+export function mountApp(
+  hash: string,
+  worker: WorkerState = { state: 'running' },
+): Promise<HTMLElement> {
   window.history.replaceState(null, '', `/${hash}`)
-  return mount(<App initialWorker={{ state: 'running' }} />)
+  return mount(<App initialWorker={worker} />)
+}
+
+/** Goes to `hash` as a typed URL would (a `hashchange`). */
+export function navigate(hash: string): Promise<void> {
+  return act(async () => {
+    window.history.replaceState(null, '', `/${hash}`)
+    window.dispatchEvent(new HashChangeEvent('hashchange'))
+  })
 }
 
 export function storyById(id: string): Story {

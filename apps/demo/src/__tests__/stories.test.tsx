@@ -69,3 +69,22 @@ test('with the mock the timeouts apply as set, with no opt-in', async () => {
   await wait(600)
   expect(byTestId(host, 'end-reason')?.textContent).toBe('idle-timeout')
 })
+
+test('Fractions in the URL are rounded for whole-number controls', () => {
+  const { args, argTypes } = storyById('hook-many-consumers')
+  const query = new URLSearchParams('hookUsers=2.5&badges=7.4')
+  expect(argsFromQuery(query, args, argTypes)).toMatchObject({ hookUsers: 3, badges: 7 })
+})
+
+test('Offline keeps its simulation through a real offline → online', async () => {
+  const host = await mountStory(storyById('scenario-offline'), { simulateOffline: true })
+  await wait(50)
+  expect(byTestId(host, 'hook-status')?.textContent).toBe('offline')
+  await act(async () => {
+    window.dispatchEvent(new Event('offline'))
+    window.dispatchEvent(new Event('online'))
+  })
+  await wait(100)
+  expect(byTestId(host, 'query-online')?.textContent).toBe('false (simulated)')
+  expect(byTestId(host, 'hook-status')?.textContent).toBe('offline')
+})

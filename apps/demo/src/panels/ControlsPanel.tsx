@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { Markdownish } from '../components/Markdownish'
-import { controlOf } from '../story/args'
-import type { Args, ArgType } from '../story/csf'
+import { controlOf, fitNumber } from '../story/args'
+import type { Args, ArgType, Control } from '../story/csf'
 import type { Story } from '../story/registry'
 
 interface ControlsPanelProps {
@@ -9,13 +9,27 @@ interface ControlsPanelProps {
   args: Args
   updateArgs: (changes: Args) => void
   resetArgs: () => void
+  /** The status of the story's session once it has stopped for good (`not-found`…), else null. */
+  stopped: string | null
+  onRestart: () => void
 }
 
-export function ControlsPanel({ story, args, updateArgs, resetArgs }: ControlsPanelProps) {
+export function ControlsPanel(props: ControlsPanelProps) {
+  const { story, args, updateArgs, resetArgs, stopped, onRestart } = props
   const names = [...new Set([...Object.keys(story.args), ...Object.keys(story.argTypes)])]
   if (names.length === 0) return <p className="muted panel-empty">This story has no args.</p>
   return (
     <div className="controls" data-testid="controls-panel">
+      {/* New args reach the mock at once, but an ended session stays ended (as it should). */}
+      {stopped !== null && (
+        <p className="controls__stopped" role="status" data-testid="stopped-hint">
+          The session is <strong>{stopped}</strong>: new args do not bring it back.{' '}
+          <button type="button" className="small" onClick={onRestart}>
+            Restart story
+          </button>{' '}
+          to start it again with these args.
+        </p>
+      )}
       <table className="controls__table">
         <thead>
           <tr>
@@ -33,9 +47,11 @@ export function ControlsPanel({ story, args, updateArgs, resetArgs }: ControlsPa
           {names.map((name) => (
             <tr key={name}>
               <td>
-                <label htmlFor={`control-${name}`} className="controls__name">
-                  {story.argTypes[name]?.name ?? name}
-                </label>
+                <ArgName
+                  name={name}
+                  text={story.argTypes[name]?.name ?? name}
+                  group={controlOf(story.argTypes[name], args[name]).type === 'radio'}
+                />
               </td>
               <td>
                 <ArgControl
@@ -53,6 +69,19 @@ export function ControlsPanel({ story, args, updateArgs, resetArgs }: ControlsPa
         </tbody>
       </table>
     </div>
+  )
+}
+
+// A radio group is no labelable element: it is named by aria-labelledby instead of label[for].
+function ArgName({ name, text, group }: { name: string; text: string; group: boolean }) {
+  return group ? (
+    <span id={`control-${name}-name`} className="controls__name">
+      {text}
+    </span>
+  ) : (
+    <label htmlFor={`control-${name}`} className="controls__name">
+      {text}
+    </label>
   )
 }
 
@@ -128,7 +157,13 @@ function ArgControl({ name, argType, value, onChange }: ArgControlProps) {
       )
     case 'radio':
       return (
-        <span className="radios" role="radiogroup" id={id} data-testid={testId}>
+        <span
+          className="radios"
+          role="radiogroup"
+          id={id}
+          aria-labelledby={`${id}-name`}
+          data-testid={testId}
+        >
           {options.map((option) => (
             <label key={String(option)}>
               <input
@@ -160,7 +195,7 @@ interface NumberInputProps {
   id: string
   testId: string
   value: number
-  control: { min?: number; max?: number; step?: number }
+  control: Control
   onChange: (value: number) => void
 }
 
@@ -180,7 +215,7 @@ function NumberInput({ id, testId, value, control, onChange }: NumberInputProps)
         const text = event.target.value
         setDraft(text)
         const number = Number(text)
-        if (text.trim() !== '' && Number.isFinite(number)) onChange(number)
+        if (text.trim() !== '' && Number.isFinite(number)) onChange(fitNumber(number, control))
       }}
       onBlur={() => setDraft(null)}
     />

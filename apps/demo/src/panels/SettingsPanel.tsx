@@ -1,5 +1,10 @@
 import { useRef, useState } from 'react'
-import { AVATAR_API_EU, AVATAR_API_US, isValidSessionId } from 'react-avatar-keepalive'
+import {
+  AVATAR_API_EU,
+  AVATAR_API_US,
+  isValidSessionId,
+  isValidToken,
+} from 'react-avatar-keepalive'
 import { keepAliveUrl } from 'react-avatar-keepalive/core'
 import { formatSeconds } from '../components/format'
 import { MOCK_BASE_URL, MOCK_IDLE_TIMEOUT, MOCK_SESSION_IDS } from '../mock/api'
@@ -21,37 +26,50 @@ interface SettingsPanelProps {
 const PRESETS = { us: AVATAR_API_US, eu: AVATAR_API_EU } as const
 type Preset = keyof typeof PRESETS | 'custom'
 
-/** Why the package would refuse `baseUrl` (credentials, a query…), or null if it takes it. */
-function baseUrlProblem(baseUrl: string): string | null {
-  if (baseUrl === '') return null
+// The demo's own words: the package's error says why only in development builds, and then only
+// where `process.env.NODE_ENV` exists (not in a browser running its source).
+const BASE_URL_RULE =
+  'Must be an http(s) URL or a path, with no whitespace, backslash, credentials, query or fragment.'
+const SESSION_ID_RULE = 'Must not be . or .., nor hold half of an emoji (a lone surrogate).'
+const TOKEN_RULE =
+  'The package refuses this token before sending it: printable ASCII only, with no spaces. Paste the token alone, without “Bearer ”.'
+
+/** Whether the package refuses `baseUrl` (credentials, a query…). */
+function refusesBaseUrl(baseUrl: string): boolean {
+  if (baseUrl === '') return false
   try {
     keepAliveUrl('session', baseUrl)
-    return null
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error)
+    return false
+  } catch {
+    return true
   }
 }
 
 export function SettingsPanel({ connection, worker, onConnect, onUseMock }: SettingsPanelProps) {
   const [preset, setPreset] = useState<Preset>('us')
   const [customUrl, setCustomUrl] = useState('')
-  const [sessionId, setSessionId] = useState('')
+  const [sessionIdText, setSessionIdText] = useState('')
   // Uncontrolled, so React never copies the token into the input's `value` attribute (where a DOM
-  // snapshot would find it); read on connect and kept in memory only.
+  // snapshot would find it); read on connect and kept in memory only. Only whether it is there
+  // and valid is state.
   const tokenInput = useRef<HTMLInputElement>(null)
-  const [hasToken, setHasToken] = useState(false)
+  const [token, setToken] = useState<'none' | 'valid' | 'invalid'>('none')
   const baseUrl = preset === 'custom' ? customUrl.trim() : PRESETS[preset]
-  const baseUrlError = baseUrlProblem(baseUrl)
+  const baseUrlError = refusesBaseUrl(baseUrl) ? BASE_URL_RULE : null
+  const sessionId = sessionIdText.trim()
+  const sessionIdError = sessionId !== '' && !isValidSessionId(sessionId) ? SESSION_ID_RULE : null
+  const tokenError = token === 'invalid' ? TOKEN_RULE : null
   const canConnect =
-    baseUrl !== '' && baseUrlError === null && isValidSessionId(sessionId) && hasToken
+    baseUrl !== '' && baseUrlError === null && isValidSessionId(sessionId) && token === 'valid'
   const real = connection.mode === 'real'
   const connect = (): void => {
-    const token = tokenInput.current?.value ?? ''
-    if (canConnect && token !== '') onConnect({ mode: 'real', baseUrl, sessionId, token })
+    const value = tokenInput.current?.value ?? ''
+    if (canConnect && isValidToken(value))
+      onConnect({ mode: 'real', baseUrl, sessionId, token: value })
   }
   const forget = (): void => {
     if (tokenInput.current) tokenInput.current.value = ''
-    setHasToken(false)
+    setToken('none')
     onUseMock()
   }
 
@@ -137,26 +155,21 @@ export function SettingsPanel({ connection, worker, onConnect, onUseMock }: Sett
             aria-describedby={baseUrlError === null ? undefined : 'real-base-url-error'}
             data-testid="real-base-url"
           />
-          {baseUrlError !== null && (
-            <p
-              id="real-base-url-error"
-              className="form-grid__error"
-              data-testid="real-base-url-error"
-            >
-              {baseUrlError}
-            </p>
-          )}
+          <FieldError id="real-base-url-error" text={baseUrlError} />
 
           <label htmlFor="real-session-id">Session id</label>
           <input
             id="real-session-id"
             type="text"
-            value={sessionId}
+            value={sessionIdText}
             autoComplete="off"
             spellCheck={false}
-            onChange={(event) => setSessionId(event.target.value)}
+            onChange={(event) => setSessionIdText(event.target.value)}
+            aria-invalid={sessionIdError !== null}
+            aria-describedby={sessionIdError === null ? undefined : 'real-session-id-error'}
             data-testid="real-session-id"
           />
+          <FieldError id="real-session-id-error" text={sessionIdError} />
 
           <label htmlFor="real-token">Session token</label>
           <input
@@ -168,9 +181,14 @@ export function SettingsPanel({ connection, worker, onConnect, onUseMock }: Sett
             spellCheck={false}
             data-1p-ignore=""
             data-lpignore="true"
-            onChange={(event) => setHasToken(event.target.value !== '')}
+            onChange={({ target: { value } }) =>
+              setToken(value === '' ? 'none' : isValidToken(value) ? 'valid' : 'invalid')
+            }
+            aria-invalid={tokenError !== null}
+            aria-describedby={tokenError === null ? undefined : 'real-token-error'}
             data-testid="real-token"
           />
+          <FieldError id="real-token-error" text={tokenError} />
         </div>
         <p className="notice" role="note">
           The token stays in this page&rsquo;s memory only: it is never put in the URL,
@@ -187,7 +205,7 @@ export function SettingsPanel({ connection, worker, onConnect, onUseMock }: Sett
           >
             {real ? 'Reconnect' : 'Use the real endpoint'}
           </button>
-          <button type="button" disabled={!real && !hasToken} onClick={forget}>
+          <button type="button" disabled={!real && token === 'none'} onClick={forget}>
             Forget the token and use the mock
           </button>
         </div>
@@ -199,5 +217,15 @@ export function SettingsPanel({ connection, worker, onConnect, onUseMock }: Sett
         </p>
       </section>
     </div>
+  )
+}
+
+/** A refusal beside its field (`aria-describedby` of the field points here). */
+function FieldError({ id, text }: { id: string; text: string | null }) {
+  if (text === null) return null
+  return (
+    <p id={id} className="form-grid__error" data-testid={id}>
+      {text}
+    </p>
   )
 }

@@ -10,10 +10,28 @@ interface Args {
   interval: number
 }
 
+// TanStack Query's default: the browser's online and offline events.
+function browserEvents(setOnline: (online: boolean) => void): () => void {
+  const online = (): void => setOnline(true)
+  const offline = (): void => setOnline(false)
+  window.addEventListener('online', online)
+  window.addEventListener('offline', offline)
+  return () => {
+    window.removeEventListener('online', online)
+    window.removeEventListener('offline', offline)
+  }
+}
+
+// While simulated, the browser's events are not heard: a real offline → online would otherwise
+// put the hook back online under a toggle that still says offline.
 function simulateOffline({ args }: StoryContext<Args>): (() => void) | void {
   if (!args.simulateOffline) return
+  onlineManager.setEventListener(() => undefined)
   onlineManager.setOnline(false)
-  return () => onlineManager.setOnline(true)
+  return () => {
+    onlineManager.setEventListener(browserEvents)
+    onlineManager.setOnline(navigator.onLine)
+  }
 }
 
 function subscribeNavigator(listener: () => void): () => void {

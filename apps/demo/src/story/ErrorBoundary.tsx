@@ -4,6 +4,8 @@ import { Markdownish } from '../components/Markdownish'
 interface Props {
   /** A new value clears the error and renders the children again. */
   resetKey: unknown
+  /** What the user can do about it. */
+  hint?: ReactNode
   children: ReactNode
 }
 
@@ -35,7 +37,9 @@ export class ErrorBoundary extends Component<Props, State> {
         <p>
           <Markdownish text={error.message} />
         </p>
-        <p className="muted">Change the args in Controls, or restart the story.</p>
+        <p className="muted">
+          {this.props.hint ?? 'Change the args in Controls, or restart the story.'}
+        </p>
       </div>
     )
   }

@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query'
 import { useEffect, useMemo, useState, type ReactNode } from 'react'
-import { createAvatarSessionStore } from 'react-avatar-keepalive'
-import { MOCK_BASE_URL, MOCK_SESSIONS, resetMock } from '../mock/api'
+import { createAvatarSessionStore, type AvatarSessionStatus } from 'react-avatar-keepalive'
+import { MOCK_BASE_URL, MOCK_SESSION_IDS, MOCK_SESSIONS, resetMock } from '../mock/api'
 import { mockClientLog, mockRequestLog, realRequestLog } from '../mock/requestLog'
 import type { Args, StoryContext } from './csf'
 import {
@@ -13,6 +13,7 @@ import {
 } from './DemoContext'
 import { ErrorBoundary } from './ErrorBoundary'
 import type { Story } from './registry'
+import { useStoppedStatus } from './useStoppedStatus'
 
 interface StoryHostProps {
   story: Story
@@ -20,6 +21,8 @@ interface StoryHostProps {
   connection: Connection
   updateArgs: UpdateArgs
   resetArgs: () => void
+  /** Told when one of the story's sessions stops for good (or null), for a hint beside Controls. */
+  onStopped?: (status: AvatarSessionStatus | null) => void
 }
 
 /**
@@ -27,7 +30,8 @@ interface StoryHostProps {
  * `beforeEach` (re-run when the args change, so mock controls apply live), then the story.
  * Give it a new `key` to start the story over.
  */
-export function StoryHost({ story, args, connection, updateArgs, resetArgs }: StoryHostProps) {
+export function StoryHost(props: StoryHostProps) {
+  const { story, args, connection, updateArgs, resetArgs, onStopped } = props
   const [{ queryClient, store }] = useState(() => ({
     queryClient: new QueryClient(),
     // Tabs share a keep-alive across the origin (Web Locks). In mock mode each page has its own
@@ -57,6 +61,12 @@ export function StoryHost({ story, args, connection, updateArgs, resetArgs }: St
       requests: real ? realRequestLog : mockRequestLog,
     }
   }, [connection, queryClient, store])
+
+  const sessionIds = useMemo(
+    () => (connection.mode === 'real' ? [connection.sessionId] : MOCK_SESSION_IDS),
+    [connection],
+  )
+  useStoppedStatus(store, sessionIds, onStopped)
 
   const context: StoryContext = {
     id: story.id,

@@ -12,15 +12,26 @@ export function controlOf(argType: ArgType | undefined, value: unknown): Control
 }
 
 /**
+ * A number as its control takes it: clamped to `min` and `max`, and rounded when `step` is a whole
+ * number (`hookUsers=2.5` would count 2.5 consumers but render 2).
+ */
+export function fitNumber(number: number, control: Control): number {
+  const { min = -Infinity, max = Infinity, step } = control
+  const whole = step !== undefined && Number.isInteger(step) ? Math.round(number) : number
+  return Math.min(Math.max(whole, min), max)
+}
+
+/**
  * Reads one arg from its query-string form; `undefined` when it does not fit the control. A number
- * is clamped to the control's `min` and `max`, as its input would: a URL is typed by anyone.
+ * is fitted to its control (`fitNumber`), as its input would: a URL is typed by anyone.
  */
 export function parseArg(
   text: string,
   argType: ArgType | undefined,
   defaultValue: unknown,
 ): unknown {
-  const { type, min = -Infinity, max = Infinity } = controlOf(argType, defaultValue)
+  const control = controlOf(argType, defaultValue)
+  const { type } = control
   switch (type) {
     case 'boolean':
       return text === 'true' || text === '1'
@@ -31,9 +42,7 @@ export function parseArg(
     case 'number':
     case 'range': {
       const number = Number(text)
-      return text.trim() !== '' && Number.isFinite(number)
-        ? Math.min(Math.max(number, min), max)
-        : undefined
+      return text.trim() !== '' && Number.isFinite(number) ? fitNumber(number, control) : undefined
     }
     case 'select':
     case 'radio':

@@ -26,7 +26,16 @@ export function useHash(): string {
 export function parseRoute(hash: string): Route {
   const match = /^#\/story\/([^?]+)(?:\?(.*))?$/.exec(hash)
   if (!match) return { storyId: null, query: new URLSearchParams() }
-  return { storyId: decodeURIComponent(match[1] ?? ''), query: new URLSearchParams(match[2] ?? '') }
+  return { storyId: decodeId(match[1] ?? ''), query: new URLSearchParams(match[2] ?? '') }
+}
+
+// A URL is typed by anyone: a broken escape (`%E0%A4%A`) names no story, it does not throw.
+function decodeId(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
 }
 
 export function storyHref(storyId: string, query = ''): string {
