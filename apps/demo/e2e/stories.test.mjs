@@ -182,6 +182,30 @@ for (const engine of ENGINES) {
         assert.equal(beside.lines, 1, JSON.stringify(beside))
         assert.equal(beside.pulses.length, 1, JSON.stringify(beside))
         assert.ok(beside.pulses[0] <= 5_000, JSON.stringify(beside))
+        // In an app's flex row, a word longer than the room left breaks rather than overflowing;
+        // and the dot pulses again as connecting, its pulses over, turns degraded.
+        const row = await page.evaluate((s) => {
+          const box = document.createElement('div')
+          box.style.cssText = 'display: flex; gap: 8px; width: 160px'
+          box.appendChild(document.createElement('b')).textContent = 'Avatar'
+          const badge = box.appendChild(
+            document.querySelector(`${s} [data-state="connecting"]`).cloneNode(true),
+          )
+          badge.querySelector('[data-part="label"]').textContent = 'Wiederverbindungsversuch…'
+          document.body.appendChild(box)
+          const overflow = Math.round(
+            badge.getBoundingClientRect().right - box.getBoundingClientRect().right,
+          )
+          const dot = badge.querySelector('[data-part="dot"]')
+          for (const animation of dot.getAnimations()) animation.finish()
+          const after = dot.getAnimations().filter((a) => a.playState === 'running').length
+          badge.dataset.state = 'degraded'
+          const again = dot.getAnimations().filter((a) => a.playState === 'running').length
+          box.remove()
+          return { overflow, after, again }
+        }, testid('badges-light'))
+        assert.deepEqual(row, { overflow: row.overflow, after: 0, again: 1 })
+        assert.ok(row.overflow <= 0, JSON.stringify(row))
         await context.close()
       })
 

@@ -192,7 +192,8 @@ export function SettingsPanel({ connection, worker, onConnect, onUseMock }: Sett
         </div>
         <p className="notice" role="note">
           The token stays in this page&rsquo;s memory only: it is never put in the URL,
-          localStorage, sessionStorage or any log, and a reload forgets it. It is sent only as{' '}
+          localStorage, sessionStorage or any log, and a reload forgets it (a window the Two tabs
+          story opened asks this one for it again). It is sent only as{' '}
           <code>Authorization: Bearer …</code> to the base URL above.
         </p>
         <div className="actions">

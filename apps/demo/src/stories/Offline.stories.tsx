@@ -28,9 +28,11 @@ function simulateOffline({ args }: StoryContext<Args>): (() => void) | void {
   if (!args.simulateOffline) return
   onlineManager.setEventListener(() => undefined)
   onlineManager.setOnline(false)
+  // Online again as TanStack Query starts (it never reads navigator.onLine, which some machines
+  // report false while online): the browser's next event says otherwise.
   return () => {
     onlineManager.setEventListener(browserEvents)
-    onlineManager.setOnline(navigator.onLine)
+    onlineManager.setOnline(true)
   }
 }
 

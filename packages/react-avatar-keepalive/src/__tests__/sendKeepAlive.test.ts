@@ -563,7 +563,7 @@ describe('answers', () => {
 
   // An endless answer (a broken proxy) was read until the timeout: 455 MB in Node for one attempt.
   // The API's answers are a few bytes; past 64 kB nothing is a keep-alive's answer.
-  it('a body is read to 64 kB at most, then let go: a larger one is no answer → invalid-response', async () => {
+  it('a body is read to about 64 kB, then let go: a larger one is no answer → invalid-response', async () => {
     const chunk = new Uint8Array(64 * 1024).fill(0x20)
     let pulls = 0
     let cancelled = false
@@ -582,6 +582,25 @@ describe('answers', () => {
     expect(error.httpStatus).toBe(200)
     expect(pulls).toBeLessThanOrEqual(3)
     expect(cancelled).toBe(true)
+  })
+
+  // node-fetch (v2, v3) and cross-fetch in Node answer with a Node stream as `body`: asked for a
+  // web stream's reader, every keep-alive failed as a network error.
+  it('a body that is no web stream (a Node stream, a string) is read whole', async () => {
+    const { Readable } = await import('node:stream')
+    for (const body of [Readable.from(['{"success":true}']), '{"success":true}']) {
+      const fetch = vi.fn<typeof globalThis.fetch>(
+        async () =>
+          ({
+            ok: true,
+            status: 200,
+            headers: new Headers(),
+            body,
+            text: async () => '{"success":true}',
+          }) as unknown as Response,
+      )
+      await expect(sendKeepAlive({ sessionId: ID, token: TOKEN, fetch })).resolves.toBeUndefined()
+    }
   })
 
   it('a body that breaks while it is read → network', async () => {

@@ -573,11 +573,8 @@ describe('a listener that throws (the app’s bug)', () => {
     throw new Error('app bug')
   }
 
-  it('costs no other listener a change; its error is reported on its own, as uncaught', () => {
+  it('costs no other listener a change; its error is reported on its own', () => {
     vi.useFakeTimers()
-    // A browser's: an uncaught error, the page goes on.
-    const reportError = vi.fn()
-    vi.stubGlobal('reportError', reportError)
     try {
       const heard: AvatarSessionStatus[] = []
       const off = store.session(ID).subscribe(throwing)
@@ -585,30 +582,27 @@ describe('a listener that throws (the app’s bug)', () => {
       record({ status: 'connecting' })
       record({ status: 'alive' })
       expect(heard).toEqual(['connecting', 'alive'])
-      expect(reportError).not.toHaveBeenCalled()
-      vi.runOnlyPendingTimers()
-      expect(reportError).toHaveBeenCalledTimes(2)
-      expect(reportError).toHaveBeenCalledWith(new Error('app bug'))
+      // In a page, as an uncaught error: thrown from a timer of its own.
+      expect(() => vi.runOnlyPendingTimers()).toThrow('app bug')
       off()
     } finally {
-      vi.unstubAllGlobals()
       vi.useRealTimers()
     }
   })
 
-  // Where there is no reportError (Node, React Native), an error thrown from a timer ends the
+  // Where there is no page (Node, Deno, React Native), an error thrown from a timer ends the
   // process or the app: a server keeping many sessions went down with one app's onError (exit code
-  // 1, 71 ms in), though this guarantee says the keep-alive goes on.
-  it('does not stop the keep-alive of the core, nor the process: without reportError it is logged', async () => {
+  // 1, 71 ms in), though guarantee 3 says the keep-alive goes on.
+  it('does not stop the keep-alive of the core, nor the process: without a page it is logged', async () => {
     vi.useFakeTimers({
       toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
     })
+    vi.stubGlobal('document', undefined)
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
     const off = store.session(ID).subscribe(throwing)
     const fetch = vi.fn<typeof globalThis.fetch>(async () => Response.json({ success: true }))
     const keepAlive = keepAvatarSessionAlive(ID, TOKEN, { store, fetch, interval: 1_000 })
     try {
-      expect(globalThis.reportError).toBeUndefined()
       // A timer that throws rejects here, as it would end a Node process.
       for (let i = 0; i < 10; i++) await vi.advanceTimersByTimeAsync(1_000)
       expect(fetch).toHaveBeenCalledTimes(11)
@@ -618,6 +612,46 @@ describe('a listener that throws (the app’s bug)', () => {
       off()
       keepAlive.stop()
       logged.mockRestore()
+      vi.unstubAllGlobals()
+      vi.useRealTimers()
+    }
+  })
+
+  // A rejected promise nobody handles ends a Node process too (an async listener or callback).
+  it('an async listener or callback that rejects is reported as one that throws', async () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
+    })
+    vi.stubGlobal('document', undefined)
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const unhandled = vi.fn()
+    process.on('unhandledRejection', unhandled)
+    const off = store.session(ID).subscribe(async () => {
+      throw new Error('async listener bug')
+    })
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => Response.json({ success: false }))
+    const keepAlive = keepAvatarSessionAlive(ID, TOKEN, {
+      store,
+      fetch,
+      interval: 1_000,
+      onError: async () => {
+        throw new Error('async onError bug')
+      },
+    })
+    try {
+      for (let i = 0; i < 3; i++) await vi.advanceTimersByTimeAsync(1_000)
+      await vi.runOnlyPendingTimersAsync()
+      // Failing keep-alives are retried: the keep-alive goes on.
+      expect(fetch.mock.calls.length).toBeGreaterThanOrEqual(4)
+      expect(logged).toHaveBeenCalledWith(new Error('async listener bug'))
+      expect(logged).toHaveBeenCalledWith(new Error('async onError bug'))
+      expect(unhandled).not.toHaveBeenCalled()
+    } finally {
+      process.off('unhandledRejection', unhandled)
+      off()
+      keepAlive.stop()
+      logged.mockRestore()
+      vi.unstubAllGlobals()
       vi.useRealTimers()
     }
   })

@@ -221,6 +221,13 @@ describe('motion', () => {
     }
   })
 
+  // One shared animation did not start again as connecting turned degraded: a first keep-alive
+  // that timed out (5 s, past the 4.2 s of pulses) showed degraded with a still dot.
+  test('each status pulses with an animation of its own, so each pulses as it comes', () => {
+    const names = animated.map((rule) => rule.declarations.get('animation')!.split(' ')[0])
+    expect(new Set(names).size).toBe(animated.length)
+  })
+
   test('prefers-reduced-motion stops every animation', () => {
     const reduced = blocks.filter((b) =>
       /^@media \(prefers-reduced-motion: ?reduce\)$/.test(b.prelude),
@@ -243,6 +250,8 @@ describe('layout and forced colours', () => {
     const base = rule(BADGE)!
     expect(base.declarations.get('white-space')).toBeUndefined()
     expect(base.declarations.get('max-width')).toBe('100%')
+    // In an app's flex row or grid its least width would be its longest word (break-word).
+    expect(base.declarations.get('min-width')).toBe('0')
     expect(base.declarations.get('box-sizing')).toBe('border-box')
     expect(base.declarations.get('flex-wrap')).toBe('wrap')
     // The label shares the dot's line and wraps inside it, long words too.
@@ -260,8 +269,11 @@ describe('layout and forced colours', () => {
     )
     expect(older).toHaveLength(1)
     const inside = (prelude: string) => older[0]!.children.find((r) => r.prelude === prelude)
-    expect(inside(`${BADGE} [data-part='dot']`)?.declarations.get('background')).toBe(
-      'currentColor',
+    const dot = inside(`${BADGE} [data-part='dot']`)
+    expect(dot?.declarations.get('background-color')).toBe('currentColor')
+    // A tone the app sets in plain colours still paints the dot, over the text's colour.
+    expect(dot?.declarations.get('background-image')).toBe(
+      'linear-gradient(var(--_rak-dot), var(--_rak-dot))',
     )
     const offline = inside(`${BADGE}[data-state='offline'] [data-part='dot']`)
     expect(offline?.declarations.get('background')).toBe('transparent')

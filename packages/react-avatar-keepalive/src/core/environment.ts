@@ -17,12 +17,35 @@ export const noop = (): void => {}
 
 /**
  * An error of the app's (a callback or a store listener that threw), reported on its own: thrown
- * at the keep-alive, it would stop it. As an uncaught error where the host has `reportError`
- * (browsers, Deno, workers); logged where it has none (Node, React Native), whose uncaught error
- * ends the process or the app, and every session in it.
+ * at the keep-alive, it would stop it. In a page as an uncaught error (window.onerror, error
+ * monitoring); elsewhere (Node, Deno, React Native, workers) logged with `console.error`, as an
+ * uncaught error there ends the process or the app, and every session in it.
  */
-export const reportLater = (error: unknown): void =>
-  void setTimeout(globalThis.reportError ?? console.error, 0, error)
+const reportLater = (error: unknown): void =>
+  void setTimeout(
+    typeof document == 'object'
+      ? () => {
+          throw error
+        }
+      : console.error,
+    0,
+    error,
+  )
+
+/**
+ * Calls a function of the app's (a callback, a store listener): what it throws, or its promise
+ * rejects with (an async callback), goes to `reportLater`, never to the caller.
+ */
+export function callApp<A extends unknown[]>(
+  fn: ((...args: A) => unknown) | undefined,
+  ...args: A
+): void {
+  try {
+    ;(fn?.(...args) as PromiseLike<unknown> | undefined)?.then?.(undefined, reportLater)
+  } catch (error) {
+    reportLater(error)
+  }
+}
 
 /** `addEventListener` where the host has it (no `window` or `document` in React Native or Node). */
 export function listen(

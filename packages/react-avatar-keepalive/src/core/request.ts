@@ -405,9 +405,10 @@ function scrub(failure: unknown, token: string, depth = 0): unknown {
 }
 
 async function readJson(response: Response): Promise<unknown> {
-  // To 64 kB, then let go: the API's answers are a few bytes, and an endless one (a broken proxy)
-  // was read until the timeout (455 MB in Node for one attempt). Whole where there is no stream.
-  const reader = response.body?.getReader()
+  // To about 64 kB, then let go: the API's answers are a few bytes, and an endless one (a broken
+  // proxy) was read until the timeout (455 MB in Node for one attempt). Whole where there is no
+  // web stream (React Native's fetch; node-fetch's Node stream) or no TextDecoder (older Hermes).
+  const reader = typeof TextDecoder == 'function' ? response.body?.getReader?.() : undefined
   let text = ''
   if (!reader) text = await response.text()
   else {

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import { reportLater } from './environment'
+import { callApp } from './environment'
 import type { AvatarKeepAliveError } from './error'
 import {
   isAliveStatus,
@@ -161,13 +161,9 @@ export function createAvatarSessionStore({
         watchers.set(sessionId, (watchers.get(sessionId) ?? 0) + 1)
         // Each listener on its own: one that throws (the app's) neither stops the writer (the
         // keep-alive) nor keeps the listeners after it from hearing the change.
-        let off: (() => void) | null = subscribe((next, previous) => {
-          try {
-            listener(next, previous)
-          } catch (error) {
-            reportLater(error)
-          }
-        })
+        let off: (() => void) | null = subscribe((next, previous) =>
+          callApp(listener, next, previous),
+        )
         // Idempotent, as zustand's own: a second call must not count another subscriber gone.
         return () => {
           if (!off) return

@@ -1,4 +1,4 @@
-import { reportLater } from './environment'
+import { callApp as call } from './environment'
 import type { AvatarKeepAliveError } from './error'
 import { isTerminalStatus, type AvatarSessionEndReason, type AvatarSessionStatus } from './status'
 import type { AvatarSessionSnapshot, SessionView } from './store'
@@ -27,14 +27,6 @@ export interface SessionCallbacks {
    * @default undefined
    */
   onIdleWarning?: ((msLeft: number) => void) | undefined
-}
-
-function call<A extends unknown[]>(callback: ((...args: A) => void) | undefined, ...args: A): void {
-  try {
-    callback?.(...args)
-  } catch (error) {
-    reportLater(error)
-  }
 }
 
 /**
