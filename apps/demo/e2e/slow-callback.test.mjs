@@ -51,8 +51,10 @@ eachEngine((context) => {
         `slow onStatusChange, ping() every 20 ms: keep-alives started ${between.join(', ')} ms apart`,
       )
       assert.ok(starts.length >= 3, `${starts.length} keep-alives`)
-      // The page's clock: whole ms in WebKit, so 1 ms of rounding.
-      assert.ok(Math.min(...between) >= 999, between.join(', '))
+      // The page's clock, as guarantee 1 reads it: up to two of its steps less where it is coarse
+      // and jittered, as Firefox's is by default (1 ms; 998 ms in a CI run beside a busy machine)
+      // and WebKit's (whole ms). The defect this guards against gave gaps of 28 to 67 ms.
+      assert.ok(Math.min(...between) >= 998, between.join(', '))
     } finally {
       await page.close().catch(() => {})
     }
