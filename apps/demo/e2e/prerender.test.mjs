@@ -131,11 +131,10 @@ for (const engine of ENGINES) {
       const shown = log.findIndex((entry) => entry.what === 'shown')
       assert.ok(shown >= 0, `never shown:\n${lines}`)
       const calls = log.filter((entry) => entry.what === 'keep-alive' || entry.what === 'end')
-      assert.deepEqual(
-        log.slice(0, shown).filter((entry) => calls.includes(entry)),
-        [],
-        lines,
-      )
+      // None before: a request a prerendered page sends carries `Sec-Purpose: prefetch;prerender`
+      // (the fix undone, each keep-alive did); `purpose: null` is one sent once shown. Not the
+      // server's order: the keep-alive and the report leave in the same task, and a CI run saw
+      // the keep-alive arrive 5 ms before the report (last stop's, 12 ms after it).
       assert.ok(
         calls.length >= 2 &&
           calls.every((call) => call.what === 'keep-alive' && call.purpose === null),
