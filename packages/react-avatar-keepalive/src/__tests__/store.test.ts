@@ -1,6 +1,6 @@
 import { act, renderHook } from '@testing-library/react'
 import { StrictMode } from 'react'
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { useStore } from 'zustand'
 import { createStore } from 'zustand/vanilla'
 import {
@@ -590,15 +590,26 @@ describe('a listener that throws (the app’s bug)', () => {
     }
   })
 
-  // Where there is no page (Node, Deno, React Native), an error thrown from a timer ends the
-  // process or the app: a server keeping many sessions went down with one app's onError (exit code
-  // 1, 71 ms in), though guarantee 3 says the keep-alive goes on.
-  it('does not stop the keep-alive of the core, nor the process: without a page it is logged', async () => {
+  /** A host without a page, on fake timers: returns `console.error`, silenced and watched. */
+  function withoutAPage() {
     vi.useFakeTimers({
       toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
     })
     vi.stubGlobal('document', undefined)
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    onTestFinished(() => {
+      logged.mockRestore()
+      vi.unstubAllGlobals()
+      vi.useRealTimers()
+    })
+    return logged
+  }
+
+  // Where there is no page (Node, Deno, React Native), an error thrown from a timer ends the
+  // process or the app: a server keeping many sessions went down with one app's onError (exit code
+  // 1, 71 ms in), though guarantee 3 says the keep-alive goes on.
+  it('does not stop the keep-alive of the core, nor the process: without a page it is logged', async () => {
+    const logged = withoutAPage()
     const off = store.session(ID).subscribe(throwing)
     const fetch = vi.fn<typeof globalThis.fetch>(async () => Response.json({ success: true }))
     const keepAlive = keepAvatarSessionAlive(ID, TOKEN, { store, fetch, interval: 1_000 })
@@ -611,19 +622,12 @@ describe('a listener that throws (the app’s bug)', () => {
     } finally {
       off()
       keepAlive.stop()
-      logged.mockRestore()
-      vi.unstubAllGlobals()
-      vi.useRealTimers()
     }
   })
 
   // A rejected promise nobody handles ends a Node process too (an async listener or callback).
   it('an async listener or callback that rejects is reported as one that throws', async () => {
-    vi.useFakeTimers({
-      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
-    })
-    vi.stubGlobal('document', undefined)
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const logged = withoutAPage()
     const unhandled = vi.fn()
     process.on('unhandledRejection', unhandled)
     const off = store.session(ID).subscribe(async () => {
@@ -650,9 +654,6 @@ describe('a listener that throws (the app’s bug)', () => {
       process.off('unhandledRejection', unhandled)
       off()
       keepAlive.stop()
-      logged.mockRestore()
-      vi.unstubAllGlobals()
-      vi.useRealTimers()
     }
   })
 })

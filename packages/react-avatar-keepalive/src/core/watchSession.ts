@@ -1,4 +1,4 @@
-import { callApp as call } from './environment'
+import { callApp } from './environment'
 import type { AvatarKeepAliveError } from './error'
 import { isTerminalStatus, type AvatarSessionEndReason, type AvatarSessionStatus } from './status'
 import type { AvatarSessionSnapshot, SessionView } from './store'
@@ -51,18 +51,18 @@ export function watchSession(
     const { onStatusChange, onExpired, onError, onIdleWarning } = callbacks()
     // Each error once: a pause shows the refusal that paused it again, after a success.
     if (next.error && next.error !== previous.error && next.error !== told) {
-      call(onError, (told = next.error))
+      callApp(onError, (told = next.error))
     }
     // A new end is a new warning: with an `idleWarning` as long as `idleTimeout`, activity moves
     // the end on at once, and `endsAt` is never `null` in between.
     if (next.endsAt !== null && next.endsAt !== previous.endsAt) {
-      call(onIdleWarning, Math.max(0, next.endsAt - Date.now()))
+      callApp(onIdleWarning, Math.max(0, next.endsAt - Date.now()))
     }
     const before = reported.current
     if (next.status === before) return
     reported.current = next.status
-    call(onStatusChange, next.status, before)
-    if (isTerminalStatus(next.status)) call(onExpired, next.endReason)
+    callApp(onStatusChange, next.status, before)
+    if (isTerminalStatus(next.status)) callApp(onExpired, next.endReason)
   }
   const unsubscribe = view.subscribe(report)
   report(view.getState())
