@@ -15,13 +15,13 @@ import {
   type ConsumerOptions,
   type EngineState,
 } from '../core/engine/state'
-import { STEAL_SETTLE, STEAL_WAIT } from '../core/engine/leadership'
+import { STEAL_SETTLE, STEAL_WAIT, type WireSnapshot } from '../core/engine/leadership'
 import { nextDeadline, step } from '../core/engine/step'
 import { AvatarKeepAliveError, MAX_TIMER_DELAY } from '../core/error'
 import { isValidToken } from '../core/request'
 import { MIN_KEEP_ALIVE_GAP, resolveKeepAliveOptions } from '../core/schedule'
 import { isAliveStatus, isTerminalStatus } from '../core/status'
-import { IDLE_SNAPSHOT, patchSnapshot } from '../core/store'
+import { IDLE_SNAPSHOT, patchSnapshot, type AvatarSessionSnapshot } from '../core/store'
 import { copier } from './copier'
 
 /** Every consumer's interval here (but `keep0half`'s, and what checks a tab's own schedule). */
@@ -1488,6 +1488,19 @@ class Hash {
 }
 const CODES: Record<string, number> = {}
 
+/** A snapshot, its times on the wall's clock. */
+function hashSnapshot(h: Hash, snap: WireSnapshot | AvatarSessionSnapshot, wallNow: number): void {
+  const wall = (t: number | null) => h.t(t === null ? null : t - WALL, wallNow)
+  h.s(snap.status).n(+snap.isAlive)
+  wall(snap.lastAliveAt)
+  wall(snap.lastAttemptAt)
+  wall(snap.endsAt)
+  h.n(Math.min(snap.consecutiveFailures, 3))
+    .s(snap.error?.kind)
+    .s(snap.endReason)
+    .s(snap.missed?.cause)
+}
+
 /** The engine's times are on the page's clock (`now` less what the device slept), its snapshot's on the wall's. */
 function hashEngine(h: Hash, s: EngineState, wallNow: number, slept: number): void {
   const { snap } = s
@@ -1499,26 +1512,19 @@ function hashEngine(h: Hash, s: EngineState, wallNow: number, slept: number): vo
       .n(c.options.interval)
   h.n(s.consumers.length).n(+s.tabs)
   h.n(+s.online | (+s.visible << 1) | (+s.running << 2) | (+s.pinged << 3) | (+s.away << 4))
-  h.s(snap.status).n(+snap.isAlive)
-  wall(snap.lastAliveAt)
-  wall(snap.lastAttemptAt)
-  wall(snap.endsAt)
-  h.n(Math.min(snap.consecutiveFailures, 3))
-    .s(snap.error?.kind)
-    .s(snap.endReason)
-    .s(snap.missed?.cause)
+  hashSnapshot(h, snap, wallNow)
   for (const token of s.refused) h.s(token)
   h.n(s.refused.length).s(s.refusal?.kind)
   h.s(s.next.why)
   if (s.next.why === 'retry') h.t(s.next.at, now)
   if (s.next.why === 'asap') h.s(s.next.cause)
   if (s.flight)
-    h.t(s.flight.at, now)
-      .n(s.flight.wall === null ? 1 : 2)
-      .s(s.flight.token)
+    // (Its start on the wall's clock becomes the snapshot's lastAttemptAt.)
+    wall(s.flight.wall).t(s.flight.at, now).s(s.flight.token)
   else h.n(0)
+  // (The lag is read only from the last start: the schedule counts from their difference.)
   h.t(s.lastStart, now, 3 * I)
-    .n(s.lag)
+    .t(s.lastStart === null ? null : s.lastStart - s.lag, now, 3 * I)
     .t(s.firstStart, now, 3 * I)
     .t(s.lastAlive, now, 3 * I)
   h.s(s.blame?.cause)
@@ -1553,10 +1559,11 @@ function hashTab(h: Hash, t: Tab, now: number, slept: number, end: (n: number) =
     if (d.type === 'message') {
       const m = d.message
       h.n(+!!m.leader | (+!!m.hello << 1) | (+!!m.active << 2) | (+!!m.seen << 3))
-        .s(m.snapshot?.status)
+        .t(m.led === undefined ? null : m.led - WALL, now)
         .n(end(d.end ?? 0))
-      if (m.snapshot)
-        h.t(m.snapshot.lastAliveAt === null ? null : m.snapshot.lastAliveAt - WALL, now, 3 * I)
+      // (The tab that reads it takes the snapshot as its own.)
+      if (m.snapshot) hashSnapshot(h, m.snapshot, now)
+      else h.n(0)
     }
     if (d.type === 'lead') h.n(+d.stole)
   }
@@ -1579,21 +1586,34 @@ function hashTab(h: Hash, t: Tab, now: number, slept: number, end: (n: number) =
     .n(t.endpoint | (t.line << 1))
 }
 
-/** A 52-bit hash of the world, times relative to now, cut off where no rule looks further. */
-export function hashWorld(w: World): number {
+const countBelow = (values: readonly number[], limit: number): number => {
+  let count = 0
+  for (const value of values) if (value < limit) count++
+  return count
+}
+
+/**
+ * A 52-bit hash of the world, times relative to now, cut off where no rule looks further: two
+ * worlds with one hash are one state, whatever `config`'s actions come next
+ * (engine.model.canonical.test.ts checks it).
+ */
+export function hashWorld(w: World, config: Pick<Config, 'env'>): number {
   const h = new Hash()
   const { now } = w
-  // Ends by their order only (no rule reads their numbers).
+  // Ends by their order only (no rule reads their numbers): the ends tabs know or are told of;
+  // an app cleared the session after the last of them it had seen (a later one binds it again).
   const ends = [
     ...new Set(
       w.tabs.flatMap((t) => [
-        t.knows,
-        t.clearedAfter,
+        0,
+        // (A closed tab's are gone with it.)
+        ...(t.closed ? [] : [t.knows]),
         ...t.inbox.map((d) => (d.type === 'message' ? (d.end ?? 0) : 0)),
       ]),
     ),
   ].sort((a, b) => a - b)
-  for (const t of w.tabs) hashTab(h, t, now, w.slept, (n) => ends.indexOf(n))
+  const end = (n: number) => countBelow(ends, n + 1)
+  for (const t of w.tabs) hashTab(h, t, now, w.slept, end)
   for (const { lock, ...line } of w.lines) {
     h.n(lock.holder ?? -1)
     for (const q of lock.queue) h.n(q)
@@ -1604,5 +1624,20 @@ export function hashWorld(w: World): number {
       .t(line.window, now, 2 * I + 2)
   }
   h.t(w.lastAny, now, MIN_KEEP_ALIVE_GAP + 1)
+  // What is due, in the order it comes: the cut-off above makes overdue timers (a page frozen for
+  // days) alike, but they still run in that order.
+  const due: number[] = []
+  for (const t of w.tabs) {
+    if (t.closed) continue
+    due.push(t.timerAt ?? Infinity)
+    due.push(
+      t.request && t.engine.flight?.wall != null ? t.request.at + t.request.timeout : Infinity,
+    )
+  }
+  for (const line of w.lines) due.push(line.lock.releaseAt ?? Infinity)
+  for (const at of due) h.n(countBelow(due, at))
+  // Where a page may be hidden, the time within the second: a hidden page's timers fire on the
+  // next whole one (two worlds a few ms apart, hidden, send up to a second apart).
+  if (!FIREFOX && config.env.includes('visible')) h.n(now % 1_000)
   return h.value()
 }

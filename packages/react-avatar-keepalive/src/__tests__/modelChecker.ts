@@ -55,7 +55,7 @@ export function explore(config: Config, depth: number, maxCounterexamples = 5): 
         continue
       }
       if (left === 1) continue
-      const state = hashWorld(out.world)
+      const state = hashWorld(out.world, config)
       const had = seen.get(state)
       if (had !== undefined && had >= left - 1) continue
       seen.set(state, left - 1)
@@ -65,7 +65,7 @@ export function explore(config: Config, depth: number, maxCounterexamples = 5): 
     }
   }
   const start = createWorld(config.tabs)
-  seen.set(hashWorld(start), depth)
+  seen.set(hashWorld(start, config), depth)
   try {
     visit(start, depth)
   } finally {
@@ -80,6 +80,72 @@ export function explore(config: Config, depth: number, maxCounterexamples = 5): 
     ms: performance.now() - started,
     counterexamples,
   }
+}
+
+export interface Merge {
+  /** How the checker first met the state, and how it met it again. */
+  first: Action[]
+  again: Action[]
+  /** The action after which the two worlds part, and how. */
+  then: Action | null
+  differs: string
+}
+
+/**
+ * Whether the canonical form is one the search may trust: the checker expands a state once,
+ * from the first world that hashes to it, so every other world with that hash must offer the
+ * same actions, break the same guarantees on each, and reach worlds that hash alike again.
+ * Walks `config` to `depth` as the checker does and steps each world that hashes like one met
+ * before beside that one (the first `pairs` of them that are not the same world), one action on.
+ */
+export function checkMerges(
+  config: Config,
+  depth: number,
+  pairs: number,
+): { states: number; compared: number; parted: Merge[] } {
+  const first = new Map<number, { world: World; path: Action[] }>()
+  const parted: Merge[] = []
+  const path: Action[] = []
+  let compared = 0
+  const key = (action: Action) => JSON.stringify(action)
+  const part = (a: World, b: World): Omit<Merge, 'first' | 'again'> | null => {
+    const offered = actions(a, config)
+    const others = actions(b, config).map(key)
+    if (offered.map(key).join() !== others.join())
+      return { then: null, differs: `actions: ${offered.map(key)} | ${others}` }
+    for (const action of offered) {
+      const x = apply(a, action)
+      const y = apply(b, action)
+      if (x.violations.join() !== y.violations.join())
+        return { then: action, differs: `guarantees: ${x.violations} | ${y.violations}` }
+      if (hashWorld(x.world, config) !== hashWorld(y.world, config))
+        return { then: action, differs: 'the worlds they reach hash apart' }
+    }
+    return null
+  }
+  const visit = (world: World, left: number): void => {
+    for (const action of actions(world, config)) {
+      if (compared >= pairs) return
+      const out = apply(world, action)
+      if (out.violations.length) continue
+      const state = hashWorld(out.world, config)
+      path.push(action)
+      const met = first.get(state)
+      if (!met) first.set(state, { world: out.world, path: [...path] })
+      else if (JSON.stringify(met.world) !== JSON.stringify(out.world)) {
+        compared++
+        const how = part(met.world, out.world)
+        if (how) parted.push({ first: met.path, again: [...path], ...how })
+      }
+      // (Expanded once, as the checker does.)
+      if (!met && left > 1) visit(out.world, left - 1)
+      path.pop()
+    }
+  }
+  const start = createWorld(config.tabs)
+  first.set(hashWorld(start, config), { world: start, path: [] })
+  visit(start, depth)
+  return { states: first.size, compared, parted }
 }
 
 /** Replays a path from the empty world: where it ends, and every guarantee broken on the way. */
