@@ -557,7 +557,9 @@ test('a new leader that goes alone keeps the ceiling of the keep-alive it was to
 })
 
 // A tab that stole the lock and then keeps the session alone: the steal counts as a start, so its
-// first keep-alive alone waits as long as a steal waits (STEAL_WAIT), no longer.
+// first keep-alive alone waits as long as a steal waits (STEAL_WAIT), no longer. (A component
+// that keeps it alone comes before the other leaves: with none between, the keeper would retire
+// and the next start from what it left, the steal's start as its 1 s ceiling.)
 test('a tab that stole the lock and keeps the session alone sends when the steal settles', () => {
   const { world, violations } = play(2, [
     consumer(1, 'keep0'),
@@ -565,8 +567,8 @@ test('a tab that stole the lock and keeps the session alone sends when the steal
     freeze(1),
     advance('next'),
     advance('next'),
-    consumer(0, 'drop0'),
     consumer(0, 'keep1solo'),
+    consumer(0, 'drop0'),
     thaw(1),
     advance(1_250),
   ])
@@ -1365,4 +1367,43 @@ test('a wall clock a second or less ahead of the page is noise; more is a sleep'
   const at = (ahead: number) =>
     step(s, { type: 'timer' }, 29_500, W + 29_500 + ahead)[0].snap.isAlive
   expect([at(0), at(1_000), at(1_001)]).toEqual([true, true, false])
+})
+
+// 55. The checker, once its world retired a keeper the way keeper.ts does (no component, nothing
+// out: the next one starts from what it left), letting go at depth 8: a keep-alive left unanswered
+// as its component left, the device asleep 15 s with none mounted, a component again, and its
+// keep-alive timed out. The new keeper judged isAlive from the first start it was left, on the
+// page's clock, which the sleep did not move: true 31 s after it, past 3 intervals. What a keeper
+// leaves now says how far the wall clock was ahead, and the next counts a sleep in between.
+test('a keeper started after the device slept counts the sleep in the ages it was left', () => {
+  const nap = (ms: number): Action => ({ type: 'sleep', ms, device: true })
+  const { world, violations } = play(1, [
+    consumer(0, 'keep1'),
+    consumer(0, 'drop1'),
+    advance(10_000),
+    nap(15_000),
+    consumer(0, 'keep1'),
+    advance(10_000),
+  ])
+  expect(violations).toEqual([])
+  // 35 s on the wall's clock since the first keep-alive, none answered well.
+  expect(world.tabs[0]!.engine.snap).toMatchObject({ status: 'degraded', isAlive: false })
+})
+
+// 56. Found with 55's world: a session the app cleared once nothing kept it is as if never seen
+// (the package README's "Memory"): a token refused before goes out again, and the 1 s ceiling of
+// the keep-alive before the clear no longer holds the next.
+test('a session cleared while no component kept it starts from nothing', () => {
+  const { world, violations } = play(1, [
+    keep(0),
+    { type: 'answer', tab: 0, answer: '401' },
+    consumer(0, 'drop0'),
+    env(0, 'clear'),
+    keep(0),
+  ])
+  expect(violations).toEqual([])
+  const tab = world.tabs[0]!
+  expect(tab.request?.at).toBe(0)
+  expect(tab.engine.flight?.token).toBe(TOKENS[0])
+  expect(tab.engine.snap.status).toBe('connecting')
 })

@@ -30,6 +30,7 @@ const runs: { config: Config; depth: number }[] = [
 
 // With MODEL_DEEP=1 (npx pnpm test:fuzz), a level deeper and ten times the worlds.
 const deep = process.env.MODEL_DEEP === '1'
+const n = (value: number) => value.toLocaleString('en-US')
 
 test.each(runs)(
   '$config.name: worlds that hash alike behave alike',
@@ -38,10 +39,12 @@ test.each(runs)(
     const depth = run.depth + (deep ? 1 : 0)
     const result = checkMerges(config, depth, deep ? 15_000 : 1_500)
     process.stdout.write(
-      `canonical: ${config.name}: depth ${depth}, ${result.states.toLocaleString('en-US')} states, ` +
-        `${result.compared.toLocaleString('en-US')} worlds stepped beside the first with their hash\n`,
+      `canonical: ${config.name}: depth ${depth}, ${n(result.states)} states, ` +
+        `${n(result.compared)} worlds stepped beside the first with their hash, ` +
+        `${n(result.twins)} beside a twin with a time past its cut-off moved further\n`,
     )
     expect(result.compared).toBeGreaterThan(100)
+    expect(result.twins).toBeGreaterThan(100)
     expect(result.parted.slice(0, 3)).toEqual([])
   },
   900_000,

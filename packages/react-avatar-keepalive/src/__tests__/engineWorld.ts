@@ -739,8 +739,40 @@ class Model {
     else if (what === 'drop1') slots[1] = null
     else if (what === 'renew0') put(0, `tok-${this.w.ranks + 1}-S3CRET`, slots[0]!.options)
     else put(0, slots[0]!.token === TOKENS[0] ? TOKENS[1] : TOKENS[0], slots[0]!.options)
+    if (!t.slots.some(Boolean)) this.retire(i)
     t.slots = slots
     this.step(i, { type: 'consumers', consumers: consumersOf(slots) })
+  }
+
+  /**
+   * A component comes where none was: the keeper the last one left retired once nothing was out
+   * (keeper.ts `reconcile`), and a new one starts from what it left (`Remains`: none once the
+   * store forgot the session), told where the page stands.
+   */
+  retire(i: number): void {
+    const t = this.t(i)
+    const s = t.engine
+    if (s.running || s.flight || s.role !== 'solo') return
+    const forgot = JSON.stringify(s.snap) === JSON.stringify(IDLE_SNAPSHOT)
+    const { lastStart, firstStart, lastAlive, refused, refusal, ahead } = s
+    const now = this.w.now - this.w.slept
+    t.engine = initialState(
+      now,
+      WALL + this.w.now,
+      s.snap,
+      s.tabs,
+      forgot ? undefined : { lastStart, firstStart, lastAlive, refused, refusal, ahead },
+    )
+    // A session the app cleared is as if never seen, its refused tokens and 1 s ceiling too
+    // (the package README's "Memory"): this tab's keep-alives before it bind the next no more.
+    if (forgot) {
+      Object.assign(t, { refused: [], ownSend: null, lastSuccess: null, firstSend: null })
+      t.excuse = NO_EXCUSE
+      const line = this.l(i)
+      if (line.lastSender === i) line.lastSend = null
+    }
+    this.step(i, { type: 'online', online: s.online })
+    this.step(i, { type: 'visible', visible: s.visible })
   }
 
   env(i: number, what: EnvAction): void {

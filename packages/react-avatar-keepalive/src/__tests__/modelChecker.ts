@@ -9,6 +9,7 @@ import {
   apply,
   createWorld,
   hashWorld,
+  I,
   type Action,
   type Config,
   type TabCount,
@@ -83,32 +84,78 @@ export function explore(config: Config, depth: number, maxCounterexamples = 5): 
 }
 
 export interface Merge {
-  /** How the checker first met the state, and how it met it again. */
-  first: Action[]
-  again: Action[]
+  /** How the checker met the state. */
+  path: Action[]
+  /** The other world with its hash: met by another path, or a time past its cut-off moved further. */
+  other: string
   /** The action after which the two worlds part, and how. */
   then: Action | null
   differs: string
+}
+
+// Numbers in a world that are no time (counts, ids, durations, options, tab indices), or that the
+// hash reads only beside another (the lag, with the last start).
+const NO_TIMES = new Set([
+  ...['now', 'slept', 'ranks', 'ends', 'id', 'rank', 'sent', 'lag', 'ahead', 'peers', 'pings'],
+  ...['consecutiveFailures', 'knows', 'clearedAfter', 'endpoint', 'line', 'holder', 'lastSender'],
+  ...['settings', 'options', 'queue', 'error', 'refusal', 'missed', 'timeout', 'end'],
+])
+
+/** Where a world holds a time more than a second past (a wall-clock one on the wall's). */
+function pastTimes(world: World): (string | number)[][] {
+  const found: (string | number)[][] = []
+  const page = world.now - world.slept
+  const walk = (value: unknown, path: (string | number)[]): void => {
+    if (typeof value === 'number') {
+      const time = value > WALL_FROM ? value - WALL_FROM : value
+      if (time < page - 1_000 && time > -1e15) found.push(path)
+    } else if (value && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        if (!NO_TIMES.has(key)) walk(inner, [...path, Array.isArray(value) ? Number(key) : key])
+      }
+    }
+  }
+  walk(world, [])
+  return found
+}
+const WALL_FROM = 1_000_000_000_000
+
+/** `world` with the number at `path` less `by`: a copy along the path, the rest shared. */
+function earlier(world: World, path: (string | number)[], by: number): World {
+  const set = (value: unknown, at: number): unknown => {
+    if (at === path.length) return (value as number) - by
+    const key = path[at]!
+    const copy = Array.isArray(value) ? [...value] : { ...(value as object) }
+    ;(copy as Record<string | number, unknown>)[key] = set(
+      (value as Record<string | number, unknown>)[key],
+      at + 1,
+    )
+    return copy
+  }
+  return set(world, 0) as World
 }
 
 /**
  * Whether the canonical form is one the search may trust: the checker expands a state once,
  * from the first world that hashes to it, so every other world with that hash must offer the
  * same actions, break the same guarantees on each, and reach worlds that hash alike again.
- * Walks `config` to `depth` as the checker does and steps each world that hashes like one met
- * before beside that one (the first `pairs` of them that are not the same world), one action on.
+ * Walks `config` to `depth` as the checker does and steps beside each other two kinds of worlds
+ * that hash alike, up to `pairs` of each: a world met again by another path and the first one
+ * met, and a world and its twin with one time that was past its cut-off moved further back (an
+ * interval and ten: what the cut-off says no rule reads).
  */
 export function checkMerges(
   config: Config,
   depth: number,
   pairs: number,
-): { states: number; compared: number; parted: Merge[] } {
+): { states: number; compared: number; twins: number; parted: Merge[] } {
   const first = new Map<number, { world: World; path: Action[] }>()
   const parted: Merge[] = []
   const path: Action[] = []
   let compared = 0
+  let twins = 0
   const key = (action: Action) => JSON.stringify(action)
-  const part = (a: World, b: World): Omit<Merge, 'first' | 'again'> | null => {
+  const part = (a: World, b: World): Omit<Merge, 'path' | 'other'> | null => {
     const offered = actions(a, config)
     const others = actions(b, config).map(key)
     if (offered.map(key).join() !== others.join())
@@ -125,17 +172,29 @@ export function checkMerges(
   }
   const visit = (world: World, left: number): void => {
     for (const action of actions(world, config)) {
-      if (compared >= pairs) return
+      if (compared >= pairs && twins >= pairs) return
       const out = apply(world, action)
       if (out.violations.length) continue
       const state = hashWorld(out.world, config)
       path.push(action)
       const met = first.get(state)
-      if (!met) first.set(state, { world: out.world, path: [...path] })
-      else if (JSON.stringify(met.world) !== JSON.stringify(out.world)) {
+      if (!met) {
+        first.set(state, { world: out.world, path: [...path] })
+        for (const at of twins < pairs ? pastTimes(out.world) : []) {
+          for (const by of [I, 10 * I]) {
+            const twin = earlier(out.world, at, by)
+            if (hashWorld(twin, config) !== state) continue
+            twins++
+            const how = part(out.world, twin)
+            if (how)
+              parted.push({ path: [...path], other: `${at.join('.')} ${by} ms earlier`, ...how })
+          }
+        }
+      } else if (compared < pairs && JSON.stringify(met.world) !== JSON.stringify(out.world)) {
         compared++
         const how = part(met.world, out.world)
-        if (how) parted.push({ first: met.path, again: [...path], ...how })
+        if (how)
+          parted.push({ path: met.path, other: `met again by ${JSON.stringify(path)}`, ...how })
       }
       // (Expanded once, as the checker does.)
       if (!met && left > 1) visit(out.world, left - 1)
@@ -145,7 +204,7 @@ export function checkMerges(
   const start = createWorld(config.tabs)
   first.set(hashWorld(start, config), { world: start, path: [] })
   visit(start, depth)
-  return { states: first.size, compared, parted }
+  return { states: first.size, compared, twins, parted }
 }
 
 /** Replays a path from the empty world: where it ends, and every guarantee broken on the way. */

@@ -64,6 +64,26 @@ describe('after an hour asleep', () => {
     expect(keepAlives()).toBe(2)
     expect(view.latest()).toMatchObject({ status: 'degraded', isAlive: false })
   })
+
+  // Example 55 (engine.examples.test.ts): with no success yet, isAlive is judged from the first
+  // keep-alive, on the page's clock, which the sleep did not move; the keeper that starts after it
+  // counts the sleep.
+  test('kept again after a sleep, never answered well: isAlive counts the sleep since the first keep-alive', async () => {
+    api.queue(503)
+    const view = renderKeepAlive({ sessionId: 's1', token: 'token-1' })
+    await advance(100)
+    expect(view.latest()).toMatchObject({ status: 'degraded', isAlive: true })
+    view.rerenderWith({ sessionId: 's1', token: 'token-1', options: { enabled: false } })
+    await advance(0)
+    // 35 s on the wall's clock since the first keep-alive, 100 ms on the page's.
+    systemSleep(35_000)
+    api.queue(503)
+    view.rerenderWith({ sessionId: 's1', token: 'token-1', options: { enabled: true } })
+    // (The 1 s ceiling does not count the sleep.)
+    await advance(1_000)
+    expect(keepAlives()).toBe(2)
+    expect(view.latest()).toMatchObject({ status: 'degraded', isAlive: false })
+  })
 })
 
 describe('a sleep shorter than the server allows', () => {

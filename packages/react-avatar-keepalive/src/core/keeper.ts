@@ -470,7 +470,7 @@ function createKeeper(
     // callbacks and all they close over).
     // Not for a session the store shows as never seen: the next keeper starts from nothing then,
     // and asking for its entry would make one that nobody frees.
-    const { lastStart, firstStart, lastAlive, refused, refusal } = state
+    const { lastStart, firstStart, lastAlive, refused, refusal, ahead } = state
     if (store.get(sessionId) !== IDLE_SNAPSHOT) {
       tombstones.set(store.session(sessionId), {
         lastStart,
@@ -478,6 +478,7 @@ function createKeeper(
         lastAlive,
         refused,
         refusal,
+        ahead,
       })
     }
   }

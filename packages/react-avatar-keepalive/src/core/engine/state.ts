@@ -134,57 +134,64 @@ export type Draft = { -readonly [K in keyof EngineState]: EngineState[K] }
 
 /**
  * What a keeper that let go leaves behind for the next one: the 1 s ceiling, refused tokens and
- * why the last was, age.
+ * why the last was, age, and how far the wall clock was ahead (to count a sleep in between).
  */
 export type Remains = Pick<
   EngineState,
-  'lastStart' | 'firstStart' | 'lastAlive' | 'refused' | 'refusal'
+  'lastStart' | 'firstStart' | 'lastAlive' | 'refused' | 'refusal' | 'ahead'
 >
 
-export const initialState = (
+export function initialState(
   now: Ms,
   wall: number,
   snap: AvatarSessionSnapshot,
   tabs: boolean,
   left?: Remains,
-): EngineState => ({
-  consumers: [],
-  settings: { ...resolveKeepAliveOptions(), crossTab: true, endOnPageHide: false },
-  tabs,
-  online: true,
-  visible: true,
-  away: false,
-  running: false,
-  snap,
-  refusal: left?.refusal ?? null,
-  next: { why: 'beat' },
-  flight: null,
-  sent: 0,
-  // What the last keeper of the session knew: the 1 s ceiling, refused tokens, the age isAlive
-  // is judged by. Without it, the store still knows the last success (on the wall clock).
-  lastStart: left?.lastStart ?? null,
-  lag: 0,
-  firstStart: left?.firstStart ?? null,
-  refused: left?.refused ?? [],
-  // (Of the two, the older: the device may have slept since, which the page's clock did not count.)
-  lastAlive:
-    snap.lastAliveAt === null
-      ? (left?.lastAlive ?? null)
-      : Math.min(left?.lastAlive ?? Infinity, now - Math.max(0, wall - snap.lastAliveAt)),
-  blame: null,
-  seen: now,
-  ahead: wall - now,
-  pinged: false,
-  role: 'solo',
-  heardAt: now,
-  lastCall: null,
-  calledAgain: false,
-  peers: 0,
-  toldSeen: null,
-  toldActive: null,
-  lastActive: now,
-  hiddenSince: null,
-})
+): EngineState {
+  // The device slept since the last keeper let go: the ages it left count that sleep (as wake()
+  // counts one while kept), its 1 s ceiling does not.
+  const slept = left ? Math.max(0, wall - now - left.ahead) : 0
+  const back = (time: Ms | null | undefined) =>
+    time == null ? null : time - (slept > MIN_KEEP_ALIVE_GAP ? slept : 0)
+  return {
+    consumers: [],
+    settings: { ...resolveKeepAliveOptions(), crossTab: true, endOnPageHide: false },
+    tabs,
+    online: true,
+    visible: true,
+    away: false,
+    running: false,
+    snap,
+    refusal: left?.refusal ?? null,
+    next: { why: 'beat' },
+    flight: null,
+    sent: 0,
+    // What the last keeper of the session knew: the 1 s ceiling, refused tokens, the age isAlive
+    // is judged by. Without it, the store still knows the last success (on the wall clock).
+    lastStart: left?.lastStart ?? null,
+    lag: 0,
+    firstStart: back(left?.firstStart),
+    refused: left?.refused ?? [],
+    // (Of the two, the older: the store's is on the wall clock, which a sleep moved on too.)
+    lastAlive:
+      snap.lastAliveAt === null
+        ? back(left?.lastAlive)
+        : Math.min(back(left?.lastAlive) ?? Infinity, now - Math.max(0, wall - snap.lastAliveAt)),
+    blame: null,
+    seen: now,
+    ahead: wall - now,
+    pinged: false,
+    role: 'solo',
+    heardAt: now,
+    lastCall: null,
+    calledAgain: false,
+    peers: 0,
+    toldSeen: null,
+    toldActive: null,
+    lastActive: now,
+    hiddenSince: null,
+  }
+}
 
 /** Several consumers: the shortest interval, timeout and timeouts win, any may ask for retries. */
 export function mergeSettings(consumers: readonly Consumer[]): Settings {
