@@ -15,7 +15,12 @@ import {
   type ConsumerOptions,
   type EngineState,
 } from '../core/engine/state'
-import { STEAL_SETTLE, STEAL_WAIT, type WireSnapshot } from '../core/engine/leadership'
+import {
+  readTabMessage,
+  STEAL_SETTLE,
+  STEAL_WAIT,
+  type WireSnapshot,
+} from '../core/engine/leadership'
 import { nextDeadline, step } from '../core/engine/step'
 import { AvatarKeepAliveError, MAX_TIMER_DELAY } from '../core/error'
 import { isValidToken } from '../core/request'
@@ -765,11 +770,10 @@ class Model {
     )
     // A session the app cleared is as if never seen, its refused tokens and 1 s ceiling too
     // (the package README's "Memory"): this tab's keep-alives before it bind the next no more.
+    // (Between tabs the ceiling holds anyway: a tab lets go of the lock 1 s after its last start.)
     if (forgot) {
       Object.assign(t, { refused: [], ownSend: null, lastSuccess: null, firstSend: null })
       t.excuse = NO_EXCUSE
-      const line = this.l(i)
-      if (line.lastSender === i) line.lastSend = null
     }
     this.step(i, { type: 'online', online: s.online })
     this.step(i, { type: 'visible', visible: s.visible })
@@ -1174,14 +1178,21 @@ class Model {
         if (t.ownSend !== null && now - t.ownSend < MIN_KEEP_ALIVE_GAP) {
           this.fail(`keep-alives ${now - t.ownSend} ms apart from one tab`)
         }
-        // Across tabs too (to one endpoint), but for a tab that closed before this one heard of
-        // its keep-alive (as a page reloaded at once), and for a tab alone.
+        // Across tabs too (to one endpoint; one tab's own are checked above), but for a tab that
+        // closed before this one heard of its keep-alive (as a page reloaded at once), and for a
+        // tab alone.
         const shared = !alone(w, t.engine)
         const line = w.lines[t.endpoint]!
         const { lastSend } = line
         const known = (before.engine.snap.lastAttemptAt ?? -Infinity) - WALL
         const unheard = line.senderGone && known < lastSend!
-        if (shared && lastSend !== null && now - lastSend < MIN_KEEP_ALIVE_GAP && !unheard) {
+        if (
+          w.tabs.length > 1 &&
+          shared &&
+          lastSend !== null &&
+          now - lastSend < MIN_KEEP_ALIVE_GAP &&
+          !unheard
+        ) {
           this.fail(`keep-alives ${now - lastSend} ms apart`)
         }
         // One sender: not within an interval of another tab's keep-alive while that tab still
@@ -1254,11 +1265,17 @@ class Model {
         t.pings = 0
         return
       case 'post': {
-        if (JSON.stringify(effect.message).includes('S3CRET')) this.fail('a token in a tab message')
+        const json = JSON.stringify(effect.message)
+        if (json.includes('S3CRET')) this.fail('a token in a tab message')
+        // What the other tabs' adapters read of it (leader.ts): a copy, through the reader that
+        // leaves out what this version does not send. It must lose nothing this version sends.
+        const message = readTabMessage(effect.message)
+        if (!message || !sameFields(effect.message, message))
+          this.fail(`a tab message the reader changes: ${json}`)
         // A BroadcastChannel reaches the other tabs that have it open (by its name: one endpoint).
         w.tabs.forEach((other, j) => {
-          if (j !== i && other.channel && other.line === t.line) {
-            this.send(j, { type: 'message', message: effect.message, end: t.knows })
+          if (message && j !== i && other.channel && other.line === t.line) {
+            this.send(j, { type: 'message', message, end: t.knows })
           }
         })
         return
@@ -1287,7 +1304,9 @@ class Model {
         const line = this.l(i)
         const { lock } = line
         const queue = lock.queue.filter((q) => q !== i)
-        if (lock.holder !== i) line.lock = { ...lock, queue }
+        // (A hold let go with a delay is an earlier adapter's, a keeper's that retired: it goes
+        // at its time, whatever this one does.)
+        if (lock.holder !== i || lock.releaseAt !== null) line.lock = { ...lock, queue }
         else if (effect.after > 0) line.lock = { holder: i, queue, releaseAt: now + effect.after }
         else {
           line.lock = { holder: null, queue, releaseAt: null }
@@ -1490,6 +1509,17 @@ class Model {
       }
     })
   }
+}
+
+/** Whether `read` has every field `sent` has (but those undefined), at every level. */
+function sameFields(sent: unknown, read: unknown): boolean {
+  if (typeof sent !== 'object' || sent === null) return sent === read
+  if (typeof read !== 'object' || read === null) return false
+  for (const [key, value] of Object.entries(sent)) {
+    if (value !== undefined && !sameFields(value, (read as Record<string, unknown>)[key]))
+      return false
+  }
+  return true
 }
 
 /** Whether the page was hidden at any time since `from`. */
