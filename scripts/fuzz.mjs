@@ -31,7 +31,8 @@ const vitest = spawn(
     'src/__tests__/engine.property.firefox.test.ts',
     'src/__tests__/tabMessage.property.test.ts',
     'src/__tests__/leader.property.test.ts',
-    // The model checker's project, and its files (engine.model.test.ts, engine.model.tabs.test.ts).
+    // The model checker's project, and its files (engine.model.test.ts, engine.model.tabs.test.ts);
+    // the filter also takes the test of its canonical form (engine.model.canonical.test.ts).
     ...(process.env.MODEL_DEEP === '1'
       ? ['--project', 'react-avatar-keepalive (model checker)', 'src/__tests__/engine.model']
       : []),
