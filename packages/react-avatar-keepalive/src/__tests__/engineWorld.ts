@@ -62,7 +62,8 @@ const TAKEOVER_SLACK = Math.max(
  * page's, past a whole second, on the next one).
  */
 const ROUNDING = Number.isInteger(I / 2) ? 0 : 1
-const WALL = 1_900_000_000_000
+/** Where the wall clock stands when the world's clock reads 0. */
+export const WALL = 1_900_000_000_000
 export const DAYS_40 = 40 * 24 * 3_600_000
 
 /** Two tokens the server takes (until it refuses one) and one that is not a header value. */

@@ -10,6 +10,7 @@ import {
   createWorld,
   hashWorld,
   I,
+  WALL,
   type Action,
   type Config,
   type TabCount,
@@ -107,7 +108,7 @@ function pastTimes(world: World): (string | number)[][] {
   const page = world.now - world.slept
   const walk = (value: unknown, path: (string | number)[]): void => {
     if (typeof value === 'number') {
-      const time = value > WALL_FROM ? value - WALL_FROM : value
+      const time = value > WALL / 2 ? value - WALL : value
       if (time < page - 1_000 && time > -1e15) found.push(path)
     } else if (value && typeof value === 'object') {
       for (const [key, inner] of Object.entries(value)) {
@@ -118,7 +119,6 @@ function pastTimes(world: World): (string | number)[][] {
   walk(world, [])
   return found
 }
-const WALL_FROM = 1_000_000_000_000
 
 /** `world` with the number at `path` less `by`: a copy along the path, the rest shared. */
 function earlier(world: World, path: (string | number)[], by: number): World {
