@@ -3,8 +3,9 @@
 // relative to now and cut off where no rule looks further, ends by their order) and expands each
 // state once, from the first world it meets with that hash. Its search is exhaustive only if that
 // form keeps all that decides what can happen next. Here, for every config, worlds that hash alike
-// are stepped side by side: the same actions, the same guarantees broken, worlds that hash alike
-// again. The form this replaced fails here in four configs: it left out the time within the second
+// are stepped side by side (one met again beside the first; one beside a twin with a time past its
+// cut-off moved further back): the same actions, the same guarantees broken, worlds that hash
+// alike again. The form this replaced fails here in four configs: it left out the time within the second
 // (a hidden page's timers fire on whole seconds) and the order of timers a long freeze left
 // overdue, and split worlds alike (a lag kept to the millisecond, though only its difference with
 // the last start counts; the ends a closed tab knew). With MODEL_DEEP=1 two more: a keep-alive's
