@@ -759,7 +759,8 @@ class Model {
     const t = this.t(i)
     const s = t.engine
     if (s.running || s.flight || s.role !== 'solo') return
-    const forgot = JSON.stringify(s.snap) === JSON.stringify(IDLE_SNAPSHOT)
+    // (As keeper.ts tells it: the store shows the session as never seen.)
+    const forgot = s.snap === IDLE_SNAPSHOT
     const { lastStart, firstStart, lastAlive, refused, refusal, ahead } = s
     const now = this.w.now - this.w.slept
     t.engine = initialState(
@@ -1542,6 +1543,10 @@ class Hash {
   t(time: number | null, now: number, far = 5 * I): this {
     return this.n(time === null ? 0x3fff0001 : Math.max(-far, Math.min(far, time - now)))
   }
+  /** A time on the wall's clock (a snapshot's, a message's), relative to now on the world's. */
+  wall(time: number | null | undefined, now: number): this {
+    return this.t(time == null ? null : time - WALL, now)
+  }
   s(text: string | null | undefined): this {
     return this.n(text == null ? 0x3fff0002 : (CODES[text] ??= Object.keys(CODES).length + 1))
   }
@@ -1553,12 +1558,12 @@ const CODES: Record<string, number> = {}
 
 /** A snapshot, its times on the wall's clock. */
 function hashSnapshot(h: Hash, snap: WireSnapshot | AvatarSessionSnapshot, wallNow: number): void {
-  const wall = (t: number | null) => h.t(t === null ? null : t - WALL, wallNow)
-  h.s(snap.status).n(+snap.isAlive)
-  wall(snap.lastAliveAt)
-  wall(snap.lastAttemptAt)
-  wall(snap.endsAt)
-  h.n(Math.min(snap.consecutiveFailures, 3))
+  h.s(snap.status)
+    .n(+snap.isAlive)
+    .wall(snap.lastAliveAt, wallNow)
+    .wall(snap.lastAttemptAt, wallNow)
+    .wall(snap.endsAt, wallNow)
+    .n(Math.min(snap.consecutiveFailures, 3))
     .s(snap.error?.kind)
     .s(snap.endReason)
     .s(snap.missed?.cause)
@@ -1567,7 +1572,6 @@ function hashSnapshot(h: Hash, snap: WireSnapshot | AvatarSessionSnapshot, wallN
 /** The engine's times are on the page's clock (`now` less what the device slept), its snapshot's on the wall's. */
 function hashEngine(h: Hash, s: EngineState, wallNow: number, slept: number): void {
   const { snap } = s
-  const wall = (t: number | null) => h.t(t === null ? null : t - WALL, wallNow)
   const now = wallNow - slept
   for (const c of s.consumers)
     h.s(c.token)
@@ -1583,7 +1587,7 @@ function hashEngine(h: Hash, s: EngineState, wallNow: number, slept: number): vo
   if (s.next.why === 'asap') h.s(s.next.cause)
   if (s.flight)
     // (Its start on the wall's clock becomes the snapshot's lastAttemptAt.)
-    wall(s.flight.wall).t(s.flight.at, now).s(s.flight.token)
+    h.wall(s.flight.wall, wallNow).t(s.flight.at, now).s(s.flight.token)
   else h.n(0)
   // (The lag is read only from the last start: the schedule counts from their difference.)
   h.t(s.lastStart, now, 3 * I)
@@ -1622,7 +1626,7 @@ function hashTab(h: Hash, t: Tab, now: number, slept: number, end: (n: number) =
     if (d.type === 'message') {
       const m = d.message
       h.n(+!!m.leader | (+!!m.hello << 1) | (+!!m.active << 2) | (+!!m.seen << 3))
-        .t(m.led === undefined ? null : m.led - WALL, now)
+        .wall(m.led, now)
         .n(end(d.end ?? 0))
       // (The tab that reads it takes the snapshot as its own.)
       if (m.snapshot) hashSnapshot(h, m.snapshot, now)
