@@ -201,7 +201,8 @@ export function mergeSettings(consumers: readonly Consumer[]): Settings {
     const value = Math.min(...all.map((options) => options[key] ?? Infinity))
     return value === Infinity ? undefined : value
   }
-  const idle = all.find((options) => options.idleTimeout === least('idleTimeout'))
+  // (The first with the least idle timeout, or with none: every option has an idleWarning.)
+  const idle = all.find((options) => options.idleTimeout === least('idleTimeout'))!
   return {
     ...newest,
     interval: least('interval')!,
@@ -210,8 +211,8 @@ export function mergeSettings(consumers: readonly Consumer[]): Settings {
     endOnPageHide: all.some((options) => options.endOnPageHide),
     crossTab: all.every((options) => options.crossTab !== false),
     hiddenTimeout: least('hiddenTimeout'),
-    idleTimeout: idle?.idleTimeout,
-    idleWarning: idle?.idleWarning ?? newest.idleWarning,
+    idleTimeout: idle.idleTimeout,
+    idleWarning: idle.idleWarning,
   }
 }
 
