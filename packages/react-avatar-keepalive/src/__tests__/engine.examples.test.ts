@@ -9,7 +9,15 @@ import type { EngineEffect, EngineEvent } from '../core/engine/events'
 import type { Cause } from '../core/engine/state'
 import { nextDeadline, step } from '../core/engine/step'
 import { ALONE_WAIT } from '../core/engine/leadership'
-import { apply, createWorld, DAYS_40, TOKENS, type Action, type Answer } from './engineWorld'
+import {
+  apply,
+  createWorld,
+  DAYS_40,
+  TOKENS,
+  type Action,
+  type Answer,
+  type World,
+} from './engineWorld'
 import { replay as play } from './modelChecker'
 import {
   advance,
@@ -1369,6 +1377,17 @@ test('a wall clock a second or less ahead of the page is noise; more is a sleep'
   expect([at(0), at(1_000), at(1_001)]).toEqual([true, true, false])
 })
 
+/** The device asleep for `ms`: the page's clock and timers stand still, the wall's goes on. */
+const nap = (ms: number): Action => ({ type: 'sleep', ms, device: true })
+
+/** When tab `tab` sends, `ms` after `world` (where it has nothing out), with nothing broken. */
+function sentAfter(world: World, tab: number, ms: number): number | undefined {
+  expect(world.tabs[tab]!.request).toBeNull()
+  const after = apply(world, advance(ms))
+  expect(after.violations).toEqual([])
+  return after.world.tabs[tab]!.request?.at
+}
+
 // 55. The checker, once its world retired a keeper the way keeper.ts does (no component, nothing
 // out: the next one starts from what it left), letting go at depth 8: a keep-alive left unanswered
 // as its component left, the device asleep 15 s with none mounted, a component again, and its
@@ -1376,7 +1395,6 @@ test('a wall clock a second or less ahead of the page is noise; more is a sleep'
 // page's clock, which the sleep did not move: true 31 s after it, past 3 intervals. What a keeper
 // leaves now says how far the wall clock was ahead, and the next counts a sleep in between.
 test('a keeper started after the device slept counts the sleep in the ages it was left', () => {
-  const nap = (ms: number): Action => ({ type: 'sleep', ms, device: true })
   const { world, violations } = play(1, [
     consumer(0, 'keep1'),
     consumer(0, 'drop1'),
@@ -1406,4 +1424,91 @@ test('a session cleared while no component kept it starts from nothing', () => {
   expect(tab.request?.at).toBe(0)
   expect(tab.engine.flight?.token).toBe(TOKENS[0])
   expect(tab.engine.snap.status).toBe('connecting')
+})
+
+// 57 to 60: the device asleep under two tabs (2026-12-08). The checker and the walks put the
+// device to sleep in one tab worlds only; every tab of a device sleeps together, and these are
+// the world's rules its first runs found wanting (no engine defect).
+
+// 57. The checker, two tabs asleep at depth 7: a thief waits STEAL_WAIT for the robbed tab's last
+// word on the page's clock, and that tab slept too. The world held the thief to the wake.
+test('a thief that slept keeps waiting for the robbed tab on the page clock', () => {
+  const { world, violations } = play(2, [
+    keep(0),
+    freeze(0),
+    keep(1),
+    advance('next'),
+    advance('next'),
+    nap(15_000),
+    advance(1_000),
+  ])
+  expect(violations).toEqual([])
+  // Stolen at 13,750 ms: the first keep-alive 1,250 ms on the page's clock, 15 s asleep later.
+  expect(sentAfter(world, 1, 500)).toBe(30_000)
+})
+
+// 58. Walks, seed 1, three tabs: a hidden page's timer fires on a whole second of the page's
+// clock (Chrome's wake-ups; both stood still while the device slept), not of the world's. The
+// world held a hidden tab to a whole second of its own clock, 305 ms off after a 42,695 ms nap.
+test("a hidden page's timers fire on whole seconds of its own clock after the device slept", () => {
+  const { world, violations } = play(1, [
+    keep(0),
+    env(0, 'visible'),
+    { type: 'answer', tab: 0, answer: 'ok' },
+    nap(15_500),
+    advance('next'),
+  ])
+  expect(violations).toEqual([])
+  const tab = world.tabs[0]!
+  // Sent at 9 s on the page's clock (0.9 of the interval, hidden), 24.5 s on the world's.
+  expect(tab.request?.at).toBe(24_500)
+  expect(tab.timerAt! % 1_000).toBe(500)
+})
+
+// 59. Walks, seed 20261202, two tabs: a tab that keeps the session alone sends its next keep-alive
+// within an interval of waking, not of its last one before the device slept.
+test('a tab alone keeps its schedule from when the device woke', () => {
+  const { world, violations } = play(2, [
+    consumer(1, 'keep1solo'),
+    { type: 'answer', tab: 1, answer: 'ok' },
+    nap(15_000),
+    advance(9_000),
+  ])
+  expect(violations).toEqual([])
+  // Its timer waits for the page's clock: 10 s on it, 25 s on the world's.
+  expect(sentAfter(world, 1, 1_000)).toBe(25_000)
+})
+
+// 60. Walks, seed 5, three tabs: the device asleep 9 s and at once 1.001 s more is one sleep of
+// 10.001 s, a whole interval, as the engine counts it (it learns of both at its next step); the
+// world counted two stretches, neither an interval long, and judged the 410's 'missed' untrue.
+test('two sleeps back to back are one stretch: a 410 after them was missed (frozen)', () => {
+  const { world, violations } = play(1, [
+    keep(0),
+    { type: 'answer', tab: 0, answer: 'ok' },
+    advance(9_000),
+    nap(9_000),
+    nap(1_001),
+    advance('next'),
+    { type: 'answer', tab: 0, answer: '410' },
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.engine.snap).toMatchObject({
+    endReason: 'missed',
+    missed: { cause: 'frozen' },
+  })
+})
+
+// 61. `retry: false` in the checker (2026-12-08; it was in no alphabet): a failure worth retrying
+// waits for the next regular keep-alive. With the engine retrying whatever the option said, the
+// checker's schedule alphabet breaks this at depth 4 (a keep-alive chosen 6 s after the last).
+test('with retry: false, a failure waits for the next regular keep-alive', () => {
+  const { world, violations } = play(1, [
+    consumer(0, 'keep0once'),
+    { type: 'answer', tab: 0, answer: '500' },
+    advance(9_999),
+  ])
+  expect(violations).toEqual([])
+  expect(world.tabs[0]!.engine.snap.status).toBe('degraded')
+  expect(sentAfter(world, 0, 1)).toBe(10_000)
 })

@@ -27,6 +27,7 @@ const runs: { config: Config; depth: number }[] = [
   { config: CONFIGS.alone, depth: 5 },
   { config: CONFIGS.bfcache, depth: 5 },
   { config: CONFIGS.moving, depth: 5 },
+  { config: CONFIGS.napping, depth: 5 },
 ]
 
 // With MODEL_DEEP=1 (npx pnpm test:fuzz), a level deeper and ten times the worlds.

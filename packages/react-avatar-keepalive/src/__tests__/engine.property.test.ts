@@ -71,11 +71,11 @@ function walk(
     } else if ('advance' in m) action = { type: 'advance', ms: m.advance }
     // A device asleep for a second or less is clock noise to the engine (seed 823857322 found a
     // 99 ms nap, uncounted, judged by the world's clock; example 54): naps last longer.
-    else if (config.tabs === 1) {
+    else if (config.tabs === 1 || m.device) {
       const ms = m.device ? Math.max(m.sleep, MIN_KEEP_ALIVE_GAP + 1) : m.sleep
       action = { type: 'sleep', ms, device: m.device }
     } else {
-      // Two tabs: one of them freezes for that long, or none.
+      // Tabs: the browser frozen whole is rare; a tab freezes on its own (`freeze`), or none.
       action = { type: 'advance', ms: m.sleep % (4 * I) }
     }
     path.push(action)
@@ -91,9 +91,10 @@ function walk(
 
 // Long walks may also renew slot 0's token (the app fetched a new one): with the checker's two
 // tokens alone, a walk that had both refused sent nothing more until a page was opened again.
+// And slot 0 may keep with `retry: false` (the checker's schedule alphabet has it, one tab only).
 const long = (config: Config): Config => ({
   ...config,
-  consumers: [...config.consumers, 'renew0'],
+  consumers: [...config.consumers, 'keep0once', 'renew0'],
 })
 
 // Two tabs, every event: also a component with `crossTab: false`, a lock manager that refuses a
