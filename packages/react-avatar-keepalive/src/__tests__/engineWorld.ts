@@ -170,7 +170,7 @@ export interface Config {
   answers: readonly Answer[]
   /** Time passes, timers firing on time (ms); `'next'`: to the next thing due (a timer, a timeout). */
   advances: readonly (number | 'next')[]
-  /** Time passes with nothing running in any tab (a frozen browser) (ms). */
+  /** Time passes with nothing running in any tab, as in a frozen browser (ms). */
   sleeps: readonly number[]
   /**
    * The device asleep (ms): every page's clock and its timers stand still (a system sleep stops
